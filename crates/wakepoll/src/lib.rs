@@ -1,0 +1,53 @@
+//! Readiness polling and cross-thread wake-up, with mio's API.
+//!
+//! wakepoll is a small, mio-compatible core: [`Poll`] owns one OS selector (epoll on Linux),
+//! a [`Registry`] registers [`event::Source`]s with it, [`Poll::poll`] fills [`Events`], and a
+//! [`Waker`] wakes a blocked `poll` from any thread. Code written against mio 1.x compiles
+//! against wakepoll by changing the crate name.
+//!
+//! Where wakepoll differs from mio, it does so on purpose and documents it at the item:
+//!
+//! * several [`Waker`]s per [`Poll`] are allowed, each reporting its own token;
+//! * registering a source twice, and reregistering or deregistering one that is not
+//!   registered, are errors (`AlreadyExists` / `NotFound`) in release builds too;
+//! * an interrupted wait (`EINTR`) is retried with the time that remains, never returned;
+//! * a timeout is never shortened: sub-millisecond timeouts round up;
+//! * OS errors carry the system call that failed (see [`error::SysError`]).
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::thread;
+//! use wakepoll::{Events, Poll, Token, Waker};
+//!
+//! let mut poll = Poll::new()?;
+//! let mut events = Events::with_capacity(8);
+//! let waker = Arc::new(Waker::new(poll.registry(), Token(10))?);
+//!
+//! let remote = Arc::clone(&waker);
+//! let t = thread::spawn(move || remote.wake().expect("wake"));
+//!
+//! poll.poll(&mut events, None)?;
+//! let event = events.iter().next().expect("one event");
+//! assert_eq!(event.token(), Token(10));
+//! assert!(event.is_readable());
+//! t.join().unwrap();
+//! # Ok::<(), std::io::Error>(())
+//! ```
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod event;
+mod interest;
+mod poll;
+mod sys;
+mod token;
+#[cfg(unix)]
+pub mod unix;
+mod waker;
+
+pub use event::Events;
+pub use interest::Interest;
+pub use poll::{Poll, Registry};
+pub use token::Token;
+pub use waker::Waker;

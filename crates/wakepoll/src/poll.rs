@@ -1,0 +1,124 @@
+//! `Poll` and `Registry`: the platform-neutral layer over `sys::Selector`.
+
+use std::io;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::event::Source;
+use crate::{sys, Events, Interest, Token};
+
+/// Polls for readiness events on all registered sources.
+///
+/// A `Poll` owns one OS selector (an epoll instance on Linux). [`poll`](Poll::poll) takes
+/// `&mut self`, so only one thread can be inside it at a time; the [`Registry`] (and its
+/// clones) may be used from any thread meanwhile, and a registration made during a blocking
+/// `poll` takes effect in it.
+///
+/// Readiness is edge-triggered: an event is reported when a source *becomes* ready. After an
+/// event, read or write until the operation would block; only then is a new event guaranteed
+/// for new readiness.
+#[derive(Debug)]
+pub struct Poll {
+    registry: Registry,
+}
+
+/// Registers I/O resources with a [`Poll`].
+///
+/// Obtained from [`Poll::registry`]; [`try_clone`](Registry::try_clone) gives an owned handle
+/// for another thread.
+#[derive(Debug)]
+pub struct Registry {
+    selector: Arc<sys::Selector>,
+}
+
+impl Poll {
+    /// Creates a new `Poll` with its own OS selector.
+    pub fn new() -> io::Result<Poll> {
+        Ok(Poll {
+            registry: Registry {
+                selector: Arc::new(sys::Selector::new()?),
+            },
+        })
+    }
+
+    /// The registry of this `Poll`.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Waits for readiness events.
+    ///
+    /// Clears `events`, then blocks until at least one event is ready or `timeout` passes,
+    /// and fills at most `events.capacity()` events. `None` waits forever; `Some(ZERO)` does
+    /// not block but still collects what is ready.
+    ///
+    /// Unlike mio: a timeout is never shortened (the OS's millisecond resolution rounds up),
+    /// and an interrupted wait (`EINTR`) is retried with the time that remains instead of
+    /// being returned as an error.
+    pub fn poll(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<()> {
+        // A timeout too large for the clock waits forever, like `None`.
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+        loop {
+            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            match self.registry.selector.select(events.sys(), remaining) {
+                Ok(()) if !events.is_empty() => return Ok(()),
+                Ok(()) => {}
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => events.clear(),
+                Err(err) => return Err(err),
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Ok(());
+            }
+        }
+    }
+}
+
+impl Registry {
+    /// Registers `source` with the `Poll`, reporting `interests` with `token`.
+    ///
+    /// A source that is already registered with this `Poll` is an error of kind
+    /// `AlreadyExists` (`EEXIST`, "already registered") — in release builds too.
+    pub fn register<S>(&self, source: &mut S, token: Token, interests: Interest) -> io::Result<()>
+    where
+        S: Source + ?Sized,
+    {
+        source.register(self, token, interests)
+    }
+
+    /// Replaces the token **and** the interests of a registered source completely; a source
+    /// that is still ready reports again.
+    ///
+    /// A source that is not registered is an error of kind `NotFound` (`ENOENT`,
+    /// "not registered").
+    pub fn reregister<S>(&self, source: &mut S, token: Token, interests: Interest) -> io::Result<()>
+    where
+        S: Source + ?Sized,
+    {
+        source.reregister(self, token, interests)
+    }
+
+    /// Deregisters `source`. Once this returns, no later `poll` returns its token, even for
+    /// readiness that was already pending.
+    ///
+    /// A source that is not registered is an error of kind `NotFound` (`ENOENT`).
+    pub fn deregister<S>(&self, source: &mut S) -> io::Result<()>
+    where
+        S: Source + ?Sized,
+    {
+        source.deregister(self)
+    }
+
+    /// Another handle to the same registry, for use from another thread.
+    ///
+    /// The clone shares the selector (no file descriptor is duplicated); the selector closes
+    /// when the `Poll` and every clone are dropped.
+    pub fn try_clone(&self) -> io::Result<Registry> {
+        Ok(Registry {
+            selector: Arc::clone(&self.selector),
+        })
+    }
+
+    pub(crate) fn selector(&self) -> &Arc<sys::Selector> {
+        &self.selector
+    }
+}

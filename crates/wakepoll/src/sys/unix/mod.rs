@@ -1,0 +1,24 @@
+//! Unix backends: epoll on Linux and Android.
+
+mod errno;
+mod selector;
+mod waker;
+
+pub(crate) use self::errno::{errno_name, EBUSY};
+pub(crate) use self::selector::{event, Event, Events, Selector};
+pub(crate) use self::waker::Waker;
+
+/// Runs a libc call that reports failure as `-1` + `errno`, naming the call in the error.
+macro_rules! syscall {
+    ($fn: ident ( $($arg: expr),* $(,)* ) ) => {{
+        #[allow(unused_unsafe)]
+        // SAFETY: each call site documents why its arguments are valid for `$fn`.
+        let res = unsafe { libc::$fn($($arg, )*) };
+        if res == -1 {
+            Err($crate::error::last(stringify!($fn)))
+        } else {
+            Ok(res)
+        }
+    }};
+}
+pub(crate) use syscall;

@@ -1,0 +1,6 @@
+//! The cross-thread waker of this Unix platform.
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod eventfd;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) use self::eventfd::Waker;
