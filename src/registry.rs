@@ -1,0 +1,96 @@
+//! `NativeRegistry`: registers sources with a Poll, from any worker.
+
+use std::sync::Arc;
+
+use napi::Env;
+use napi_derive::napi;
+use wakepoll::unix::SourceFd;
+use wakepoll::Interest;
+
+use crate::handles::{self, Kind, Lookup};
+use crate::poll::PollShared;
+use crate::{errors, token};
+
+/// The native half of `Registry`.
+#[napi]
+pub struct NativeRegistry {
+    pub(crate) shared: Arc<PollShared>,
+}
+
+impl NativeRegistry {
+    pub(crate) fn new(shared: Arc<PollShared>) -> NativeRegistry {
+        NativeRegistry { shared }
+    }
+}
+
+fn interest(env: &Env, bits: u32) -> napi::Result<Interest> {
+    u8::try_from(bits)
+        .ok()
+        .and_then(Interest::from_bits)
+        .ok_or_else(|| {
+            errors::out_of_range(env, "interest", "a non-empty combination of Interest flags")
+        })
+}
+
+#[napi]
+impl NativeRegistry {
+    #[napi(factory)]
+    pub fn from_handle(env: Env, handle: String) -> napi::Result<NativeRegistry> {
+        match handles::lookup::<PollShared>(Kind::Registry, &handle) {
+            Ok(shared) => Ok(NativeRegistry::new(shared)),
+            Err(Lookup::Invalid) => Err(errors::invalid_handle(&env, "Registry")),
+            Err(Lookup::Closed) => Err(errors::closed(&env, "Poll")),
+        }
+    }
+
+    #[napi(getter)]
+    pub fn handle(&self, env: Env) -> napi::Result<String> {
+        if self.shared.is_closed() {
+            return Err(errors::closed(&env, "Poll"));
+        }
+        Ok(handles::handle(Kind::Registry, self.shared.id))
+    }
+
+    #[napi]
+    pub fn register_fd(
+        &self,
+        env: Env,
+        fd: i32,
+        token: f64,
+        interest_bits: u32,
+    ) -> napi::Result<()> {
+        let token = token::from_js(&env, token)?;
+        let interest = interest(&env, interest_bits)?;
+        self.shared.with_registry(&env, |registry| {
+            registry
+                .register(&mut SourceFd(&fd), token, interest)
+                .map_err(|e| errors::system(&env, &e))
+        })
+    }
+
+    #[napi]
+    pub fn reregister_fd(
+        &self,
+        env: Env,
+        fd: i32,
+        token: f64,
+        interest_bits: u32,
+    ) -> napi::Result<()> {
+        let token = token::from_js(&env, token)?;
+        let interest = interest(&env, interest_bits)?;
+        self.shared.with_registry(&env, |registry| {
+            registry
+                .reregister(&mut SourceFd(&fd), token, interest)
+                .map_err(|e| errors::system(&env, &e))
+        })
+    }
+
+    #[napi]
+    pub fn deregister_fd(&self, env: Env, fd: i32) -> napi::Result<()> {
+        self.shared.with_registry(&env, |registry| {
+            registry
+                .deregister(&mut SourceFd(&fd))
+                .map_err(|e| errors::system(&env, &e))
+        })
+    }
+}
