@@ -1,0 +1,9 @@
+// wakepoll: readiness polling and cross-thread wake-up for Node.js.
+// The API users import; each class lives in its own file under lib/.
+
+export { Poll } from './lib/poll.js'
+export { Registry, type RegistryHandle, type Source } from './lib/registry.js'
+export { Events, Event } from './lib/events.js'
+export { Interest } from './lib/interest.js'
+export { Waker, type WakerHandle } from './lib/waker.js'
+export type { WakepollErrorCode } from './lib/errors.js'

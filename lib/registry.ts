@@ -1,0 +1,82 @@
+// Registry: registers sources with a Poll, from any worker.
+
+import { native, type NativeRegistry } from './native.js'
+import { invalidArgType } from './errors.js'
+import { validateFd, validateHandle, validateInterest, validateToken } from './validate.js'
+
+/** A source a Registry can watch: for now, a raw file descriptor number. */
+export type Source = number
+
+const kNative = Symbol('wakepoll.native')
+
+/** The native registry behind a Registry (for Waker's constructor). */
+export function nativeRegistry(registry: Registry): NativeRegistry {
+  return registry[kNative]
+}
+
+/**
+ * Registers sources with a Poll. Obtained from `poll.registry`, or in another worker from
+ * `Registry.fromHandle(poll.registry.handle)`; it may be used while the Poll blocks in `poll`,
+ * and a registration made then takes effect in that very poll.
+ */
+export class Registry {
+  readonly [kNative]: NativeRegistry
+
+  /** Not for users: a Registry comes from `poll.registry` or `Registry.fromHandle`. */
+  constructor(inner: NativeRegistry) {
+    if (!(inner instanceof native.NativeRegistry)) {
+      throw invalidArgType('registry', 'obtained from poll.registry or Registry.fromHandle()', inner)
+    }
+    this[kNative] = inner
+  }
+
+  /** A live Registry for the Poll behind `handle`, in any worker of this process. */
+  static fromHandle(handle: RegistryHandle): Registry {
+    validateHandle(handle)
+    return new Registry(native.NativeRegistry.fromHandle(handle))
+  }
+
+  /** Plain data (a string) naming this registry; it survives `postMessage` and `workerData`. */
+  get handle(): RegistryHandle {
+    return this[kNative].handle as RegistryHandle
+  }
+
+  /**
+   * Starts watching `source` for `interest`, reporting events with `token`.
+   * Already registered with this Poll: system error `EEXIST` ("already registered").
+   */
+  register(source: Source, token: number, interest: number): void {
+    validateSource(source)
+    validateToken(token)
+    validateInterest(interest)
+    this[kNative].registerFd(source, token, interest)
+  }
+
+  /**
+   * Replaces token **and** interest completely; a source still ready reports again.
+   * Not registered: system error `ENOENT` ("not registered").
+   */
+  reregister(source: Source, token: number, interest: number): void {
+    validateSource(source)
+    validateToken(token)
+    validateInterest(interest)
+    this[kNative].reregisterFd(source, token, interest)
+  }
+
+  /**
+   * Stops watching `source`. Once this returns, no later poll returns its token, even for
+   * readiness already pending. Not registered: system error `ENOENT`.
+   */
+  deregister(source: Source): void {
+    validateSource(source)
+    this[kNative].deregisterFd(source)
+  }
+}
+
+/** The opaque string of `registry.handle`. */
+export type RegistryHandle = string & { readonly __wakepoll: 'Registry' }
+
+function validateSource(source: unknown): asserts source is Source {
+  if (typeof source !== 'number') throw invalidArgType('source', 'a file descriptor (number)', source)
+  validateFd(source)
+}
