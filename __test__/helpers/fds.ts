@@ -1,0 +1,147 @@
+// Real, pollable file descriptors for the tests: FIFOs (named pipes).
+//
+// A FIFO opened O_RDWR | O_NONBLOCK is one fd that is both ends of a pipe: writable at once
+// (the pipe buffer is empty), readable as soon as something is written to it. Writing and
+// reading are plain synchronous syscalls, so readiness changes before the next line of the
+// test runs: no timing is involved.
+//
+// File descriptors are process-wide, so a worker can use an fd number that the main thread
+// opened (and the other way round).
+
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import type { ExecutionContext } from 'ava'
+
+const { O_RDWR, O_RDONLY, O_WRONLY, O_NONBLOCK } = fs.constants
+
+/** A FIFO whose name is already unlinked: only the fds remain. */
+function makeFifo(): { path: string; remove: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wakepoll-test-'))
+  const fifo = path.join(dir, 'fifo')
+  execFileSync('mkfifo', [fifo])
+  return { path: fifo, remove: () => fs.rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** Closes `fd` unless it is already closed (tests may close fds themselves). */
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EBADF') throw err
+  }
+}
+
+export interface PipeFd {
+  /** The raw fd number to register. */
+  readonly fd: number
+  /** Writes `data` (default one byte): makes a reading fd readable. */
+  write(data?: string): void
+  /** Reads until the pipe is empty (EAGAIN); returns how many bytes it read. */
+  drain(): number
+  /** Closes the fd (idempotent; also done by the test's teardown). */
+  close(): void
+}
+
+function pipeFd(fd: number): PipeFd {
+  let open = true
+  return {
+    fd,
+    write(data = 'x') {
+      fs.writeSync(fd, data)
+    },
+    drain() {
+      const buf = Buffer.alloc(4096)
+      let total = 0
+      for (;;) {
+        try {
+          const n = fs.readSync(fd, buf, 0, buf.length, null)
+          if (n === 0) return total
+          total += n
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'EAGAIN') return total
+          throw err
+        }
+      }
+    },
+    close() {
+      if (open) closeQuietly(fd)
+      open = false
+    },
+  }
+}
+
+/**
+ * One fd that is both ends of a pipe: writable now, readable once written to.
+ * Closed when the test ends.
+ */
+export function openFifo(t: ExecutionContext): PipeFd {
+  const fifo = makeFifo()
+  try {
+    const end = pipeFd(fs.openSync(fifo.path, O_RDWR | O_NONBLOCK))
+    t.teardown(() => end.close())
+    return end
+  } finally {
+    fifo.remove()
+  }
+}
+
+/**
+ * A FIFO opened twice: a read-only end and a write-only end, each non-blocking, so that
+ * closing one end is seen by the other (read-closed / write-closed). Closed when the test ends.
+ */
+export function openFifoEnds(t: ExecutionContext): { reader: PipeFd; writer: PipeFd } {
+  const fifo = makeFifo()
+  try {
+    // The reader first: a non-blocking O_WRONLY open fails with ENXIO while there is none.
+    const reader = pipeFd(fs.openSync(fifo.path, O_RDONLY | O_NONBLOCK))
+    const writer = pipeFd(fs.openSync(fifo.path, O_WRONLY | O_NONBLOCK))
+    t.teardown(() => {
+      reader.close()
+      writer.close()
+    })
+    return { reader, writer }
+  } finally {
+    fifo.remove()
+  }
+}
+
+/** A regular file's fd (epoll refuses those with EPERM). Closed when the test ends. */
+export function openRegularFile(t: ExecutionContext): number {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wakepoll-test-'))
+  try {
+    const fd = fs.openSync(path.join(dir, 'file'), 'w+')
+    t.teardown(() => closeQuietly(fd))
+    return fd
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * An fd number that cannot be open in this process: the soft RLIMIT_NOFILE (fds are always
+ * below it). Unlike "a number just closed", no concurrent open can reuse it.
+ */
+export function unopenedFd(): number {
+  const limits = fs.readFileSync('/proc/self/limits', 'utf8')
+  const soft = /^Max open files\s+(\d+)/m.exec(limits)?.[1]
+  if (soft === undefined) throw new Error('cannot read the open-files limit from /proc/self/limits')
+  const fd = Number(soft)
+  if (fd > 0x7fff_ffff) throw new Error(`open-files limit ${fd} is above the largest fd number`)
+  return fd
+}
+
+/** The fds of this process whose /proc/self/fd link is `target` (e.g. 'anon_inode:[eventfd]'). */
+export function fdsLinkedTo(target: string): Set<number> {
+  const found = new Set<number>()
+  for (const name of fs.readdirSync('/proc/self/fd')) {
+    try {
+      if (fs.readlinkSync(`/proc/self/fd/${name}`) === target) found.add(Number(name))
+    } catch {
+      // The fd closed while we listed the directory (e.g. readdir's own fd).
+    }
+  }
+  return found
+}
