@@ -117,4 +117,3 @@ fn parse(kind: Kind, handle: &str) -> Option<u64> {
     }
     Some(id)
 }
-
