@@ -11,31 +11,90 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock, TryLockError, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use napi::bindgen_prelude::{Float64ArraySlice, Uint8ArraySlice};
-use napi::Env;
+use napi::bindgen_prelude::{Float64ArraySlice, Uint8ArraySlice, Unknown};
+use napi::{Env, JsValue};
 use napi_derive::napi;
 
+use std::os::fd::{AsRawFd, RawFd};
+
+use wakepoll::unix::SourceFd;
+use wakepoll::Interest;
+
 use crate::handles::{self, Kind};
+use crate::poll_async::PendingWait;
 use crate::registry::NativeRegistry;
+use crate::thread_stop::{self, LOOP_TOKEN};
 use crate::token::CLOSE_TOKEN;
 use crate::waker::WakerShared;
-use crate::{errors, events};
+use crate::{errors, events, poll_async};
 
-struct Poller {
+pub(crate) struct Poller {
     poll: wakepoll::Poll,
     events: wakepoll::Events,
+}
+
+/// What one collection of events found, beyond the events it copied out.
+pub(crate) struct Collected {
+    /// Events written to the JavaScript arrays.
+    pub(crate) count: usize,
+    /// The thread's libuv loop had activity (see thread_stop.rs).
+    pub(crate) loop_activity: bool,
+}
+
+impl Poller {
+    /// Waits (as `wakepoll::Poll::poll`) into the core buffer, sized to the JavaScript one.
+    pub(crate) fn wait(
+        &mut self,
+        capacity: usize,
+        timeout: Option<Duration>,
+    ) -> std::io::Result<()> {
+        if self.events.capacity() != capacity {
+            self.events = wakepoll::Events::with_capacity(capacity);
+        }
+        self.poll.poll(&mut self.events, timeout)
+    }
+
+    /// Copies the last wait's events into the arrays of a JavaScript `Events`, leaving out the
+    /// binding's own tokens.
+    pub(crate) fn copy_out(&self, tokens: &mut [f64], flags: &mut [u8]) -> Collected {
+        let mut collected = Collected {
+            count: 0,
+            loop_activity: false,
+        };
+        for event in self.events.iter() {
+            match event.token() {
+                CLOSE_TOKEN => {}
+                LOOP_TOKEN => collected.loop_activity = true,
+                token => {
+                    let n = collected.count;
+                    if n < tokens.len() && n < flags.len() {
+                        tokens[n] = token.0 as f64;
+                        flags[n] = events::flags(event);
+                        collected.count += 1;
+                    }
+                }
+            }
+        }
+        collected
+    }
 }
 
 pub(crate) struct PollShared {
     /// The handle-table id of this Poll's registry.
     pub(crate) id: u64,
     closed: AtomicBool,
-    poller: Mutex<Option<Poller>>,
+    pub(crate) poller: Mutex<Option<Poller>>,
     registry: RwLock<Option<wakepoll::Registry>>,
     closer: wakepoll::Waker,
     wakers: Mutex<Vec<Weak<WakerShared>>>,
+    /// The libuv loop fd of the thread that owns this Poll, and whether the selector watches
+    /// it now (registered at the first blocking poll; see thread_stop.rs).
+    loop_fd: Option<RawFd>,
+    loop_watched: AtomicBool,
+    /// A pollAsync in progress (poll_async.rs), owned by this Poll's thread.
+    pub(crate) pending: Mutex<Option<PendingWait>>,
 }
 
 impl PollShared {
@@ -60,6 +119,41 @@ impl PollShared {
             wakers.retain(|w| w.upgrade().is_some_and(|w| !w.is_closed()));
         }
         wakers.push(Arc::downgrade(waker));
+    }
+
+    /// Starts watching the owning thread's loop fd, once, so that a blocking poll notices
+    /// when Node stops the thread.
+    pub(crate) fn watch_loop(&self) {
+        let Some(fd) = self.loop_fd else { return };
+        if self.loop_watched.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
+        let added = registry
+            .as_ref()
+            .map(|r| r.register(&mut SourceFd(&fd), LOOP_TOKEN, Interest::READABLE));
+        if !matches!(added, Some(Ok(()))) {
+            self.loop_watched.store(false, Ordering::Release);
+        }
+    }
+
+    /// Stops watching the loop fd: libuv is about to watch this Poll's selector (pollAsync),
+    /// and two epoll instances may not contain each other.
+    pub(crate) fn unwatch_loop(&self) {
+        let Some(fd) = self.loop_fd else { return };
+        if !self.loop_watched.swap(false, Ordering::AcqRel) {
+            return;
+        }
+        let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(registry) = registry.as_ref() {
+            let _ = registry.deregister(&mut SourceFd(&fd));
+        }
+    }
+
+    /// The selector's fd, for libuv to watch (pollAsync).
+    pub(crate) fn selector_fd(&self) -> Option<RawFd> {
+        let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
+        registry.as_ref().map(|r| r.as_raw_fd())
     }
 
     pub(crate) fn is_closed(&self) -> bool {
@@ -133,6 +227,9 @@ impl NativePoll {
             registry: RwLock::new(Some(registry)),
             closer,
             wakers: Mutex::new(Vec::new()),
+            loop_fd: thread_stop::loop_fd(&env),
+            loop_watched: AtomicBool::new(false),
+            pending: Mutex::new(None),
         });
         handles::insert_weak(Kind::Registry, id, &shared);
         Ok(NativePoll { shared })
@@ -160,13 +257,17 @@ impl NativePoll {
         timeout_ms: Option<f64>,
     ) -> napi::Result<u32> {
         let shared = &self.shared;
+        if shared
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+        {
+            return Err(busy(&env));
+        }
         let mut guard = match shared.poller.try_lock() {
             Ok(guard) => guard,
-            Err(TryLockError::WouldBlock) => {
-                let err =
-                    wakepoll::error::busy("poll", "another thread is already polling this Poll");
-                return Err(errors::system(&env, &err));
-            }
+            Err(TryLockError::WouldBlock) => return Err(busy(&env)),
             Err(TryLockError::Poisoned(e)) => e.into_inner(),
         };
         let poller = match guard.as_mut() {
@@ -178,38 +279,83 @@ impl NativePoll {
         if capacity == 0 {
             return Err(errors::out_of_range(&env, "events.capacity", ">= 1"));
         }
-        if poller.events.capacity() != capacity {
-            poller.events = wakepoll::Events::with_capacity(capacity);
+        if timeout != Some(Duration::ZERO) {
+            shared.watch_loop();
         }
-        poller
-            .poll
-            .poll(&mut poller.events, timeout)
-            .map_err(|e| errors::system(&env, &e))?;
-        if shared.is_closed() {
-            return Err(errors::closed(&env, "Poll"));
-        }
-        // SAFETY: the arrays belong to an `Events` of this thread (never a shared buffer), and this
-        // thread's JavaScript is blocked in this call, so no one else reads or writes them while
-        // these slices live; napi keeps the values alive for the duration of the call.
+        // SAFETY: the arrays belong to an `Events` of this thread (never a shared buffer), and
+        // this thread's JavaScript is blocked in this call, so no one else reads or writes them
+        // while these slices live; napi keeps the values alive for the duration of the call.
         let (tokens, flags) = unsafe { (tokens.as_mut(), flags.as_mut()) };
-        let mut n = 0;
-        for event in poller.events.iter() {
-            let token = event.token();
-            if token == CLOSE_TOKEN {
-                continue;
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+        let mut remaining = timeout;
+        loop {
+            poller
+                .wait(capacity, remaining)
+                .map_err(|e| errors::system(&env, &e))?;
+            if shared.is_closed() {
+                return Err(errors::closed(&env, "Poll"));
             }
-            tokens[n] = token.0 as f64;
-            flags[n] = events::flags(event);
-            n += 1;
+            let collected = poller.copy_out(tokens, flags);
+            if collected.count > 0 {
+                return Ok(collected.count as u32);
+            }
+            if collected.loop_activity && thread_stop::is_stopping(&env) {
+                // Node is ending this thread: return into the pending termination.
+                return Err(napi::Error::from_status(napi::Status::PendingException));
+            }
+            if timeout == Some(Duration::ZERO) {
+                return Ok(0);
+            }
+            // Woken by other loop activity, or the deadline passed: wait for what remains.
+            remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            if remaining == Some(Duration::ZERO) {
+                return Ok(0);
+            }
         }
-        Ok(n as u32)
     }
 
-    /// Closes the selector and every Waker of this Poll, waking a blocked `poll`. Idempotent.
+    /// Starts a wait on this thread's libuv loop (poll_async.rs); `callback(err, count)` is
+    /// called once, unless `cancelAsync` comes first.
+    #[napi(
+        ts_args_type = "tokens: Float64Array, flags: Uint8Array, callback: (err: Error | undefined, count: number | undefined) => void"
+    )]
+    pub fn poll_async_start(
+        &self,
+        env: Env,
+        tokens: Float64ArraySlice,
+        flags: Uint8ArraySlice,
+        callback: Unknown,
+    ) -> napi::Result<()> {
+        if tokens.is_empty() || flags.is_empty() {
+            return Err(errors::out_of_range(&env, "events.capacity", ">= 1"));
+        }
+        poll_async::start(
+            &env,
+            &self.shared,
+            tokens.raw(),
+            flags.raw(),
+            callback.raw(),
+        )
+    }
+
+    /// Ends a pending wait without calling back (abort, timeout). Nothing pending: no-op.
     #[napi]
-    pub fn close(&self) {
+    pub fn cancel_async(&self) {
+        poll_async::cancel(&self.shared);
+    }
+
+    /// Closes the selector and every Waker of this Poll; a pending wait ends with
+    /// `ERR_CLOSED`. Idempotent.
+    #[napi]
+    pub fn close(&self, env: Env) {
+        poll_async::finish_closed(&env, &self.shared);
         self.shared.close();
     }
+}
+
+fn busy(env: &Env) -> napi::Error {
+    let err = wakepoll::error::busy("poll", "this Poll is already being polled");
+    errors::system(env, &err)
 }
 
 /// Milliseconds (never negative or NaN: JavaScript checked) to a Duration; too large to

@@ -82,8 +82,9 @@ pub fn busy(operation: &'static str, message: &'static str) -> io::Error {
     with_message(operation, crate::sys::EBUSY, message)
 }
 
-/// Wraps `errno` as the failure of `syscall`, keeping std's error kind.
-pub(crate) fn from_errno(syscall: &'static str, errno: i32) -> io::Error {
+/// Wraps `errno` as the failure of `syscall`, keeping std's error kind. Public so that code
+/// calling the OS (or libuv) beside wakepoll can report errors in the same shape.
+pub fn from_errno(syscall: &'static str, errno: i32) -> io::Error {
     let kind = io::Error::from_raw_os_error(errno).kind();
     io::Error::new(
         kind,

@@ -1,0 +1,404 @@
+//! pollAsync: the JavaScript thread's own libuv loop watches the Poll's selector.
+//!
+//! No thread waits on behalf of a pending pollAsync — not one of libuv's four pool threads
+//! (which would starve `fs` and `crypto`), not one of ours. The selector fd (an epoll fd) is
+//! readable while it holds ready events, so a `uv_poll_t` on it makes the loop call
+//! [`on_ready`] on this thread; that collects the events without blocking and calls the
+//! JavaScript callback through `napi_make_callback` (so promise reactions run after it). A
+//! pending wait is a referenced libuv handle: it keeps the loop, and so the process, alive.
+//!
+//! Lifetimes. A wait lives in a heap `AsyncWait` that the uv handle points to; it is freed in
+//! the handle's close callback, never earlier. It ends in one of four ways, each of which stops
+//! and closes the handle exactly once (`closing`): events arrived ([`on_ready`]), the Poll was
+//! closed ([`finish`] with `ERR_CLOSED`), JavaScript cancelled it (abort or timeout:
+//! [`cancel`]), or Node is tearing the thread down ([`on_teardown`], an async cleanup hook, so
+//! that the loop is not closed with our handle still open).
+//!
+//! While a wait is pending the Poll's selector must not watch the loop fd (thread_stop.rs):
+//! two epoll instances may not contain each other.
+
+use std::alloc::{self, Layout};
+use std::os::raw::{c_int, c_void};
+use std::ptr::{self, NonNull};
+use std::sync::Arc;
+use std::time::Duration;
+
+use napi::bindgen_prelude::ToNapiValue;
+use napi::{sys, Env, JsValue};
+
+use crate::errors;
+use crate::poll::PollShared;
+use crate::uv;
+
+/// The pending wait of a Poll, if any; only its owning thread touches it.
+pub(crate) struct PendingWait(NonNull<AsyncWait>);
+
+// SAFETY: the pointer is only dereferenced on the Poll's owning thread (the JavaScript thread
+// that created the Poll, which is the only one that can call pollAsync, cancel it or close the
+// Poll); other threads only see whether it is `Some`.
+unsafe impl Send for PendingWait {}
+
+struct AsyncWait {
+    handle: NonNull<c_void>,
+    layout: Layout,
+    env: sys::napi_env,
+    shared: Arc<PollShared>,
+    tokens: sys::napi_ref,
+    flags: sys::napi_ref,
+    callback: sys::napi_ref,
+    context: sys::napi_async_context,
+    cleanup: sys::napi_async_cleanup_hook_handle,
+    closing: bool,
+}
+
+/// Starts waiting: `callback(err, count)` is called once, on this thread, unless the wait is
+/// cancelled first.
+pub(crate) fn start(
+    env: &Env,
+    shared: &Arc<PollShared>,
+    tokens: sys::napi_value,
+    flags: sys::napi_value,
+    callback: sys::napi_value,
+) -> napi::Result<()> {
+    let mut pending = shared.pending.lock().unwrap_or_else(|e| e.into_inner());
+    if pending.is_some() || shared.poller.try_lock().is_err() {
+        return Err(errors::system(
+            env,
+            &wakepoll::error::busy("pollAsync", "this Poll is already being polled"),
+        ));
+    }
+    if shared.is_closed() {
+        return Err(errors::closed(env, "Poll"));
+    }
+    let (Some(fd), Some(uv_loop)) = (shared.selector_fd(), uv::event_loop(env)) else {
+        return Err(errors::closed(env, "Poll"));
+    };
+    shared.unwatch_loop();
+
+    // SAFETY: uv_handle_size only reads the handle type.
+    let size = unsafe { uv::uv_handle_size(uv::UV_POLL) };
+    let layout = Layout::from_size_align(size.max(1), 16)
+        .map_err(|e| napi::Error::from_reason(e.to_string()))?;
+    // SAFETY: `layout` has a non-zero size.
+    let handle = NonNull::new(unsafe { alloc::alloc_zeroed(layout) } as *mut c_void)
+        .ok_or_else(|| napi::Error::from_reason("out of memory"))?;
+    // SAFETY: `handle` is zeroed memory of uv_poll_t's size; `fd` is the live selector fd.
+    let rc = unsafe { uv::uv_poll_init(uv_loop, handle.as_ptr(), fd) };
+    if rc != 0 {
+        // SAFETY: uv_poll_init failed, so libuv does not know the handle; we allocated it.
+        unsafe { alloc::dealloc(handle.as_ptr() as *mut u8, layout) };
+        return Err(errors::system(
+            env,
+            &wakepoll::error::from_errno("uv_poll_init", -rc),
+        ));
+    }
+
+    let raw_env = env.raw();
+    let wait = Box::new(AsyncWait {
+        handle,
+        layout,
+        env: raw_env,
+        shared: Arc::clone(shared),
+        tokens: reference(raw_env, tokens)?,
+        flags: reference(raw_env, flags)?,
+        callback: reference(raw_env, callback)?,
+        context: async_context(env)?,
+        cleanup: ptr::null_mut(),
+        closing: false,
+    });
+    let wait = NonNull::from(Box::leak(wait));
+    // SAFETY: `handle` was initialised by uv_poll_init; the wait outlives it (freed in its close
+    // callback).
+    unsafe { uv::set_data(handle.as_ptr(), wait.as_ptr() as *mut c_void) };
+    // SAFETY: `wait` is live and its cleanup field is written once, here.
+    let status = unsafe {
+        sys::napi_add_async_cleanup_hook(
+            raw_env,
+            Some(on_teardown),
+            wait.as_ptr() as *mut c_void,
+            &mut (*wait.as_ptr()).cleanup,
+        )
+    };
+    // SAFETY: the handle is initialised and `on_ready` matches uv_poll_cb.
+    let rc = unsafe { uv::uv_poll_start(handle.as_ptr(), uv::UV_READABLE, on_ready) };
+    if status != sys::Status::napi_ok || rc != 0 {
+        // SAFETY: `wait` is live and not yet published; closing it frees it in on_closed.
+        unsafe { close_handle(wait, true) };
+        let err = if rc != 0 {
+            wakepoll::error::from_errno("uv_poll_start", -rc)
+        } else {
+            std::io::Error::other("napi_add_async_cleanup_hook failed")
+        };
+        return Err(errors::system(env, &err));
+    }
+    *pending = Some(PendingWait(wait));
+    Ok(())
+}
+
+/// Ends the pending wait without calling back (JavaScript settles its promise itself).
+pub(crate) fn cancel(shared: &PollShared) {
+    let taken = shared
+        .pending
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
+    if let Some(PendingWait(wait)) = taken {
+        // SAFETY: a published wait is live until its handle's close callback; we are on the
+        // owning thread (see PendingWait).
+        unsafe { close_handle(wait, true) };
+    }
+}
+
+/// Ends the pending wait, if any, calling back with `ERR_CLOSED` (the Poll is closing).
+pub(crate) fn finish_closed(env: &Env, shared: &PollShared) {
+    let taken = shared
+        .pending
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
+    if let Some(PendingWait(wait)) = taken {
+        let err = errors::closed(env, "Poll");
+        // SAFETY: as in `cancel`; we are inside a napi call on the owning thread.
+        unsafe { finish(wait, Err(err)) };
+    }
+}
+
+/// libuv: the selector became readable (or failed).
+unsafe extern "C" fn on_ready(handle: *mut c_void, status: c_int, _events: c_int) {
+    // SAFETY: `data` was set to the live wait in `start`, before the handle was started.
+    let wait = unsafe { NonNull::new_unchecked(uv::data(handle) as *mut AsyncWait) };
+    // SAFETY: the wait is live until the close callback, which cannot have run: the handle
+    // would not be polled any more.
+    let w = unsafe { &mut *wait.as_ptr() };
+    if w.closing {
+        return;
+    }
+    // `w.env` is the env of this thread, which is running its loop.
+    let env = Env::from_raw(w.env);
+    let mut scope = ptr::null_mut();
+    // SAFETY: as above; every value below lives in this scope.
+    if unsafe { sys::napi_open_handle_scope(w.env, &mut scope) } != sys::Status::napi_ok {
+        return;
+    }
+    let outcome = if status < 0 {
+        Some(Err(errors::system(
+            &env,
+            &wakepoll::error::from_errno("uv_poll", -status),
+        )))
+    } else {
+        // SAFETY: the refs are live while the wait is; this thread owns the arrays.
+        unsafe { collect(w) }.transpose()
+    };
+    if let Some(result) = outcome {
+        // The wait leaves `pending` first, so a callback that polls again finds it free.
+        let mine = {
+            let mut pending = w.shared.pending.lock().unwrap_or_else(|e| e.into_inner());
+            match pending.as_ref() {
+                Some(p) if p.0 == wait => pending.take().is_some(),
+                _ => false,
+            }
+        };
+        if mine {
+            // SAFETY: the wait is live and now unpublished; we are on the owning thread.
+            unsafe { finish(wait, result) };
+        }
+    }
+    // SAFETY: `scope` was opened above.
+    unsafe { sys::napi_close_handle_scope(w.env, scope) };
+}
+
+/// Collects ready events into the JavaScript arrays without blocking. `Ok(None)`: nothing of
+/// the user's was ready (keep waiting).
+///
+/// # Safety
+/// The wait's refs are live, and this is the owning thread, inside a handle scope.
+unsafe fn collect(w: &mut AsyncWait) -> napi::Result<Option<u32>> {
+    let env = Env::from_raw(w.env);
+    if w.shared.is_closed() {
+        return Err(errors::closed(&env, "Poll"));
+    }
+    // SAFETY: forwarded from the caller.
+    let (tokens, flags) = unsafe {
+        (
+            typed_array::<f64>(w.env, w.tokens)?,
+            typed_array::<u8>(w.env, w.flags)?,
+        )
+    };
+    let mut guard = w.shared.poller.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(poller) = guard.as_mut() else {
+        return Err(errors::closed(&env, "Poll"));
+    };
+    let capacity = tokens.len().min(flags.len());
+    poller
+        .wait(capacity, Some(Duration::ZERO))
+        .map_err(|e| errors::system(&env, &e))?;
+    let collected = poller.copy_out(tokens, flags);
+    Ok((collected.count > 0).then_some(collected.count as u32))
+}
+
+/// Stops the wait and calls back `callback(err, count)`.
+///
+/// # Safety
+/// `wait` is live and no longer published in `pending`; owning thread, inside a handle scope
+/// or a napi call.
+unsafe fn finish(wait: NonNull<AsyncWait>, result: napi::Result<u32>) {
+    // SAFETY: forwarded from the caller.
+    let w = unsafe { &mut *wait.as_ptr() };
+    let raw_env = w.env;
+    let (callback, context) = (w.callback, w.context);
+    // SAFETY: forwarded; the wait stays allocated until the close callback, after this returns.
+    unsafe { close_handle(wait, false) };
+    // SAFETY: `raw_env` is the live env of this thread; the values are created in its scope.
+    unsafe {
+        let mut undefined = ptr::null_mut();
+        sys::napi_get_undefined(raw_env, &mut undefined);
+        let args = match result {
+            Ok(count) => [
+                undefined,
+                u32::to_napi_value(raw_env, count).unwrap_or(undefined),
+            ],
+            Err(err) => [
+                napi::Error::to_napi_value(raw_env, err).unwrap_or(undefined),
+                undefined,
+            ],
+        };
+        let mut func = ptr::null_mut();
+        sys::napi_get_reference_value(raw_env, callback, &mut func);
+        // napi_make_callback wants an object receiver; the callback ignores `this`.
+        let mut global = ptr::null_mut();
+        sys::napi_get_global(raw_env, &mut global);
+        let mut ignored = ptr::null_mut();
+        sys::napi_make_callback(
+            raw_env,
+            context,
+            global,
+            func,
+            args.len(),
+            args.as_ptr(),
+            &mut ignored,
+        );
+        sys::napi_delete_reference(raw_env, callback);
+        sys::napi_async_destroy(raw_env, context);
+    }
+}
+
+/// Stops the handle and closes it; its close callback frees the wait. With `release`, also
+/// drops the JavaScript references (when no callback follows).
+///
+/// # Safety
+/// `wait` is live and not closing yet; owning thread.
+unsafe fn close_handle(wait: NonNull<AsyncWait>, release: bool) {
+    // SAFETY: forwarded from the caller.
+    let w = unsafe { &mut *wait.as_ptr() };
+    if w.closing {
+        return;
+    }
+    w.closing = true;
+    // SAFETY: the handle is an initialised uv_poll_t that is not closing yet.
+    unsafe {
+        uv::uv_poll_stop(w.handle.as_ptr());
+        uv::uv_close(w.handle.as_ptr(), on_closed);
+        sys::napi_delete_reference(w.env, w.tokens);
+        sys::napi_delete_reference(w.env, w.flags);
+        if release {
+            sys::napi_delete_reference(w.env, w.callback);
+            sys::napi_async_destroy(w.env, w.context);
+        }
+    }
+}
+
+/// libuv: the handle is closed; nothing refers to the wait any more.
+unsafe extern "C" fn on_closed(handle: *mut c_void) {
+    // SAFETY: `data` is the wait that was leaked in `start`; this is its only release.
+    let wait = unsafe { Box::from_raw(uv::data(handle) as *mut AsyncWait) };
+    if !wait.cleanup.is_null() {
+        // SAFETY: the hook was added in `start` and is removed exactly once, here.
+        unsafe { sys::napi_remove_async_cleanup_hook(wait.cleanup) };
+    }
+    // SAFETY: `handle` was allocated in `start` with this layout and libuv is done with it.
+    unsafe { alloc::dealloc(handle as *mut u8, wait.layout) };
+    drop(wait);
+}
+
+/// Node is tearing down this thread's env with the wait still pending (a worker terminated):
+/// close the handle so the loop can close; the close callback removes this hook.
+unsafe extern "C" fn on_teardown(_hook: sys::napi_async_cleanup_hook_handle, arg: *mut c_void) {
+    // SAFETY: `arg` is the live wait registered in `start` (the hook is removed before the
+    // wait is freed).
+    let wait = unsafe { NonNull::new_unchecked(arg as *mut AsyncWait) };
+    // SAFETY: as above.
+    let w = unsafe { &mut *wait.as_ptr() };
+    {
+        let mut pending = w.shared.pending.lock().unwrap_or_else(|e| e.into_inner());
+        if pending.as_ref().is_some_and(|p| p.0 == wait) {
+            pending.take();
+        }
+    }
+    if !w.closing {
+        w.closing = true;
+        // SAFETY: the handle is initialised and not closing; JavaScript can no longer run, so
+        // the references are left to the env's own teardown.
+        unsafe {
+            uv::uv_poll_stop(w.handle.as_ptr());
+            uv::uv_close(w.handle.as_ptr(), on_closed);
+        }
+    }
+}
+
+fn reference(env: sys::napi_env, value: sys::napi_value) -> napi::Result<sys::napi_ref> {
+    let mut result = ptr::null_mut();
+    // SAFETY: `value` is a value of the live `env` of the current call.
+    let status = unsafe { sys::napi_create_reference(env, value, 1, &mut result) };
+    if status != sys::Status::napi_ok {
+        return Err(napi::Error::from_reason("napi_create_reference failed"));
+    }
+    Ok(result)
+}
+
+fn async_context(env: &Env) -> napi::Result<sys::napi_async_context> {
+    let name = env.create_string("wakepoll.pollAsync")?;
+    let mut context = ptr::null_mut();
+    // SAFETY: `env` is live and `name` is one of its strings.
+    let status =
+        unsafe { sys::napi_async_init(env.raw(), ptr::null_mut(), name.raw(), &mut context) };
+    if status != sys::Status::napi_ok {
+        return Err(napi::Error::from_reason("napi_async_init failed"));
+    }
+    Ok(context)
+}
+
+/// The elements of the typed array behind `reference`.
+///
+/// # Safety
+/// `reference` is live in `env`, refers to a typed array of `T`'s element type that no other
+/// thread uses, and the returned slice is dropped before JavaScript runs again.
+unsafe fn typed_array<'a, T>(
+    env: sys::napi_env,
+    reference: sys::napi_ref,
+) -> napi::Result<&'a mut [T]> {
+    let mut value = ptr::null_mut();
+    let (mut kind, mut length, mut data, mut buffer, mut offset) =
+        (0, 0usize, ptr::null_mut(), ptr::null_mut(), 0usize);
+    // SAFETY: forwarded from the caller; out pointers are valid.
+    let ok = unsafe {
+        sys::napi_get_reference_value(env, reference, &mut value) == sys::Status::napi_ok
+            && !value.is_null()
+            && sys::napi_get_typedarray_info(
+                env,
+                value,
+                &mut kind,
+                &mut length,
+                &mut data,
+                &mut buffer,
+                &mut offset,
+            ) == sys::Status::napi_ok
+    };
+    if !ok || (data.is_null() && length > 0) {
+        return Err(napi::Error::from_reason("the Events buffer is gone"));
+    }
+    if length == 0 {
+        return Ok(&mut []);
+    }
+    // SAFETY: napi reported `length` elements at `data`; exclusivity is the caller's promise.
+    Ok(unsafe { std::slice::from_raw_parts_mut(data as *mut T, length) })
+}

@@ -1,0 +1,46 @@
+//! How a thread blocked in `poll` learns that Node is stopping it.
+//!
+//! `worker.terminate()`, and `process.exit()` (which stops and joins every worker), end a
+//! worker through `Environment::ExitEnv`: it requests `TerminateExecution` on the worker's
+//! isolate and then wakes the worker's libuv loop with `uv_async_send`. A native call blocked
+//! in `epoll_wait` would never notice either, and Node would wait for it forever. Cleanup hooks
+//! cannot help: they run on the blocked thread itself, after the call returns.
+//!
+//! So each Poll also watches the libuv loop of the thread that created it (a Poll never leaves
+//! its thread): the loop's backend fd is registered in the Poll's selector, edge-triggered,
+//! under a token no JavaScript token can equal. The `uv_async_send` of a stop makes that fd
+//! readable and ends the wait. Other libuv activity on the thread (a message posted to the
+//! worker, a socket of node:net) ends it too; then [`is_stopping`] tells the two apart by
+//! running a trivial script: V8 refuses to run JavaScript once termination was requested, so
+//! the poll returns into the termination instead of waiting again.
+
+use std::os::raw::c_int;
+
+use napi::{sys, Env, JsValue};
+use wakepoll::Token;
+
+use crate::uv;
+
+/// The token of the thread's libuv loop fd in every Poll's selector (above every JS token).
+pub(crate) const LOOP_TOKEN: Token = Token(usize::MAX - 1);
+
+/// The fd of the calling thread's libuv loop (its epoll/kqueue fd), if it has one.
+pub(crate) fn loop_fd(env: &Env) -> Option<c_int> {
+    let uv_loop = uv::event_loop(env)?;
+    // SAFETY: `uv_loop` is this env's live loop, as napi just returned it.
+    let fd = unsafe { uv::uv_backend_fd(uv_loop) };
+    (fd >= 0).then_some(fd)
+}
+
+/// Whether Node has asked this thread's JavaScript to stop (terminate / exit).
+pub(crate) fn is_stopping(env: &Env) -> bool {
+    let run = || -> Option<bool> {
+        let script = env.create_string("undefined").ok()?;
+        let mut result = std::ptr::null_mut();
+        // SAFETY: `env` is live and `script` a string value of it. Running a script is the one
+        // probe that reaches V8's interrupt check, where a requested termination takes effect.
+        let status = unsafe { sys::napi_run_script(env.raw(), script.raw(), &mut result) };
+        Some(status != sys::Status::napi_ok)
+    };
+    run().unwrap_or(true)
+}

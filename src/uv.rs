@@ -1,0 +1,49 @@
+//! The few libuv functions the binding calls. Node exports libuv from its own binary, as it
+//! does the napi_* functions, so these resolve when the module is loaded.
+
+use std::os::raw::{c_int, c_void};
+
+use napi::sys;
+
+/// `UV_POLL` of `uv_handle_type`.
+pub(crate) const UV_POLL: c_int = 8;
+/// `UV_READABLE` of `uv_poll_event`.
+pub(crate) const UV_READABLE: c_int = 1;
+
+pub(crate) type PollCallback =
+    unsafe extern "C" fn(handle: *mut c_void, status: c_int, events: c_int);
+pub(crate) type CloseCallback = unsafe extern "C" fn(handle: *mut c_void);
+
+extern "C" {
+    pub(crate) fn uv_handle_size(kind: c_int) -> usize;
+    pub(crate) fn uv_poll_init(loop_: *mut sys::uv_loop_s, handle: *mut c_void, fd: c_int)
+        -> c_int;
+    pub(crate) fn uv_poll_start(handle: *mut c_void, events: c_int, cb: PollCallback) -> c_int;
+    pub(crate) fn uv_poll_stop(handle: *mut c_void) -> c_int;
+    pub(crate) fn uv_close(handle: *mut c_void, cb: CloseCallback);
+    pub(crate) fn uv_backend_fd(loop_: *const sys::uv_loop_s) -> c_int;
+}
+
+/// Every uv handle starts with `void* data` (UV_HANDLE_FIELDS), the user's pointer.
+///
+/// # Safety
+/// `handle` points to a live uv handle.
+pub(crate) unsafe fn set_data(handle: *mut c_void, data: *mut c_void) {
+    // SAFETY: the caller passes a live handle; `data` is its first field.
+    unsafe { *(handle as *mut *mut c_void) = data };
+}
+
+/// # Safety
+/// `handle` points to a live uv handle.
+pub(crate) unsafe fn data(handle: *mut c_void) -> *mut c_void {
+    // SAFETY: the caller passes a live handle; `data` is its first field.
+    unsafe { *(handle as *mut *mut c_void) }
+}
+
+/// The libuv loop of the env's thread.
+pub(crate) fn event_loop(env: &napi::Env) -> Option<*mut sys::uv_loop_s> {
+    let mut uv_loop = std::ptr::null_mut();
+    // SAFETY: `env` is the live env of the current call; the out pointer is valid.
+    let status = unsafe { sys::napi_get_uv_event_loop(env.raw(), &mut uv_loop) };
+    (status == sys::Status::napi_ok && !uv_loop.is_null()).then_some(uv_loop)
+}
