@@ -1,7 +1,7 @@
 // wakepoll: readiness polling and cross-thread wake-up for Node.js.
 // The API users import; each class lives in its own file under lib/.
 
-export { Poll } from './lib/poll.js'
+export { Poll, type PollAsyncOptions } from './lib/poll.js'
 export { Registry, type RegistryHandle, type Source } from './lib/registry.js'
 export { Events, Event } from './lib/events.js'
 export { Interest } from './lib/interest.js'

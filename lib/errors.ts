@@ -38,3 +38,10 @@ export function outOfRange(name: string, range: string, actual: unknown): RangeE
     'ERR_OUT_OF_RANGE',
   )
 }
+
+/** Node's AbortError: `name 'AbortError'`, `code 'ABORT_ERR'`, `cause` the signal's reason. */
+export function abortError(signal: AbortSignal): Error {
+  const err = new Error('The operation was aborted', { cause: signal.reason })
+  err.name = 'AbortError'
+  return withCode(err, 'ABORT_ERR')
+}

@@ -1,17 +1,27 @@
 // Poll: owns one OS selector and waits on it.
 
 import { native, type NativePoll } from './native.js'
-import { invalidArgType } from './errors.js'
+import { abortError, invalidArgType } from './errors.js'
 import { Events, kFlags, kSetLength, kTokens } from './events.js'
 import { Registry } from './registry.js'
-import { validateTimeout } from './validate.js'
+import { validateSignalOptions, validateTimeout } from './validate.js'
+
+/** Options of `pollAsync` and `watch`. */
+export interface PollAsyncOptions {
+  /** Aborting rejects the pending wait with an `AbortError` whose `cause` is the reason. */
+  signal?: AbortSignal
+}
+
+// setTimeout's largest delay; beyond it Node fires at once, so longer waits wait forever.
+const MAX_TIMER_MS = 0x7fff_ffff
 
 /**
  * Waits for readiness events on the sources registered through `poll.registry`.
  *
- * Only one thread may be inside `poll` of one Poll at a time: a second concurrent call fails at
- * once with a system error of code `EBUSY`. `close()` is idempotent; afterwards every use of
- * the Poll, its Registry (in any worker) and its Wakers throws `ERR_CLOSED`.
+ * One wait at a time per Poll: a `poll` or `pollAsync` while another is in progress fails with
+ * a system error of code `EBUSY`. `close()` is idempotent; a wait in progress ends with
+ * `ERR_CLOSED`, and afterwards every use of the Poll, its Registry (in any worker) and its
+ * Wakers throws `ERR_CLOSED`.
  */
 export class Poll implements Disposable {
   readonly #inner: NativePoll
@@ -43,10 +53,94 @@ export class Poll implements Disposable {
   poll(events: Events, timeout?: number | null): number {
     if (!(events instanceof Events)) throw invalidArgType('events', 'an instance of Events', events)
     const ms = validateTimeout(timeout)
-    events[kSetLength](0)
     const n = this.#inner.poll(events[kTokens], events[kFlags], ms)
     events[kSetLength](n)
     return n
+  }
+
+  /**
+   * Like `poll`, without blocking the thread: resolves with the number of events once at least
+   * one is ready, or with 0 when `timeout` ms pass. No thread waits meanwhile — not one of
+   * libuv's pool threads — the thread's own event loop watches the selector. A pending
+   * pollAsync keeps the event loop alive. While it is pending, `events` belongs to it.
+   *
+   * Rejects with `ERR_CLOSED` if the Poll is closed meanwhile, with an `AbortError` when
+   * `options.signal` aborts, with `EBUSY` if another wait is in progress.
+   */
+  async pollAsync(events: Events, timeout?: number | null, options?: PollAsyncOptions): Promise<number> {
+    if (!(events instanceof Events)) throw invalidArgType('events', 'an instance of Events', events)
+    let ms = validateTimeout(timeout)
+    const signal = validateSignalOptions(options)
+    if (signal?.aborted) throw abortError(signal)
+    if (ms !== null && ms > MAX_TIMER_MS) ms = null
+    // What is ready now needs no wait (and a busy or closed Poll throws here).
+    const ready = this.poll(events, 0)
+    if (ready > 0 || ms === 0) return ready
+
+    const inner = this.#inner
+    const tokens = events[kTokens]
+    const flags = events[kFlags]
+    return new Promise<number>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined
+      const settle = () => {
+        if (timer !== undefined) clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+      }
+      const onAbort = () => {
+        inner.cancelAsync()
+        settle()
+        reject(abortError(signal!))
+      }
+      inner.pollAsyncStart(tokens, flags, (err, count) => {
+        settle()
+        if (err) return reject(err)
+        events[kSetLength](count!)
+        resolve(count!)
+      })
+      if (ms !== null) {
+        // Timers may fire a little early (libuv's cached clock): re-arm for what remains, so
+        // that the wait is never shorter than asked.
+        const deadline = performance.now() + ms
+        const onTimeout = () => {
+          const left = deadline - performance.now()
+          if (left > 0) {
+            timer = setTimeout(onTimeout, Math.ceil(left))
+            return
+          }
+          inner.cancelAsync()
+          settle()
+          try {
+            resolve(this.poll(events, 0))
+          } catch (err) {
+            reject(err)
+          }
+        }
+        timer = setTimeout(onTimeout, Math.ceil(ms))
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
+  /**
+   * Yields `events` after each batch, waiting with `pollAsync` in between. Ends when the Poll
+   * is closed; throws an `AbortError` when `options.signal` aborts.
+   *
+   * ```ts
+   * for await (const batch of poll.watch(events, { signal })) {
+   *   for (let i = 0; i < batch.length; i++) handle(batch.token(i))
+   * }
+   * ```
+   */
+  async *watch(events: Events, options?: PollAsyncOptions): AsyncGenerator<Events, void, undefined> {
+    for (;;) {
+      try {
+        await this.pollAsync(events, null, options)
+      } catch (err) {
+        if ((err as { code?: unknown }).code === 'ERR_CLOSED') return
+        throw err
+      }
+      yield events
+    }
   }
 
   /** Closes the selector and every Waker of this Poll. Idempotent. */

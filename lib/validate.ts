@@ -45,3 +45,13 @@ export function validateTimeout(timeout: unknown): number | null {
 export function validateHandle(handle: unknown): asserts handle is string {
   if (typeof handle !== 'string') throw invalidArgType('handle', 'of type string', handle)
 }
+
+/** `{ signal }` options: an object (or undefined) whose `signal`, if present, is an AbortSignal. */
+export function validateSignalOptions(options: unknown): AbortSignal | undefined {
+  if (options === undefined || options === null) return undefined
+  if (typeof options !== 'object') throw invalidArgType('options', 'of type object', options)
+  const { signal } = options as { signal?: unknown }
+  if (signal === undefined) return undefined
+  if (!(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal)
+  return signal
+}
