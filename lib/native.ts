@@ -7,7 +7,19 @@ import type * as Binding from '../binding.cjs'
 
 const require = createRequire(import.meta.url)
 
-export const native: typeof Binding = require('../binding.cjs')
+/** An opaque, type-tagged pointer to native state, for the fast paths (src/fast.rs). */
+export type NativeExternal = object & { readonly __wakepoll: 'external' }
+
+/**
+ * `wake` and `poll` are plain Node-API functions, outside napi-rs's per-call borrow tracking:
+ * they are the path of every wake-up.
+ */
+interface FastPaths {
+  wake(waker: NativeExternal): void
+  poll(poll: NativeExternal, tokens: Float64Array, flags: Uint8Array, timeoutMs: number | null): number
+}
+
+export const native: typeof Binding & FastPaths = require('../binding.cjs')
 
 export type NativePoll = Binding.NativePoll
 export type NativeRegistry = Binding.NativeRegistry

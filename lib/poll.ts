@@ -1,6 +1,6 @@
 // Poll: owns one OS selector and waits on it.
 
-import { native, type NativePoll } from './native.js'
+import { native, type NativeExternal, type NativePoll } from './native.js'
 import { abortError, invalidArgType } from './errors.js'
 import { Events, kFlags, kSetLength, kTokens } from './events.js'
 import { Registry } from './registry.js'
@@ -25,10 +25,12 @@ const MAX_TIMER_MS = 0x7fff_ffff
  */
 export class Poll implements Disposable {
   readonly #inner: NativePoll
+  readonly #external: NativeExternal
   readonly #registry: Registry
 
   constructor() {
     this.#inner = new native.NativePoll()
+    this.#external = this.#inner.external() as NativeExternal
     this.#registry = new Registry(this.#inner.registry())
   }
 
@@ -53,7 +55,7 @@ export class Poll implements Disposable {
   poll(events: Events, timeout?: number | null): number {
     if (!(events instanceof Events)) throw invalidArgType('events', 'an instance of Events', events)
     const ms = validateTimeout(timeout)
-    const n = this.#inner.poll(events[kTokens], events[kFlags], ms)
+    const n = native.poll(this.#external, events[kTokens], events[kFlags], ms)
     events[kSetLength](n)
     return n
   }

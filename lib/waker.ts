@@ -1,11 +1,12 @@
 // Waker: wakes a Poll from any thread or worker.
 
-import { native, type NativeWaker } from './native.js'
+import { native, type NativeExternal, type NativeWaker } from './native.js'
 import { invalidArgType } from './errors.js'
 import { nativeRegistry, Registry } from './registry.js'
 import { validateHandle, validateToken } from './validate.js'
 
 const kNative = Symbol('wakepoll.native')
+const kExternal = Symbol('wakepoll.external')
 
 /**
  * Makes its Poll report a readable event with its token, from any thread or worker.
@@ -17,6 +18,7 @@ const kNative = Symbol('wakepoll.native')
  */
 export class Waker implements Disposable {
   readonly [kNative]: NativeWaker
+  [kExternal]: NativeExternal | undefined
 
   constructor(registry: Registry, token: number) {
     if (!(registry instanceof Registry)) throw invalidArgType('registry', 'an instance of Registry', registry)
@@ -28,7 +30,7 @@ export class Waker implements Disposable {
   static fromHandle(handle: WakerHandle): Waker {
     validateHandle(handle)
     const inner = native.NativeWaker.fromHandle(handle)
-    return Object.assign(Object.create(Waker.prototype) as Waker, { [kNative]: inner })
+    return Object.assign(Object.create(Waker.prototype) as Waker, { [kNative]: inner, [kExternal]: undefined })
   }
 
   /** Plain data (a string) naming this waker; it survives `postMessage` and `workerData`. */
@@ -43,7 +45,7 @@ export class Waker implements Disposable {
 
   /** Wakes the Poll. Never blocks; throws `ERR_CLOSED` once the Waker or its Poll is closed. */
   wake(): void {
-    this[kNative].wake()
+    native.wake((this[kExternal] ??= this[kNative].external() as NativeExternal))
   }
 
   /** Ends this Waker for every worker that holds it. Idempotent. */

@@ -11,6 +11,7 @@ use napi::{sys, Env, JsValue};
 #[derive(Clone, Copy)]
 pub(crate) enum Class {
     Error,
+    TypeError,
     RangeError,
 }
 
@@ -78,6 +79,7 @@ fn build(
         let message_js = env.create_string(message)?;
         let create = match class {
             Class::Error => sys::napi_create_error,
+            Class::TypeError => sys::napi_create_type_error,
             Class::RangeError => sys::napi_create_range_error,
         };
         let mut raw = std::ptr::null_mut();

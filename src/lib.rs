@@ -4,6 +4,7 @@
 
 mod errors;
 mod events;
+mod fast;
 mod handles;
 mod poll;
 mod poll_async;
@@ -12,3 +13,9 @@ mod thread_stop;
 mod token;
 mod uv;
 mod waker;
+
+/// Module init, once per env (main thread and each worker): adds the raw fast paths.
+#[napi_derive::napi(module_exports)]
+pub fn init(mut exports: napi::bindgen_prelude::Object, env: napi::Env) -> napi::Result<()> {
+    fast::export(&env, &mut exports)
+}

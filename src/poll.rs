@@ -28,7 +28,7 @@ use crate::registry::NativeRegistry;
 use crate::thread_stop::{self, LOOP_TOKEN};
 use crate::token::CLOSE_TOKEN;
 use crate::waker::WakerShared;
-use crate::{errors, events, poll_async};
+use crate::{errors, events, fast, poll_async};
 
 pub(crate) struct Poller {
     poll: wakepoll::Poll,
@@ -246,72 +246,10 @@ impl NativePoll {
         self.shared.is_closed()
     }
 
-    /// Waits, then writes tokens and flag bytes in place; returns how many events it wrote.
-    /// `timeout_ms`: `null` waits forever; fractions round up.
-    #[napi]
-    pub fn poll(
-        &self,
-        env: Env,
-        mut tokens: Float64ArraySlice,
-        mut flags: Uint8ArraySlice,
-        timeout_ms: Option<f64>,
-    ) -> napi::Result<u32> {
-        let shared = &self.shared;
-        if shared
-            .pending
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_some()
-        {
-            return Err(busy(&env));
-        }
-        let mut guard = match shared.poller.try_lock() {
-            Ok(guard) => guard,
-            Err(TryLockError::WouldBlock) => return Err(busy(&env)),
-            Err(TryLockError::Poisoned(e)) => e.into_inner(),
-        };
-        let poller = match guard.as_mut() {
-            Some(poller) if !shared.is_closed() => poller,
-            _ => return Err(errors::closed(&env, "Poll")),
-        };
-        let timeout = timeout_from_ms(&env, timeout_ms)?;
-        let capacity = tokens.len().min(flags.len());
-        if capacity == 0 {
-            return Err(errors::out_of_range(&env, "events.capacity", ">= 1"));
-        }
-        if timeout != Some(Duration::ZERO) {
-            shared.watch_loop();
-        }
-        // SAFETY: the arrays belong to an `Events` of this thread (never a shared buffer), and
-        // this thread's JavaScript is blocked in this call, so no one else reads or writes them
-        // while these slices live; napi keeps the values alive for the duration of the call.
-        let (tokens, flags) = unsafe { (tokens.as_mut(), flags.as_mut()) };
-        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
-        let mut remaining = timeout;
-        loop {
-            poller
-                .wait(capacity, remaining)
-                .map_err(|e| errors::system(&env, &e))?;
-            if shared.is_closed() {
-                return Err(errors::closed(&env, "Poll"));
-            }
-            let collected = poller.copy_out(tokens, flags);
-            if collected.count > 0 {
-                return Ok(collected.count as u32);
-            }
-            if collected.loop_activity && thread_stop::is_stopping(&env) {
-                // Node is ending this thread: return into the pending termination.
-                return Err(napi::Error::from_status(napi::Status::PendingException));
-            }
-            if timeout == Some(Duration::ZERO) {
-                return Ok(0);
-            }
-            // Woken by other loop activity, or the deadline passed: wait for what remains.
-            remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            if remaining == Some(Duration::ZERO) {
-                return Ok(0);
-            }
-        }
+    /// A tagged external for the fast `poll` (fast.rs); lib/poll.ts asks once.
+    #[napi(ts_return_type = "object")]
+    pub fn external<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        fast::external(env, Arc::clone(&self.shared), &fast::POLL_TAG)
     }
 
     /// Starts a wait on this thread's libuv loop (poll_async.rs); `callback(err, count)` is
@@ -350,6 +288,70 @@ impl NativePoll {
     pub fn close(&self, env: Env) {
         poll_async::finish_closed(&env, &self.shared);
         self.shared.close();
+    }
+}
+
+/// The blocking `poll` (fast.rs calls it): waits, then writes tokens and flag bytes in place
+/// and returns how many events it wrote. `timeout_ms`: `None` waits forever; fractions round
+/// up.
+pub(crate) fn poll_blocking(
+    env: &Env,
+    shared: &PollShared,
+    tokens: &mut [f64],
+    flags: &mut [u8],
+    timeout_ms: Option<f64>,
+) -> napi::Result<u32> {
+    if shared
+        .pending
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .is_some()
+    {
+        return Err(busy(env));
+    }
+    let mut guard = match shared.poller.try_lock() {
+        Ok(guard) => guard,
+        Err(TryLockError::WouldBlock) => return Err(busy(env)),
+        Err(TryLockError::Poisoned(e)) => e.into_inner(),
+    };
+    let poller = match guard.as_mut() {
+        Some(poller) if !shared.is_closed() => poller,
+        _ => return Err(errors::closed(env, "Poll")),
+    };
+    let timeout = timeout_from_ms(env, timeout_ms)?;
+    let capacity = tokens.len().min(flags.len());
+    if capacity == 0 {
+        return Err(errors::out_of_range(env, "events.capacity", ">= 1"));
+    }
+    if timeout != Some(Duration::ZERO) {
+        shared.watch_loop();
+    }
+    let start = timeout.filter(|t| !t.is_zero()).map(|_| Instant::now());
+    let mut remaining = timeout;
+    loop {
+        poller
+            .wait(capacity, remaining)
+            .map_err(|e| errors::system(env, &e))?;
+        if shared.is_closed() {
+            return Err(errors::closed(env, "Poll"));
+        }
+        let collected = poller.copy_out(tokens, flags);
+        if collected.count > 0 {
+            return Ok(collected.count as u32);
+        }
+        if collected.loop_activity && thread_stop::is_stopping(env) {
+            // Node is ending this thread: return into the pending termination.
+            return Err(napi::Error::from_status(napi::Status::PendingException));
+        }
+        // Woken by other loop activity, or the time is up: wait for what remains, if any.
+        match (timeout, start) {
+            (None, _) => {}
+            (Some(_), None) => return Ok(0),
+            (Some(timeout), Some(start)) => match timeout.checked_sub(start.elapsed()) {
+                Some(left) if !left.is_zero() => remaining = Some(left),
+                _ => return Ok(0),
+            },
+        }
     }
 }
 

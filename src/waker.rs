@@ -7,13 +7,14 @@
 
 use std::sync::{Arc, RwLock, Weak};
 
+use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
 
 use crate::handles::{self, Kind, Lookup};
 use crate::poll::PollShared;
 use crate::registry::NativeRegistry;
-use crate::{errors, token};
+use crate::{errors, fast, token};
 
 pub(crate) struct WakerShared {
     id: u64,
@@ -28,6 +29,15 @@ impl WakerShared {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .is_none()
+    }
+
+    /// Wakes its Poll, or fails with `ERR_CLOSED`.
+    pub(crate) fn wake(&self, env: &Env) -> napi::Result<()> {
+        let waker = self.waker.read().unwrap_or_else(|e| e.into_inner());
+        match waker.as_ref() {
+            Some(waker) => waker.wake().map_err(|e| errors::system(env, &e)),
+            None => Err(errors::closed(env, "Waker")),
+        }
     }
 
     /// Ends the Waker for every holder: deregisters and closes its fd. Idempotent.
@@ -101,13 +111,10 @@ impl NativeWaker {
         self.shared.is_closed()
     }
 
-    #[napi]
-    pub fn wake(&self, env: Env) -> napi::Result<()> {
-        let waker = self.shared.waker.read().unwrap_or_else(|e| e.into_inner());
-        match waker.as_ref() {
-            Some(waker) => waker.wake().map_err(|e| errors::system(&env, &e)),
-            None => Err(errors::closed(&env, "Waker")),
-        }
+    /// A tagged external for the fast `wake` (fast.rs); lib/waker.ts asks once.
+    #[napi(ts_return_type = "object")]
+    pub fn external<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        fast::external(env, Arc::clone(&self.shared), &fast::WAKER_TAG)
     }
 
     #[napi]

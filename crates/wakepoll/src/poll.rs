@@ -56,18 +56,28 @@ impl Poll {
     /// and an interrupted wait (`EINTR`) is retried with the time that remains instead of
     /// being returned as an error.
     pub fn poll(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<()> {
-        // A timeout too large for the clock waits forever, like `None`.
-        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+        // The clock is read only for a positive timeout, and again only to re-wait after an
+        // interruption: the common calls (no timeout, zero timeout, an event before the
+        // deadline) cost no clock read beyond this one.
+        let start = timeout.filter(|t| !t.is_zero()).map(|_| Instant::now());
+        let mut remaining = timeout;
         loop {
-            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             match self.registry.selector.select(events.sys(), remaining) {
                 Ok(()) if !events.is_empty() => return Ok(()),
                 Ok(()) => {}
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => events.clear(),
                 Err(err) => return Err(err),
             }
-            if deadline.is_some_and(|d| Instant::now() >= d) {
-                return Ok(());
+            match (timeout, start) {
+                (None, _) => {}
+                (Some(_), None) => return Ok(()),
+                (Some(timeout), Some(start)) => {
+                    let elapsed = start.elapsed();
+                    if elapsed >= timeout {
+                        return Ok(());
+                    }
+                    remaining = Some(timeout - elapsed);
+                }
             }
         }
     }
