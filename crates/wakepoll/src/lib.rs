@@ -5,6 +5,10 @@
 //! [`Waker`] wakes a blocked `poll` from any thread. Code written against mio 1.x compiles
 //! against wakepoll by changing the crate name.
 //!
+//! Beside mio's API: [`AtomicWaker`] (futures' task-wakeup primitive, model-checked with
+//! loom), and in [`sync`] crosvm's [`Event`](sync::Event) (any number of signallers, one
+//! waiter) and level-triggered [`WaitContext`](sync::WaitContext).
+//!
 //! Where wakepoll differs from mio, it does so on purpose and documents it at the item:
 //!
 //! * several [`Waker`]s per [`Poll`] are allowed, each reporting its own token;
@@ -12,7 +16,9 @@
 //!   registered, are errors (`AlreadyExists` / `NotFound`) in release builds too;
 //! * an interrupted wait (`EINTR`) is retried with the time that remains, never returned;
 //! * a timeout is never shortened: sub-millisecond timeouts round up;
-//! * OS errors carry the system call that failed (see [`error::SysError`]).
+//! * OS errors carry the system call that failed (see [`error::SysError`]);
+//! * wakepoll's own sources (a [`sync::Event`]) belong to one `Poll` at a time: registering
+//!   one with a second `Poll` is an error (`AlreadyExists`).
 //!
 //! ```
 //! use std::sync::Arc;
@@ -36,16 +42,20 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+mod atomic_waker;
 pub mod error;
 pub mod event;
 mod interest;
+mod loom;
 mod poll;
+pub mod sync;
 mod sys;
 mod token;
 #[cfg(unix)]
 pub mod unix;
 mod waker;
 
+pub use atomic_waker::AtomicWaker;
 pub use event::Events;
 pub use interest::Interest;
 pub use poll::{Poll, Registry};

@@ -87,7 +87,10 @@ impl Registry {
     /// Registers `source` with the `Poll`, reporting `interests` with `token`.
     ///
     /// A source that is already registered with this `Poll` is an error of kind
-    /// `AlreadyExists` (`EEXIST`, "already registered") — in release builds too.
+    /// `AlreadyExists` (`EEXIST`, "already registered") — in release builds too. wakepoll's
+    /// own sources (a [`sync::Event`](crate::sync::Event)) belong to one `Poll` at a time:
+    /// registering one that is registered with another `Poll` is `AlreadyExists` as well. A
+    /// raw fd (`unix::SourceFd`) may be watched by several `Poll`s, once each.
     pub fn register<S>(&self, source: &mut S, token: Token, interests: Interest) -> io::Result<()>
     where
         S: Source + ?Sized,
@@ -99,7 +102,8 @@ impl Registry {
     /// that is still ready reports again.
     ///
     /// A source that is not registered is an error of kind `NotFound` (`ENOENT`,
-    /// "not registered").
+    /// "not registered"); one of wakepoll's own sources registered with another `Poll`, of
+    /// kind `AlreadyExists` (`EEXIST`).
     pub fn reregister<S>(&self, source: &mut S, token: Token, interests: Interest) -> io::Result<()>
     where
         S: Source + ?Sized,
@@ -110,7 +114,9 @@ impl Registry {
     /// Deregisters `source`. Once this returns, no later `poll` returns its token, even for
     /// readiness that was already pending.
     ///
-    /// A source that is not registered is an error of kind `NotFound` (`ENOENT`).
+    /// A source that is not registered is an error of kind `NotFound` (`ENOENT`); one of
+    /// wakepoll's own sources registered with another `Poll`, of kind `AlreadyExists`
+    /// (`EEXIST`).
     pub fn deregister<S>(&self, source: &mut S) -> io::Result<()>
     where
         S: Source + ?Sized,

@@ -3,8 +3,10 @@
 #[allow(clippy::module_inception)]
 mod event;
 mod events;
+mod registration;
 mod source;
 
 pub use self::event::Event;
 pub use self::events::{Events, Iter};
+pub(crate) use self::registration::Registration;
 pub use self::source::Source;

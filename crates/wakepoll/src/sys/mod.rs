@@ -6,10 +6,20 @@
 //! * `Selector`: `new`, `register(fd, token, interests)`, `reregister`, `deregister(fd)`,
 //!   `select(&mut Events, Option<Duration>)` — one wait, at most one system call, timeouts
 //!   rounded up to the backend's resolution; the public [`Poll`](crate::Poll) owns the retry
-//!   loop (`EINTR`, deadlines).
+//!   loop (`EINTR`, deadlines). The raw-fd calls are edge-triggered.
+//!   wakepoll's own sources use `register_owned(…, Trigger)`, `reregister_owned`,
+//!   `deregister_owned`, which the raw-fd calls cannot reach, and which may be level-triggered
+//!   (a [`WaitContext`](crate::sync::WaitContext)).
+//! * `SELECTOR_CTL`: the system call that (de)registers, named in registration errors.
 //! * `Events` (the backend's event buffer), and `event::{token, is_readable, …}` accessors.
 //! * `Waker`: `new(&Selector, Token)`, `wake()`.
-//! * `errno_name(errno)`: the symbolic name Node uses for `err.code`.
+//! * `SyncEvent` (crosvm's `Event`): `new`, `signal`, `wait_once(Option<Duration>)` (one
+//!   wait, at most one blocking call, `Ok(true)` when it consumed the signal), `reset`,
+//!   `try_clone` (shares the signal), `register(&Selector, Token, Interest, Trigger)`,
+//!   `reregister`, `deregister(&Selector)`. The public [`sync::Event`](crate::sync::Event) owns
+//!   the one-waiter guard, the registration record and the retry loop.
+//! * `errno_name(errno)`: the symbolic name Node uses for `err.code`; the `E*` constants the
+//!   public layer needs.
 //!
 //! Adding a platform is adding a sibling folder and one `cfg` line below.
 
@@ -17,3 +27,13 @@
 mod unix;
 #[cfg(unix)]
 pub(crate) use self::unix::*;
+
+/// How a registration reports readiness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Trigger {
+    /// Once per change to ready (every [`Poll`](crate::Poll) registration).
+    Edge,
+    /// At every wait, for as long as the source is ready (a
+    /// [`WaitContext`](crate::sync::WaitContext)).
+    Level,
+}

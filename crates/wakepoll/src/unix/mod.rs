@@ -18,3 +18,12 @@ impl AsRawFd for crate::Registry {
         self.selector().as_raw_fd()
     }
 }
+
+impl AsRawFd for crate::sync::Event {
+    /// The Event's own fd (an eventfd on Linux; each clone has its own), readable while the
+    /// event is signalled, so that another loop (libuv's, say) can watch it. Reading it
+    /// directly bypasses the one-waiter rule: prefer [`Event::wait`](crate::sync::Event::wait).
+    fn as_raw_fd(&self) -> RawFd {
+        self.sys().as_raw_fd()
+    }
+}

@@ -2,6 +2,10 @@
 
 /// Device or resource busy.
 pub(crate) const EBUSY: i32 = libc::EBUSY;
+/// File exists: a source is already registered.
+pub(crate) const EEXIST: i32 = libc::EEXIST;
+/// No such file or directory: a source is not registered.
+pub(crate) const ENOENT: i32 = libc::ENOENT;
 
 /// The name of `errno` on this platform (`libc::EEXIST` → `"EEXIST"`), as Node's
 /// `util.getSystemErrorName` gives it.

@@ -1,11 +1,16 @@
 //! Unix backends: epoll on Linux and Android.
 
 mod errno;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod eventfd;
 mod selector;
+mod sync_event;
+mod timeout;
 mod waker;
 
-pub(crate) use self::errno::{errno_name, EBUSY};
-pub(crate) use self::selector::{event, Event, Events, Selector};
+pub(crate) use self::errno::{errno_name, EBUSY, EEXIST, ENOENT};
+pub(crate) use self::selector::{event, Event, Events, Selector, SELECTOR_CTL};
+pub(crate) use self::sync_event::SyncEvent;
 pub(crate) use self::waker::Waker;
 
 /// Runs a libc call that reports failure as `-1` + `errno`, naming the call in the error.

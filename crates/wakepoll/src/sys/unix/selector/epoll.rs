@@ -1,11 +1,12 @@
-//! epoll: edge-triggered readiness on Linux and Android.
+//! epoll: edge-triggered readiness on Linux and Android (level-triggered for a `WaitContext`).
 //!
 //! Invariants:
-//! * every registration is `EPOLLET`; the token travels in `epoll_event.u64`;
+//! * every registration is `EPOLLET` except an owned one asked for with `Trigger::Level`
+//!   (a `WaitContext`'s); the token travels in `epoll_event.u64`;
 //! * the epoll fd is close-on-exec and lives as long as the last `Registry` clone;
-//! * fds that wakepoll registers for itself (wakers) are listed in `owned`, and the raw-fd
-//!   entry points refuse to touch them: a stale fd number in user code can never silently
-//!   deregister or retarget a Waker.
+//! * fds that wakepoll registers for itself (wakers, `sync::Event`s) are listed in `owned`,
+//!   and the raw-fd entry points refuse to touch them: a stale fd number in user code can
+//!   never silently deregister or retarget a Waker or a `sync::Event`.
 
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::RwLock;
@@ -13,8 +14,12 @@ use std::time::Duration;
 use std::{cmp, io};
 
 use crate::error;
-use crate::sys::unix::syscall;
+use crate::sys::unix::{syscall, timeout};
+use crate::sys::Trigger;
 use crate::{Interest, Token};
+
+/// The system call that adds, changes and removes registrations.
+pub(crate) const SELECTOR_CTL: &str = "epoll_ctl";
 
 /// One readiness event as the kernel reports it.
 pub(crate) type Event = libc::epoll_event;
@@ -66,7 +71,7 @@ impl Selector {
 
     /// Waits for events once; `timeout` is rounded up to whole milliseconds.
     pub(crate) fn select(&self, events: &mut Events, timeout: Option<Duration>) -> io::Result<()> {
-        let timeout_ms = timeout.map_or(-1, timeout_to_ms);
+        let timeout_ms = timeout::to_ms(timeout);
         let max = cmp::min(events.capacity, events.buf.capacity());
         let max = cmp::min(max, libc::c_int::MAX as usize) as libc::c_int;
         events.buf.clear();
@@ -84,7 +89,7 @@ impl Selector {
 
     pub(crate) fn register(&self, fd: RawFd, token: Token, interests: Interest) -> io::Result<()> {
         self.refuse_owned(fd, libc::EEXIST, "already registered")?;
-        self.ctl(libc::EPOLL_CTL_ADD, fd, token, interests)
+        self.ctl(libc::EPOLL_CTL_ADD, fd, token, interests, Trigger::Edge)
     }
 
     pub(crate) fn reregister(
@@ -94,7 +99,7 @@ impl Selector {
         interests: Interest,
     ) -> io::Result<()> {
         self.refuse_owned(fd, libc::ENOENT, "not registered")?;
-        self.ctl(libc::EPOLL_CTL_MOD, fd, token, interests)
+        self.ctl(libc::EPOLL_CTL_MOD, fd, token, interests, Trigger::Edge)
     }
 
     pub(crate) fn deregister(&self, fd: RawFd) -> io::Result<()> {
@@ -110,18 +115,31 @@ impl Selector {
         .map_err(|e| describe_ctl_error(e, libc::EPOLL_CTL_DEL))
     }
 
-    /// Registers an fd that wakepoll itself owns (a waker), which the raw-fd calls above must
-    /// not be able to reach.
+    /// Registers an fd that wakepoll itself owns (a waker, a `sync::Event`), which the raw-fd
+    /// calls above must not be able to reach.
     pub(crate) fn register_owned(
         &self,
         fd: RawFd,
         token: Token,
         interests: Interest,
+        trigger: Trigger,
     ) -> io::Result<()> {
         let mut owned = self.owned.write().unwrap_or_else(|e| e.into_inner());
-        self.ctl(libc::EPOLL_CTL_ADD, fd, token, interests)?;
+        self.ctl(libc::EPOLL_CTL_ADD, fd, token, interests, trigger)?;
         owned.push(fd);
         Ok(())
+    }
+
+    /// Replaces token, interests and trigger of an fd registered with
+    /// [`register_owned`](Self::register_owned).
+    pub(crate) fn reregister_owned(
+        &self,
+        fd: RawFd,
+        token: Token,
+        interests: Interest,
+        trigger: Trigger,
+    ) -> io::Result<()> {
+        self.ctl(libc::EPOLL_CTL_MOD, fd, token, interests, trigger)
     }
 
     /// Undoes [`register_owned`](Self::register_owned); call before closing `fd`.
@@ -146,8 +164,15 @@ impl Selector {
         Ok(())
     }
 
-    fn ctl(&self, op: libc::c_int, fd: RawFd, token: Token, interests: Interest) -> io::Result<()> {
-        let flags = interests_to_epoll(interests)?;
+    fn ctl(
+        &self,
+        op: libc::c_int,
+        fd: RawFd,
+        token: Token,
+        interests: Interest,
+        trigger: Trigger,
+    ) -> io::Result<()> {
+        let flags = interests_to_epoll(interests, trigger)?;
         let mut event = libc::epoll_event {
             events: flags,
             u64: token.0 as u64,
@@ -176,7 +201,7 @@ fn describe_ctl_error(err: io::Error, op: libc::c_int) -> io::Error {
     }
 }
 
-fn interests_to_epoll(interests: Interest) -> io::Result<u32> {
+fn interests_to_epoll(interests: Interest, trigger: Trigger) -> io::Result<u32> {
     if interests.is_aio() || interests.is_lio() {
         return Err(error::with_message(
             "epoll_ctl",
@@ -184,7 +209,10 @@ fn interests_to_epoll(interests: Interest) -> io::Result<u32> {
             "AIO and LIO interests are only supported on FreeBSD",
         ));
     }
-    let mut kind = libc::EPOLLET;
+    let mut kind = match trigger {
+        Trigger::Edge => libc::EPOLLET,
+        Trigger::Level => 0,
+    };
     if interests.is_readable() {
         kind |= libc::EPOLLIN | libc::EPOLLRDHUP;
     }
@@ -195,13 +223,6 @@ fn interests_to_epoll(interests: Interest) -> io::Result<u32> {
         kind |= libc::EPOLLPRI;
     }
     Ok(kind as u32)
-}
-
-/// Whole milliseconds, rounded up so that a wait is never shorter than asked, capped at the
-/// largest value epoll_wait takes (the caller's loop waits out the rest).
-fn timeout_to_ms(timeout: Duration) -> libc::c_int {
-    let ms = timeout.as_nanos().div_ceil(1_000_000);
-    cmp::min(ms, libc::c_int::MAX as u128) as libc::c_int
 }
 
 /// Accessors for [`Event`], in mio's meanings.
@@ -273,24 +294,5 @@ pub(crate) mod event {
             .field("events", &set.join(" | "))
             .field("u64", &{ event.u64 })
             .finish()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::timeout_to_ms;
-    use std::time::Duration;
-
-    #[test]
-    fn timeouts_round_up_never_down() {
-        assert_eq!(timeout_to_ms(Duration::ZERO), 0);
-        assert_eq!(timeout_to_ms(Duration::from_nanos(1)), 1);
-        assert_eq!(timeout_to_ms(Duration::from_micros(100)), 1);
-        assert_eq!(timeout_to_ms(Duration::from_millis(5)), 5);
-        assert_eq!(timeout_to_ms(Duration::from_micros(5_001)), 6);
-        assert_eq!(
-            timeout_to_ms(Duration::from_secs(u64::MAX)),
-            libc::c_int::MAX
-        );
     }
 }

@@ -3,4 +3,4 @@
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod epoll;
 #[cfg(any(target_os = "linux", target_os = "android"))]
-pub(crate) use self::epoll::{event, Event, Events, Selector};
+pub(crate) use self::epoll::{event, Event, Events, Selector, SELECTOR_CTL};

@@ -2,31 +2,27 @@
 //!
 //! Every `write` to an eventfd re-queues its epoll item, so each wake after the previous
 //! event was collected produces a new event without any read; wakes before a poll coalesce
-//! into one event. The counter saturating (`EAGAIN`) is handled by draining it and writing
-//! again, invisible to the caller.
+//! into one event. The counter saturating (`EAGAIN`) is handled inside `EventFd::increment`,
+//! invisible to the caller.
 
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::AsRawFd;
 use std::sync::Arc;
 
-use crate::error;
-use crate::sys::unix::syscall;
-use crate::sys::Selector;
+use crate::sys::unix::eventfd::EventFd;
+use crate::sys::{Selector, Trigger};
 use crate::{Interest, Token};
 
 #[derive(Debug)]
 pub(crate) struct Waker {
-    fd: OwnedFd,
+    fd: EventFd,
     selector: Arc<Selector>,
 }
 
 impl Waker {
     pub(crate) fn new(selector: &Arc<Selector>, token: Token) -> io::Result<Waker> {
-        // SAFETY: eventfd takes an initial value and flags.
-        let fd = syscall!(eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK))?;
-        // SAFETY: `fd` was just returned by eventfd and nothing else owns it.
-        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
-        selector.register_owned(fd.as_raw_fd(), token, Interest::READABLE)?;
+        let fd = EventFd::new()?;
+        selector.register_owned(fd.as_raw_fd(), token, Interest::READABLE, Trigger::Edge)?;
         Ok(Waker {
             fd,
             selector: Arc::clone(selector),
@@ -34,35 +30,7 @@ impl Waker {
     }
 
     pub(crate) fn wake(&self) -> io::Result<()> {
-        let one: u64 = 1;
-        loop {
-            // SAFETY: writes 8 bytes from a live u64 to an eventfd we own.
-            let n = unsafe { libc::write(self.fd.as_raw_fd(), (&one as *const u64).cast(), 8) };
-            if n == 8 {
-                return Ok(());
-            }
-            let err = error::last("write");
-            match error::errno(&err) {
-                Some(libc::EAGAIN) => self.reset()?,
-                Some(libc::EINTR) => continue,
-                _ => return Err(err),
-            }
-        }
-    }
-
-    /// Drains the counter so that the next write succeeds.
-    fn reset(&self) -> io::Result<()> {
-        let mut buf: u64 = 0;
-        // SAFETY: reads 8 bytes into a live u64 from an eventfd we own.
-        let n = unsafe { libc::read(self.fd.as_raw_fd(), (&mut buf as *mut u64).cast(), 8) };
-        if n == -1 {
-            let err = error::last("read");
-            // Another waker drained it first: the counter is no longer full.
-            if error::errno(&err) != Some(libc::EAGAIN) {
-                return Err(err);
-            }
-        }
-        Ok(())
+        self.fd.increment()
     }
 }
 

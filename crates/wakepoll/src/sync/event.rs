@@ -1,0 +1,265 @@
+//! `Event`: crosvm's wait/notify event — any number of signallers, one waiter at a time.
+//!
+//! Invariants:
+//! * the one-waiter guard is one `AtomicBool` shared (through an `Arc`) by an Event and all
+//!   its clones; a wait sets it before touching the OS and clears it on every way out, so a
+//!   second concurrent waiter gets `EBUSY` at once instead of racing the first;
+//! * the retry loop lives here, as in `Poll::poll`: `EINTR` is retried with the time that
+//!   remains, and `TimedOut` is returned only once the deadline has passed (the backend
+//!   rounds its own timeouts up), so a wait is never shorter than asked;
+//! * each Event value (each clone) has its own [`Registration`]: it is watched by one `Poll` or
+//!   one `WaitContext` at a time, and `Drop` ends that registration before the fd closes.
+
+use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::event::{Registration, Source};
+use crate::sys::{self, Trigger};
+use crate::{error, Interest, Registry, Token};
+
+/// An event that threads signal and one thread at a time waits for — crosvm's `Event`.
+///
+/// [`signal`](Event::signal) may be called from any number of threads; [`wait`](Event::wait)
+/// blocks until the event is signalled, then clears it, so several signals before one wait
+/// are consumed together. [`try_clone`](Event::try_clone) gives another `Event` for the same
+/// signal (to move into another thread).
+///
+/// **One waiter at a time.** Where crosvm leaves concurrent waits undefined, a second thread
+/// that waits while another is waiting — on this Event or on any of its clones — gets an error
+/// of kind [`ResourceBusy`](io::ErrorKind::ResourceBusy) (code `EBUSY`) at once.
+///
+/// An `Event` is also an [`event::Source`](crate::event::Source): a [`Poll`](crate::Poll)
+/// reports it readable when it is signalled (edge-triggered, like every `Poll` registration:
+/// a new signal after the event was collected reports again; the Poll does not clear the
+/// signal). A [`WaitContext`](crate::sync::WaitContext) watches it level-triggered. Each
+/// `Event` value belongs to one `Poll` or `WaitContext` at a time — registering it with a
+/// second one is an `AlreadyExists` error (`EEXIST`); to watch the same signal in two places,
+/// register two clones.
+///
+/// On Linux it is an eventfd; every clone has its own file descriptor.
+///
+/// ```
+/// use std::thread;
+/// use std::time::Duration;
+/// use wakepoll::sync::{Event, EventWaitResult};
+///
+/// let event = Event::new()?;
+/// let remote = event.try_clone()?;
+/// let t = thread::spawn(move || remote.signal().expect("signal"));
+/// event.wait()?;
+/// t.join().unwrap();
+/// assert_eq!(event.wait_timeout(Duration::ZERO)?, EventWaitResult::TimedOut);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Event {
+    inner: sys::SyncEvent,
+    waiter: Arc<AtomicBool>,
+    registration: Registration,
+}
+
+/// How [`Event::wait_timeout`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventWaitResult {
+    /// The event was signalled; the wait cleared it.
+    Signaled,
+    /// The timeout passed first; the event was not signalled.
+    TimedOut,
+}
+
+impl Event {
+    /// Creates an event that is not signalled.
+    pub fn new() -> io::Result<Event> {
+        Ok(Event {
+            inner: sys::SyncEvent::new()?,
+            waiter: Arc::new(AtomicBool::new(false)),
+            registration: Registration::new(),
+        })
+    }
+
+    /// Signals the event: the waiter (now or next) returns. Never blocks; any thread may
+    /// signal, any number of times (signals before one wait count as one).
+    pub fn signal(&self) -> io::Result<()> {
+        self.inner.signal()
+    }
+
+    /// Blocks until the event is signalled, then clears the signal.
+    ///
+    /// `ResourceBusy` (`EBUSY`) if another thread is waiting on this event or a clone.
+    pub fn wait(&self) -> io::Result<()> {
+        self.wait_until(None).map(drop)
+    }
+
+    /// Like [`wait`](Event::wait), but gives up after `timeout`.
+    ///
+    /// Never returns [`TimedOut`](EventWaitResult::TimedOut) early: the OS's coarser
+    /// resolution rounds up, and an interrupted wait resumes with the time that remains. A
+    /// zero timeout does not block, but still consumes a signal that is there.
+    pub fn wait_timeout(&self, timeout: Duration) -> io::Result<EventWaitResult> {
+        // A timeout too large for the clock waits forever.
+        self.wait_until(Instant::now().checked_add(timeout))
+    }
+
+    /// Clears the signal without blocking; does nothing if the event is not signalled.
+    ///
+    /// Any thread may reset, also while another one waits (that wait then goes on waiting).
+    pub fn reset(&self) -> io::Result<()> {
+        self.inner.reset()
+    }
+
+    /// Another `Event` for the same signal: a signal on either is seen by a wait on either,
+    /// and the one-waiter rule covers them all.
+    ///
+    /// The clone is a separate source: it is registered nowhere, and may be registered with a
+    /// `Poll` or `WaitContext` of its own.
+    pub fn try_clone(&self) -> io::Result<Event> {
+        Ok(Event {
+            inner: self.inner.try_clone()?,
+            waiter: Arc::clone(&self.waiter),
+            registration: Registration::new(),
+        })
+    }
+
+    pub(crate) fn sys(&self) -> &sys::SyncEvent {
+        &self.inner
+    }
+
+    pub(crate) fn registration(&self) -> &Registration {
+        &self.registration
+    }
+
+    fn wait_until(&self, deadline: Option<Instant>) -> io::Result<EventWaitResult> {
+        let _waiting = Waiting::enter(&self.waiter)?;
+        loop {
+            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            match self.inner.wait_once(remaining) {
+                Ok(true) => return Ok(EventWaitResult::Signaled),
+                Ok(false) => {}
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(err),
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Ok(EventWaitResult::TimedOut);
+            }
+        }
+    }
+
+    fn register_with(
+        &self,
+        registry: &Registry,
+        token: Token,
+        interests: Interest,
+    ) -> io::Result<()> {
+        self.registration.register(registry.selector(), |selector| {
+            self.inner
+                .register(selector, token, interests, Trigger::Edge)
+        })
+    }
+
+    fn reregister_with(
+        &self,
+        registry: &Registry,
+        token: Token,
+        interests: Interest,
+    ) -> io::Result<()> {
+        self.registration
+            .reregister(registry.selector(), |selector| {
+                self.inner
+                    .reregister(selector, token, interests, Trigger::Edge)
+            })
+    }
+
+    fn deregister_from(&self, registry: &Registry) -> io::Result<()> {
+        self.registration
+            .deregister(registry.selector(), |selector| {
+                self.inner.deregister(selector)
+            })
+    }
+}
+
+impl Drop for Event {
+    fn drop(&mut self) {
+        // End the registration while the fd is still ours: a clone's dup would keep it alive.
+        self.registration
+            .clear(|selector| self.inner.deregister(selector));
+    }
+}
+
+/// The one-waiter guard, held for the length of a wait.
+struct Waiting<'a>(&'a AtomicBool);
+
+impl<'a> Waiting<'a> {
+    fn enter(waiter: &'a AtomicBool) -> io::Result<Waiting<'a>> {
+        if waiter.swap(true, Ordering::Acquire) {
+            return Err(error::busy(
+                "wait",
+                "another thread is already waiting on this event",
+            ));
+        }
+        Ok(Waiting(waiter))
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
+/// Registers the Event with a `Poll`: readable when signalled, edge-triggered.
+///
+/// Registering it with a second `Poll` (or while it is in a `WaitContext`) is an
+/// `AlreadyExists` error (`EEXIST`, "already registered"); `reregister`/`deregister` with a
+/// `Poll` it is not registered with is `NotFound` (`ENOENT`) when it is registered nowhere,
+/// `AlreadyExists` (`EEXIST`) when it is registered elsewhere.
+impl Source for Event {
+    fn register(
+        &mut self,
+        registry: &Registry,
+        token: Token,
+        interests: Interest,
+    ) -> io::Result<()> {
+        self.register_with(registry, token, interests)
+    }
+
+    fn reregister(
+        &mut self,
+        registry: &Registry,
+        token: Token,
+        interests: Interest,
+    ) -> io::Result<()> {
+        self.reregister_with(registry, token, interests)
+    }
+
+    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
+        self.deregister_from(registry)
+    }
+}
+
+/// The same as for `Event`, for an Event that is shared (in an `Arc`, say):
+/// `registry.register(&mut &*event, token, interests)`.
+impl Source for &Event {
+    fn register(
+        &mut self,
+        registry: &Registry,
+        token: Token,
+        interests: Interest,
+    ) -> io::Result<()> {
+        self.register_with(registry, token, interests)
+    }
+
+    fn reregister(
+        &mut self,
+        registry: &Registry,
+        token: Token,
+        interests: Interest,
+    ) -> io::Result<()> {
+        self.reregister_with(registry, token, interests)
+    }
+
+    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
+        self.deregister_from(registry)
+    }
+}

@@ -1,0 +1,121 @@
+//! `sync::Event` on an eventfd (as crosvm's `Event` on Linux).
+//!
+//! Signalled means "the counter is not zero": `signal` adds one, a successful wait or a
+//! `reset` reads it back to zero. A clone is a dup of the fd, so it shares the counter.
+//!
+//! Invariants:
+//! * the fd is non-blocking: waits block in `poll(2)`, never in `read`, so `reset` and a
+//!   zero-timeout wait never block, and a wait whose signal another thread consumed first
+//!   (a `reset`) just reports "not signalled" to the caller's retry loop;
+//! * `wait_once` makes at most one blocking call; its timeout is rounded **up** to whole
+//!   milliseconds, and `EINTR` is returned (kind `Interrupted`) for the caller to retry;
+//! * registrations go through the selector's owned-fd calls, so no `SourceFd` with a stale
+//!   number can disturb them; the public layer deregisters before the fd closes.
+
+use std::io;
+use std::os::fd::{AsRawFd, RawFd};
+use std::time::Duration;
+
+use crate::sys::unix::eventfd::EventFd;
+use crate::sys::unix::{syscall, timeout};
+use crate::sys::{Selector, Trigger};
+use crate::{Interest, Token};
+
+#[derive(Debug)]
+pub(crate) struct SyncEvent {
+    fd: EventFd,
+}
+
+impl SyncEvent {
+    pub(crate) fn new() -> io::Result<SyncEvent> {
+        Ok(SyncEvent {
+            fd: EventFd::new()?,
+        })
+    }
+
+    pub(crate) fn signal(&self) -> io::Result<()> {
+        self.fd.increment()
+    }
+
+    /// Consumes the signal if there is one, else waits once for it (at most `timeout`).
+    /// `Ok(true)`: it was signalled, and is now clear.
+    pub(crate) fn wait_once(&self, timeout: Option<Duration>) -> io::Result<bool> {
+        if self.fd.drain()? {
+            return Ok(true);
+        }
+        if timeout == Some(Duration::ZERO) {
+            return Ok(false);
+        }
+        let mut pfd = libc::pollfd {
+            fd: self.fd.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one live pollfd, and we pass a count of one.
+        let ready = syscall!(poll(&mut pfd, 1, timeout::to_ms(timeout)))?;
+        if ready == 0 {
+            return Ok(false);
+        }
+        self.fd.drain()
+    }
+
+    pub(crate) fn reset(&self) -> io::Result<()> {
+        self.fd.drain().map(drop)
+    }
+
+    pub(crate) fn try_clone(&self) -> io::Result<SyncEvent> {
+        Ok(SyncEvent {
+            fd: self.fd.try_clone()?,
+        })
+    }
+
+    pub(crate) fn register(
+        &self,
+        selector: &Selector,
+        token: Token,
+        interests: Interest,
+        trigger: Trigger,
+    ) -> io::Result<()> {
+        selector.register_owned(self.fd.as_raw_fd(), token, interests, trigger)
+    }
+
+    pub(crate) fn reregister(
+        &self,
+        selector: &Selector,
+        token: Token,
+        interests: Interest,
+        trigger: Trigger,
+    ) -> io::Result<()> {
+        selector.reregister_owned(self.fd.as_raw_fd(), token, interests, trigger)
+    }
+
+    pub(crate) fn deregister(&self, selector: &Selector) -> io::Result<()> {
+        selector.deregister_owned(self.fd.as_raw_fd())
+    }
+}
+
+impl AsRawFd for SyncEvent {
+    fn as_raw_fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::SyncEvent;
+
+    #[test]
+    fn wait_once_consumes_the_signal_and_clones_share_it() {
+        let a = SyncEvent::new().unwrap();
+        let b = a.try_clone().unwrap();
+        assert!(!a.wait_once(Some(Duration::ZERO)).unwrap());
+        b.signal().unwrap();
+        assert!(a.wait_once(Some(Duration::from_millis(1))).unwrap());
+        assert!(!b.wait_once(Some(Duration::ZERO)).unwrap());
+        a.signal().unwrap();
+        b.reset().unwrap();
+        assert!(!a.wait_once(Some(Duration::from_millis(1))).unwrap());
+    }
+}
