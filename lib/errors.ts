@@ -45,3 +45,8 @@ export function abortError(signal: AbortSignal): Error {
   err.name = 'AbortError'
   return withCode(err, 'ABORT_ERR')
 }
+
+/** `ERR_CLOSED` for a resource closed while a JavaScript-side wait was pending. */
+export function closedError(what: string): Error {
+  return withCode(new Error(`${what} is closed`), 'ERR_CLOSED')
+}

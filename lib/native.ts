@@ -24,3 +24,6 @@ export const native: typeof Binding & FastPaths = require('../binding.cjs')
 export type NativePoll = Binding.NativePoll
 export type NativeRegistry = Binding.NativeRegistry
 export type NativeWaker = Binding.NativeWaker
+export type NativeAtomicWaker = Binding.NativeAtomicWaker
+export type NativeSyncEvent = Binding.NativeSyncEvent
+export type NativeWaitContext = Binding.NativeWaitContext

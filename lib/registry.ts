@@ -3,9 +3,14 @@
 import { native, type NativeRegistry } from './native.js'
 import { invalidArgType } from './errors.js'
 import { validateFd, validateHandle, validateInterest, validateToken } from './validate.js'
+import { isWakepollSource, kSource, type WakepollSource } from './source.js'
 
-/** A source a Registry can watch: for now, a raw file descriptor number. */
-export type Source = number
+/**
+ * What a Registry can watch: a raw file descriptor number, or one of wakepoll's own sources
+ * (a `SyncEvent`). A raw fd may be watched by several Polls, once each; wakepoll's own sources
+ * belong to one Poll (or WaitContext) at a time.
+ */
+export type Source = number | WakepollSource
 
 const kNative = Symbol('wakepoll.native')
 
@@ -49,7 +54,8 @@ export class Registry {
     validateSource(source)
     validateToken(token)
     validateInterest(interest)
-    this[kNative].registerFd(source, token, interest)
+    if (typeof source === 'number') this[kNative].registerFd(source, token, interest)
+    else source[kSource].register(this[kNative], token, interest)
   }
 
   /**
@@ -60,7 +66,8 @@ export class Registry {
     validateSource(source)
     validateToken(token)
     validateInterest(interest)
-    this[kNative].reregisterFd(source, token, interest)
+    if (typeof source === 'number') this[kNative].reregisterFd(source, token, interest)
+    else source[kSource].reregister(this[kNative], token, interest)
   }
 
   /**
@@ -69,7 +76,8 @@ export class Registry {
    */
   deregister(source: Source): void {
     validateSource(source)
-    this[kNative].deregisterFd(source)
+    if (typeof source === 'number') this[kNative].deregisterFd(source)
+    else source[kSource].deregister(this[kNative])
   }
 }
 
@@ -77,6 +85,7 @@ export class Registry {
 export type RegistryHandle = string & { readonly __wakepoll: 'Registry' }
 
 function validateSource(source: unknown): asserts source is Source {
-  if (typeof source !== 'number') throw invalidArgType('source', 'a file descriptor (number)', source)
+  if (isWakepollSource(source)) return
+  if (typeof source !== 'number') throw invalidArgType('source', 'a file descriptor (number) or a SyncEvent', source)
   validateFd(source)
 }

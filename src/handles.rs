@@ -22,6 +22,8 @@ use std::sync::{Arc, LazyLock, Mutex, MutexGuard, Weak};
 pub(crate) enum Kind {
     Registry,
     Waker,
+    AtomicWaker,
+    SyncEvent,
 }
 
 impl Kind {
@@ -29,6 +31,8 @@ impl Kind {
         match self {
             Kind::Registry => "Registry",
             Kind::Waker => "Waker",
+            Kind::AtomicWaker => "AtomicWaker",
+            Kind::SyncEvent => "SyncEvent",
         }
     }
 }

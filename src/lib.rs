@@ -2,6 +2,8 @@
 //! and error mapping each in their own file. No OS logic lives here: that is the core's.
 #![deny(clippy::all)]
 
+mod atomic_waker;
+mod blocking_wait;
 mod errors;
 mod events;
 mod fast;
@@ -9,9 +11,11 @@ mod handles;
 mod poll;
 mod poll_async;
 mod registry;
+mod sync_event;
 mod thread_stop;
 mod token;
 mod uv;
+mod wait_context;
 mod waker;
 
 /// Module init, once per env (main thread and each worker): adds the raw fast paths.

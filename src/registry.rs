@@ -9,6 +9,7 @@ use wakepoll::Interest;
 
 use crate::handles::{self, Kind, Lookup};
 use crate::poll::PollShared;
+use crate::sync_event::NativeSyncEvent;
 use crate::{errors, token};
 
 /// The native half of `Registry`.
@@ -82,6 +83,55 @@ impl NativeRegistry {
             registry
                 .reregister(&mut SourceFd(&fd), token, interest)
                 .map_err(|e| errors::system(&env, &e))
+        })
+    }
+
+    #[napi]
+    pub fn register_sync_event(
+        &self,
+        env: Env,
+        event: &NativeSyncEvent,
+        token: f64,
+        interest_bits: u32,
+    ) -> napi::Result<()> {
+        let token = token::from_js(&env, token)?;
+        let interest = interest(&env, interest_bits)?;
+        self.shared.with_registry(&env, |registry| {
+            event.shared.with(&env, |mut event| {
+                registry
+                    .register(&mut event, token, interest)
+                    .map_err(|e| errors::system(&env, &e))
+            })
+        })
+    }
+
+    #[napi]
+    pub fn reregister_sync_event(
+        &self,
+        env: Env,
+        event: &NativeSyncEvent,
+        token: f64,
+        interest_bits: u32,
+    ) -> napi::Result<()> {
+        let token = token::from_js(&env, token)?;
+        let interest = interest(&env, interest_bits)?;
+        self.shared.with_registry(&env, |registry| {
+            event.shared.with(&env, |mut event| {
+                registry
+                    .reregister(&mut event, token, interest)
+                    .map_err(|e| errors::system(&env, &e))
+            })
+        })
+    }
+
+    #[napi]
+    pub fn deregister_sync_event(&self, env: Env, event: &NativeSyncEvent) -> napi::Result<()> {
+        self.shared.with_registry(&env, |registry| {
+            event.shared.with(&env, |mut event| {
+                registry
+                    .deregister(&mut event)
+                    .map_err(|e| errors::system(&env, &e))
+            })
         })
     }
 

@@ -39,6 +39,10 @@ pub struct WaitContext {
 }
 
 impl WaitContext {
+    pub(crate) fn selector(&self) -> &sys::Selector {
+        &self.selector
+    }
+
     /// Creates a context that watches no Event.
     pub fn new() -> io::Result<WaitContext> {
         Ok(WaitContext {

@@ -27,3 +27,11 @@ impl AsRawFd for crate::sync::Event {
         self.sys().as_raw_fd()
     }
 }
+
+impl AsRawFd for crate::sync::WaitContext {
+    /// The context's selector fd, readable while one of its Events is signalled, so that
+    /// another loop can watch the whole context.
+    fn as_raw_fd(&self) -> RawFd {
+        self.selector().as_raw_fd()
+    }
+}

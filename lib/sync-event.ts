@@ -1,0 +1,143 @@
+// SyncEvent: crosvm's Event — any number of signallers, one waiter at a time, across workers.
+
+import { native, type NativeSyncEvent } from './native.js'
+import { abortError } from './errors.js'
+import { Events } from './events.js'
+import { Interest } from './interest.js'
+import { Poll, type PollAsyncOptions } from './poll.js'
+import { kSource, type SourceOps, type WakepollSource } from './source.js'
+import { validateHandle, validateSignalOptions, validateTimeout } from './validate.js'
+
+const kNative = Symbol('wakepoll.native')
+
+/** How a timed wait ended. */
+export type SyncEventWaitResult = 'signaled' | 'timeout'
+
+/**
+ * An event that any thread or worker signals and one thread at a time waits for (crosvm's
+ * `Event`; named `SyncEvent` because Node has a global `Event`).
+ *
+ * `wait()` blocks until the event is signalled, then clears it; several signals before one
+ * wait count as one. A second thread waiting at the same time — on this object, another object
+ * from the same handle, or a `tryClone()` — fails with `EBUSY`. A SyncEvent is also a source:
+ * `poll.registry.register(event, token, Interest.READABLE)` reports it readable when it is
+ * signalled (the Poll does not clear it; `wait`/`reset` do).
+ */
+export class SyncEvent implements WakepollSource, Disposable {
+  readonly [kNative]: NativeSyncEvent
+  #hidden: { poll: Poll; events: Events } | undefined
+
+  constructor() {
+    this[kNative] = new native.NativeSyncEvent()
+  }
+
+  /** A live SyncEvent for the same native event as `handle`, in any worker of this process. */
+  static fromHandle(handle: SyncEventHandle): SyncEvent {
+    validateHandle(handle)
+    return wrap(native.NativeSyncEvent.fromHandle(handle))
+  }
+
+  /** Plain data (a string) naming this event; it survives `postMessage` and `workerData`. */
+  get handle(): SyncEventHandle {
+    return this[kNative].handle as SyncEventHandle
+  }
+
+  /** Whether it has been closed (in any worker). */
+  get closed(): boolean {
+    return this[kNative].closed
+  }
+
+  /** Signals the event. Never blocks; from any thread, any number of times. */
+  signal(): void {
+    this[kNative].signal()
+  }
+
+  /** Clears the signal without blocking; nothing happens if it is not signalled. */
+  reset(): void {
+    this[kNative].reset()
+  }
+
+  /** Another event for the same signal (a source of its own; the same one-waiter rule). */
+  tryClone(): SyncEvent {
+    return wrap(this[kNative].tryClone())
+  }
+
+  /** Blocks until the event is signalled, then clears it. `worker.terminate()` still ends it. */
+  wait(): void {
+    this[kNative].wait(null)
+  }
+
+  /**
+   * Like `wait`, giving up after `timeout` ms; never returns `'timeout'` early (fractions round
+   * up).
+   */
+  waitTimeout(timeout: number): SyncEventWaitResult {
+    const ms = validateTimeout(timeout)
+    return this[kNative].wait(ms) ? 'signaled' : 'timeout'
+  }
+
+  /**
+   * Waits without blocking the thread (its event loop watches the event), up to `timeout` ms
+   * (`null`/`undefined`: no limit). Rejects with an `AbortError` when `options.signal` aborts.
+   */
+  async waitAsync(timeout?: number | null, options?: PollAsyncOptions): Promise<SyncEventWaitResult> {
+    const ms = validateTimeout(timeout)
+    const signal = validateSignalOptions(options)
+    if (signal?.aborted) throw abortError(signal)
+    const inner = this[kNative]
+    inner.beginWait()
+    try {
+      if (inner.tryConsume()) return 'signaled'
+      if (ms === 0) return 'timeout'
+      const hidden = (this.#hidden ??= this.#makeHidden())
+      const deadline = ms === null ? null : performance.now() + ms
+      for (;;) {
+        const left = deadline === null ? null : Math.max(0, deadline - performance.now())
+        await hidden.poll.pollAsync(hidden.events, left, signal ? { signal } : undefined)
+        if (inner.tryConsume()) return 'signaled'
+        if (deadline !== null && performance.now() >= deadline) return 'timeout'
+      }
+    } finally {
+      inner.endWait()
+    }
+  }
+
+  /** Ends it for every worker; a thread waiting on it wakes with `ERR_CLOSED`. Idempotent. */
+  close(): void {
+    this[kNative].close()
+    this.#hidden?.poll.close()
+  }
+
+  [Symbol.dispose](): void {
+    this.close()
+  }
+
+  /** A Poll of this object's own that watches the event's fd, for `waitAsync`. */
+  #makeHidden(): { poll: Poll; events: Events } {
+    const poll = new Poll()
+    poll.registry.register(this[kNative].fd, 0, Interest.READABLE)
+    return { poll, events: new Events(1) }
+  }
+
+  get [kSource](): SourceOps {
+    const inner = this[kNative]
+    return {
+      register: (registry, token, interest) => registry.registerSyncEvent(inner, token, interest),
+      reregister: (registry, token, interest) => registry.reregisterSyncEvent(inner, token, interest),
+      deregister: (registry) => registry.deregisterSyncEvent(inner),
+    }
+  }
+}
+
+function wrap(inner: NativeSyncEvent): SyncEvent {
+  const event = Object.create(SyncEvent.prototype) as SyncEvent
+  return Object.assign(event, { [kNative]: inner })
+}
+
+/** The opaque string of `syncEvent.handle`. */
+export type SyncEventHandle = string & { readonly __wakepoll: 'SyncEvent' }
+
+/** The native half, for WaitContext. */
+export function nativeSyncEvent(event: SyncEvent): NativeSyncEvent {
+  return event[kNative]
+}

@@ -1,0 +1,94 @@
+//! `NativeWaitContext`: crosvm's WaitContext (`wakepoll::sync::WaitContext`) for JavaScript.
+//!
+//! A WaitContext stays in the thread that made it (it has no handle); its events may be
+//! signalled from anywhere. Its waits block in blocking_wait.rs, so that Node can still stop
+//! the thread.
+
+use std::cell::RefCell;
+use std::os::fd::AsRawFd;
+use std::time::Duration;
+
+use napi::Env;
+use napi_derive::napi;
+use wakepoll::sync::WaitContext;
+
+use crate::sync_event::NativeSyncEvent;
+use crate::{blocking_wait, errors, token};
+
+/// The native half of `WaitContext`.
+#[napi]
+pub struct NativeWaitContext {
+    inner: RefCell<Option<WaitContext>>,
+}
+
+impl NativeWaitContext {
+    fn with<T>(
+        &self,
+        env: &Env,
+        f: impl FnOnce(&WaitContext) -> napi::Result<T>,
+    ) -> napi::Result<T> {
+        match self.inner.borrow().as_ref() {
+            Some(ctx) => f(ctx),
+            None => Err(errors::closed(env, "WaitContext")),
+        }
+    }
+}
+
+#[napi]
+impl NativeWaitContext {
+    #[napi(constructor)]
+    pub fn new(env: Env) -> napi::Result<NativeWaitContext> {
+        let ctx = WaitContext::new().map_err(|e| errors::system(&env, &e))?;
+        Ok(NativeWaitContext {
+            inner: RefCell::new(Some(ctx)),
+        })
+    }
+
+    /// Watches `event`, reporting `token` while it is signalled.
+    #[napi]
+    pub fn add(&self, env: Env, event: &NativeSyncEvent, token: f64) -> napi::Result<()> {
+        let token = token::from_js(&env, token)?;
+        self.with(&env, |ctx| {
+            event.shared.with(&env, |event| {
+                ctx.add(event, token).map_err(|e| errors::system(&env, &e))
+            })
+        })
+    }
+
+    #[napi]
+    pub fn delete(&self, env: Env, event: &NativeSyncEvent) -> napi::Result<()> {
+        self.with(&env, |ctx| {
+            event.shared.with(&env, |event| {
+                ctx.delete(event).map_err(|e| errors::system(&env, &e))
+            })
+        })
+    }
+
+    /// The tokens of the signalled events, once at least one is, or `[]` after `timeout_ms`.
+    #[napi]
+    pub fn wait(&self, env: Env, timeout_ms: Option<f64>) -> napi::Result<Vec<f64>> {
+        let timeout = timeout_ms.and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok());
+        self.with(&env, |ctx| {
+            let signalled = blocking_wait::wait_for(&env, ctx.as_raw_fd(), timeout, || {
+                let tokens = ctx.wait_timeout(Duration::ZERO)?;
+                Ok((!tokens.is_empty()).then_some(tokens))
+            })?;
+            Ok(signalled
+                .unwrap_or_default()
+                .into_iter()
+                .map(|t| t.0 as f64)
+                .collect())
+        })
+    }
+
+    #[napi(getter)]
+    pub fn closed(&self) -> bool {
+        self.inner.borrow().is_none()
+    }
+
+    /// Stops watching every event. Idempotent.
+    #[napi]
+    pub fn close(&self) {
+        self.inner.borrow_mut().take();
+    }
+}
