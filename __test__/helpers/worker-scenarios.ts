@@ -57,6 +57,36 @@ export interface ScenarioData {
    * closing them, until terminated.
    */
   'hold-poll': { waker: boolean }
+  /**
+   * Once main sets MAIN_POLLING (its wait is pending), wakes `wakers[0]`, `wakers[1]`, … in
+   * turn: wake r+1 only after main acknowledged batch r by setting MAIN_ROUNDS to r. Sets
+   * WORKER_ROUNDS to r just before wake r; posts 'done'. STOP ends it early.
+   */
+  'wake-in-rounds': { wakers: WakerHandle[]; signals: SharedArrayBuffer }
+  /**
+   * The worker half of the load test: makes its own Poll and an ack Waker (token `ackToken`),
+   * posts `{ handle }`, waits for MAIN_POLLING (go), then `rounds` times: wakes `mainWaker` and
+   * waits (poll with `timeout`) for main's ack. Posts a `RoundTripResult`. STOP ends it early.
+   */
+  'wake-ack-rounds': {
+    mainWaker: WakerHandle
+    ackToken: number
+    rounds: number
+    timeout: number
+    signals: SharedArrayBuffer
+  }
+  /**
+   * Reads fd 0 (the process's stdin) until a newline, then wakes `waker`. For the keep-alive
+   * child of poll-async.test.ts: the parent decides when the wake happens.
+   */
+  'wake-on-stdin-line': { waker: WakerHandle }
+  /**
+   * Makes its own Poll and a Waker with `token` and starts `pollAsync(events, null)`, with
+   * nothing else keeping the worker alive; posts `{ handle }` from an unref'd timer (so only if
+   * the pending wait keeps the worker's loop alive), then, once the wait ends, a
+   * `PollAsyncMessage`, and ends.
+   */
+  'poll-async-until-woken': { token: number }
 }
 
 export type ScenarioName = keyof ScenarioData
@@ -70,6 +100,23 @@ export interface PolledMessage {
 /** What `ping-pong` posts at the end. */
 export interface PingPongResult {
   failures: string[]
+  /** Events found by a final non-blocking poll: must be 0. */
+  extra: number
+}
+
+/** What `poll-async-until-woken` posts once its wait ended. */
+export interface PollAsyncMessage {
+  count?: number
+  tokens?: number[]
+  /** The `code` of the rejection, if the wait rejected. */
+  error?: string
+}
+
+/** What `wake-ack-rounds` posts at the end. */
+export interface RoundTripResult {
+  failures: string[]
+  /** Acks received: one per completed round trip. */
+  acks: number
   /** Events found by a final non-blocking poll: must be 0. */
   extra: number
 }
@@ -227,6 +274,89 @@ const scenarios: { [K in ScenarioName]: (data: ScenarioData[K]) => void } = {
     post('ready')
     // A listener on the port keeps the worker alive; it also keeps the objects referenced.
     parentPort!.on('message', () => void [poll, waker])
+  },
+
+  'wake-in-rounds'(data) {
+    const signals = new Signals(data.signals)
+    const wakers = data.wakers.map((handle) => Waker.fromHandle(handle))
+    signals.waitWhile('MAIN_POLLING', 0)
+    for (let round = 1; round <= wakers.length; round++) {
+      for (let acked = signals.get('MAIN_ROUNDS'); acked < round - 1; acked = signals.get('MAIN_ROUNDS')) {
+        signals.waitWhile('MAIN_ROUNDS', acked)
+      }
+      if (signals.get('STOP') !== 0) break
+      signals.set('WORKER_ROUNDS', round)
+      wakers[round - 1]!.wake()
+    }
+    post('done')
+  },
+
+  'wake-ack-rounds'(data) {
+    const signals = new Signals(data.signals)
+    const poll = new Poll()
+    const ack = new Waker(poll.registry, data.ackToken)
+    const main = Waker.fromHandle(data.mainWaker)
+    const events = new Events(4)
+    const failures: string[] = []
+    let acks = 0
+    post({ handle: ack.handle })
+    signals.waitWhile('MAIN_POLLING', 0)
+    for (let round = 1; round <= data.rounds; round++) {
+      if (signals.get('STOP') !== 0) break
+      main.wake()
+      const n = poll.poll(events, data.timeout)
+      if (signals.get('STOP') !== 0) break
+      if (n === 0) {
+        failures.push(`round ${round}: no ack within ${data.timeout} ms (lost wake or lost ack)`)
+        break
+      }
+      if (n !== 1 || events.token(0) !== data.ackToken) {
+        failures.push(`round ${round}: got tokens [${[...events].map((e) => e.token).join(', ')}]`)
+      }
+      acks++
+    }
+    const result: RoundTripResult = { failures, acks, extra: poll.poll(events, 0) }
+    post(result)
+    poll.close()
+  },
+
+  'poll-async-until-woken'(data) {
+    const poll = new Poll()
+    const waker = new Waker(poll.registry, data.token)
+    const events = new Events(4)
+    poll.pollAsync(events, null).then(
+      (count) => {
+        const message: PollAsyncMessage = { count, tokens: [...events].map((e) => e.token) }
+        post(message)
+        poll.close()
+      },
+      (err: unknown) => {
+        const message: PollAsyncMessage = { error: String((err as { code?: unknown }).code) }
+        post(message)
+        poll.close()
+      },
+    )
+    setTimeout(() => post({ handle: waker.handle }), 1).unref()
+  },
+
+  'wake-on-stdin-line'(data) {
+    const waker = Waker.fromHandle(data.waker)
+    const buf = Buffer.alloc(256)
+    const pause = new Int32Array(new SharedArrayBuffer(4))
+    let text = ''
+    while (!text.includes('\n')) {
+      let n: number
+      try {
+        n = fs.readSync(0, buf, 0, buf.length, null)
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err
+        Atomics.wait(pause, 0, 0, 1) // stdin is non-blocking: check again shortly
+        continue
+      }
+      if (n === 0) throw new Error(`stdin ended before a line arrived (got ${JSON.stringify(text)})`)
+      text += buf.toString('utf8', 0, n)
+    }
+    waker.wake()
   },
 }
 
