@@ -9,6 +9,9 @@ import { kSource, type SourceOps, type WakepollSource } from './source.js'
 import { validateHandle, validateSignalOptions, validateTimeout } from './validate.js'
 
 const kNative = Symbol('wakepoll.native')
+// Symbol-keyed, not #private: objects from fromHandle()/tryClone() are made without the
+// constructor, and private fields cannot be added to them.
+const kHidden = Symbol('wakepoll.hidden')
 
 /** How a timed wait ended. */
 export type SyncEventWaitResult = 'signaled' | 'timeout'
@@ -25,7 +28,7 @@ export type SyncEventWaitResult = 'signaled' | 'timeout'
  */
 export class SyncEvent implements WakepollSource, Disposable {
   readonly [kNative]: NativeSyncEvent
-  #hidden: { poll: Poll; events: Events } | undefined
+  [kHidden]: { poll: Poll; events: Events } | undefined
 
   constructor() {
     this[kNative] = new native.NativeSyncEvent()
@@ -89,7 +92,7 @@ export class SyncEvent implements WakepollSource, Disposable {
     try {
       if (inner.tryConsume()) return 'signaled'
       if (ms === 0) return 'timeout'
-      const hidden = (this.#hidden ??= this.#makeHidden())
+      const hidden = (this[kHidden] ??= makeHidden(this[kNative]))
       const deadline = ms === null ? null : performance.now() + ms
       for (;;) {
         const left = deadline === null ? null : Math.max(0, deadline - performance.now())
@@ -105,18 +108,11 @@ export class SyncEvent implements WakepollSource, Disposable {
   /** Ends it for every worker; a thread waiting on it wakes with `ERR_CLOSED`. Idempotent. */
   close(): void {
     this[kNative].close()
-    this.#hidden?.poll.close()
+    this[kHidden]?.poll.close()
   }
 
   [Symbol.dispose](): void {
     this.close()
-  }
-
-  /** A Poll of this object's own that watches the event's fd, for `waitAsync`. */
-  #makeHidden(): { poll: Poll; events: Events } {
-    const poll = new Poll()
-    poll.registry.register(this[kNative].fd, 0, Interest.READABLE)
-    return { poll, events: new Events(1) }
   }
 
   get [kSource](): SourceOps {
@@ -131,7 +127,14 @@ export class SyncEvent implements WakepollSource, Disposable {
 
 function wrap(inner: NativeSyncEvent): SyncEvent {
   const event = Object.create(SyncEvent.prototype) as SyncEvent
-  return Object.assign(event, { [kNative]: inner })
+  return Object.assign(event, { [kNative]: inner, [kHidden]: undefined })
+}
+
+/** A Poll of the object's own that watches the event's fd, for `waitAsync`. */
+function makeHidden(inner: NativeSyncEvent): { poll: Poll; events: Events } {
+  const poll = new Poll()
+  poll.registry.register(inner.fd, 0, Interest.READABLE)
+  return { poll, events: new Events(1) }
 }
 
 /** The opaque string of `syncEvent.handle`. */

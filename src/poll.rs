@@ -87,7 +87,9 @@ pub(crate) struct PollShared {
     closed: AtomicBool,
     pub(crate) poller: Mutex<Option<Poller>>,
     registry: RwLock<Option<wakepoll::Registry>>,
-    closer: wakepoll::Waker,
+    /// Taken by `close()`: every reference to the selector must go, so that the sources that
+    /// were registered with it count as registered nowhere.
+    closer: Mutex<Option<wakepoll::Waker>>,
     wakers: Mutex<Vec<Weak<WakerShared>>>,
     /// The libuv loop fd of the thread that owns this Poll, and whether the selector watches
     /// it now (registered at the first blocking poll; see thread_stop.rs).
@@ -165,7 +167,10 @@ impl PollShared {
             return;
         }
         // Wake a blocked poll first; it sees `closed` and returns.
-        let _ = self.closer.wake();
+        let closer = self.closer.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(closer) = &closer {
+            let _ = closer.wake();
+        }
         // No new Waker can be made once the registry is gone.
         let registry = self
             .registry
@@ -175,7 +180,7 @@ impl PollShared {
         self.end_wakers_and_handle();
         // Waits for a poll in progress to notice the closer, then releases the selector.
         let poller = self.poller.lock().unwrap_or_else(|e| e.into_inner()).take();
-        drop((registry, poller));
+        drop((registry, poller, closer));
     }
 
     /// Ends every Waker of this Poll (for all their holders) and forgets the Registry handle.
@@ -225,7 +230,7 @@ impl NativePoll {
                 events: wakepoll::Events::with_capacity(0),
             })),
             registry: RwLock::new(Some(registry)),
-            closer,
+            closer: Mutex::new(Some(closer)),
             wakers: Mutex::new(Vec::new()),
             loop_fd: thread_stop::loop_fd(&env),
             loop_watched: AtomicBool::new(false),

@@ -22,6 +22,9 @@ pub(crate) struct SyncEventShared {
     id: u64,
     event: RwLock<Option<Event>>,
     waiting: Arc<AtomicBool>,
+    /// Set by `close()` before it signals to wake a waiter, so that the waiter reports the
+    /// close rather than consuming that signal.
+    closing: AtomicBool,
 }
 
 impl SyncEventShared {
@@ -31,6 +34,7 @@ impl SyncEventShared {
             id,
             event: RwLock::new(Some(event)),
             waiting,
+            closing: AtomicBool::new(false),
         });
         handles::insert_strong(Kind::SyncEvent, id, Arc::clone(&shared));
         shared
@@ -183,7 +187,8 @@ impl NativeSyncEvent {
     /// Ends it for every worker; a thread waiting on it wakes with `ERR_CLOSED`. Idempotent.
     #[napi]
     pub fn close(&self) {
-        // Wake a waiter first: it finds the event gone when it looks again.
+        // Wake a waiter first: it finds the event closing when it looks again.
+        self.shared.closing.store(true, Ordering::Release);
         if let Some(event) = self
             .shared
             .event
@@ -213,6 +218,9 @@ enum Consumed {
 
 impl NativeSyncEvent {
     fn try_consume_now(&self) -> std::io::Result<Option<Consumed>> {
+        if self.shared.closing.load(Ordering::Acquire) {
+            return Ok(Some(Consumed::Closed));
+        }
         let event = self.shared.event.read().unwrap_or_else(|e| e.into_inner());
         match event.as_ref() {
             Some(event) => Ok(
