@@ -46,7 +46,10 @@ mod atomic_waker;
 pub mod error;
 pub mod event;
 mod interest;
+#[cfg(unix)]
+mod io_source;
 mod loom;
+pub mod net;
 mod poll;
 pub mod sync;
 mod sys;
