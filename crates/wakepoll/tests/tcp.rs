@@ -229,3 +229,16 @@ fn from_std_and_back() {
     stream.read_exact(&mut buf).unwrap();
     assert_eq!(&buf, b"ok");
 }
+
+#[test]
+fn every_source_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<TcpListener>();
+    check::<TcpStream>();
+    check::<wakepoll::net::UdpSocket>();
+    check::<wakepoll::net::UnixListener>();
+    check::<wakepoll::net::UnixStream>();
+    check::<wakepoll::net::UnixDatagram>();
+    check::<wakepoll::unix::pipe::Sender>();
+    check::<wakepoll::unix::pipe::Receiver>();
+}

@@ -10,7 +10,13 @@
 //! OS failures are [`io::Error`](std::io::Error)s wrapping a
 //! [`SysError`](crate::error::SysError) that names the system call (`"connect"`, `"recv"`,
 //! `"accept4"`, …); `WouldBlock` is an error of that kind like any other, so that callers who
-//! only match on [`ErrorKind`](std::io::ErrorKind) work as with mio.
+//! only match on [`ErrorKind`](std::io::ErrorKind) work as with mio. As with every wakepoll
+//! error, `raw_os_error()` is `None` for them: read the errno with
+//! [`error::errno`](crate::error::errno).
+//!
+//! All of them are `Send` and `Sync`; reads and writes take `&self` through the `&T` impls of
+//! [`Read`](std::io::Read) and [`Write`](std::io::Write), so one socket can be shared (in an
+//! `Arc`) by the threads that read, write and register it.
 
 mod tcp;
 mod udp;
