@@ -5,6 +5,9 @@
 //! [`Waker`] wakes a blocked `poll` from any thread. Code written against mio 1.x compiles
 //! against wakepoll by changing the crate name.
 //!
+//! The sources are mio's: the sockets of [`net`] (TCP, UDP, and on Unix, Unix domain sockets),
+//! `unix::pipe`, and any raw fd through `unix::SourceFd`.
+//!
 //! Beside mio's API: [`AtomicWaker`] (futures' task-wakeup primitive, model-checked with
 //! loom), and in [`sync`] crosvm's [`Event`](sync::Event) (any number of signallers, one
 //! waiter) and level-triggered [`WaitContext`](sync::WaitContext).
@@ -17,8 +20,11 @@
 //! * an interrupted wait (`EINTR`) is retried with the time that remains, never returned;
 //! * a timeout is never shortened: sub-millisecond timeouts round up;
 //! * OS errors carry the system call that failed (see [`error::SysError`]);
-//! * wakepoll's own sources (a [`sync::Event`]) belong to one `Poll` at a time: registering
-//!   one with a second `Poll` is an error (`AlreadyExists`).
+//! * wakepoll's own sources (a [`sync::Event`], sockets, pipe ends) belong to one `Poll` at a
+//!   time: registering one with a second `Poll` is an error (`AlreadyExists`); dropping one
+//!   ends its registration;
+//! * sockets and pipe ends implement `event::Source` for `&T` too, for sources shared in an
+//!   `Arc`.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -46,7 +52,10 @@ mod atomic_waker;
 pub mod error;
 pub mod event;
 mod interest;
+#[cfg(unix)]
+mod io_source;
 mod loom;
+pub mod net;
 mod poll;
 pub mod sync;
 mod sys;

@@ -88,7 +88,8 @@ impl Registry {
     ///
     /// A source that is already registered with this `Poll` is an error of kind
     /// `AlreadyExists` (`EEXIST`, "already registered") — in release builds too. wakepoll's
-    /// own sources (a [`sync::Event`](crate::sync::Event)) belong to one `Poll` at a time:
+    /// own sources (a [`sync::Event`](crate::sync::Event), the sockets of [`net`](crate::net),
+    /// the ends of a `unix::pipe`) belong to one `Poll` at a time:
     /// registering one that is registered with another `Poll` is `AlreadyExists` as well. A
     /// raw fd (`unix::SourceFd`) may be watched by several `Poll`s, once each.
     pub fn register<S>(&self, source: &mut S, token: Token, interests: Interest) -> io::Result<()>

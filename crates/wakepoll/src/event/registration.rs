@@ -1,6 +1,6 @@
 //! `Registration`: which selector one of wakepoll's own sources is registered with.
 //!
-//! wakepoll's own sources (a `sync::Event`; sockets later) belong to one selector at a time —
+//! wakepoll's own sources (a `sync::Event`, sockets, pipe ends) belong to one selector at a time —
 //! one `Poll`, or one `WaitContext` — unlike a raw fd, which the OS lets several selectors
 //! watch. Each such source keeps one `Registration` and routes its `Source` methods through
 //! it; the closures do the backend's work (`sys::X::register(selector, …)`), the record does

@@ -18,6 +18,13 @@
 //!   `try_clone` (shares the signal), `register(&Selector, Token, Interest, Trigger)`,
 //!   `reregister`, `deregister(&Selector)`. The public [`sync::Event`](crate::sync::Event) owns
 //!   the one-waiter guard, the registration record and the retry loop.
+//! * Sockets and pipes, as free functions over borrowed fds (mio's `sys::tcp` shape): `net`
+//!   (socket creation, IP addresses, send/recv, options, `take_error`), `tcp` (`bind`,
+//!   `connect`, `accept`, `TCP_NODELAY`), `udp` (`bind`, broadcast/multicast options), `uds`
+//!   (Unix addresses, `bind`, `connect`, `accept`, `pair`, datagrams), `pipe::new`, and `io`
+//!   (`read`/`write`/vectored/`set_nonblocking` on any fd). Every fd they make is non-blocking
+//!   and close-on-exec; the public layer's `IoSource` registers it through the
+//!   selector's owned-fd calls.
 //! * `errno_name(errno)`: the symbolic name Node uses for `err.code`; the `E*` constants the
 //!   public layer needs.
 //!

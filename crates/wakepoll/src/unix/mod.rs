@@ -1,5 +1,6 @@
-//! Unix-only extensions: raw file descriptors as sources.
+//! Unix-only extensions: raw file descriptors as sources, and pipes.
 
+pub mod pipe;
 mod source_fd;
 
 use std::os::fd::{AsRawFd, RawFd};

@@ -1,11 +1,17 @@
-//! Unix backends: epoll on Linux and Android.
+//! Unix backends: epoll on Linux and Android; sockets and pipes over libc.
 
 mod errno;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod eventfd;
+pub(crate) mod io;
+pub(crate) mod net;
+pub(crate) mod pipe;
 mod selector;
 mod sync_event;
+pub(crate) mod tcp;
 mod timeout;
+pub(crate) mod udp;
+pub(crate) mod uds;
 mod waker;
 
 pub(crate) use self::errno::{errno_name, EBUSY, EEXIST, ENOENT};

@@ -4,10 +4,13 @@
 //! * every registration is `EPOLLET` except an owned one asked for with `Trigger::Level`
 //!   (a `WaitContext`'s); the token travels in `epoll_event.u64`;
 //! * the epoll fd is close-on-exec and lives as long as the last `Registry` clone;
-//! * fds that wakepoll registers for itself (wakers, `sync::Event`s) are listed in `owned`,
-//!   and the raw-fd entry points refuse to touch them: a stale fd number in user code can
-//!   never silently deregister or retarget a Waker or a `sync::Event`.
+//! * fds that wakepoll registers for itself (wakers, `sync::Event`s, sockets, pipes) are
+//!   listed in `owned`, and the raw-fd entry points refuse to touch them: a stale fd number in
+//!   user code can never silently deregister or retarget one of them, nor put the source's
+//!   registration record out of step with epoll. The list is a hash set: a server registers
+//!   one socket per connection, and every registration consults it.
 
+use std::collections::HashSet;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::RwLock;
 use std::time::Duration;
@@ -55,7 +58,7 @@ impl Events {
 #[derive(Debug)]
 pub(crate) struct Selector {
     ep: OwnedFd,
-    owned: RwLock<Vec<RawFd>>,
+    owned: RwLock<HashSet<RawFd>>,
 }
 
 impl Selector {
@@ -65,7 +68,7 @@ impl Selector {
         Ok(Selector {
             // SAFETY: `ep` was just returned by epoll_create1 and nothing else owns it.
             ep: unsafe { OwnedFd::from_raw_fd(ep) },
-            owned: RwLock::new(Vec::new()),
+            owned: RwLock::new(HashSet::new()),
         })
     }
 
@@ -115,8 +118,8 @@ impl Selector {
         .map_err(|e| describe_ctl_error(e, libc::EPOLL_CTL_DEL))
     }
 
-    /// Registers an fd that wakepoll itself owns (a waker, a `sync::Event`), which the raw-fd
-    /// calls above must not be able to reach.
+    /// Registers an fd that wakepoll itself owns (a waker, a `sync::Event`, a socket, a
+    /// pipe), which the raw-fd calls above must not be able to reach.
     pub(crate) fn register_owned(
         &self,
         fd: RawFd,
@@ -126,7 +129,7 @@ impl Selector {
     ) -> io::Result<()> {
         let mut owned = self.owned.write().unwrap_or_else(|e| e.into_inner());
         self.ctl(libc::EPOLL_CTL_ADD, fd, token, interests, trigger)?;
-        owned.push(fd);
+        owned.insert(fd);
         Ok(())
     }
 
@@ -145,7 +148,7 @@ impl Selector {
     /// Undoes [`register_owned`](Self::register_owned); call before closing `fd`.
     pub(crate) fn deregister_owned(&self, fd: RawFd) -> io::Result<()> {
         let mut owned = self.owned.write().unwrap_or_else(|e| e.into_inner());
-        owned.retain(|&o| o != fd);
+        owned.remove(&fd);
         // SAFETY: a null event is allowed for EPOLL_CTL_DEL since Linux 2.6.9.
         syscall!(epoll_ctl(
             self.ep.as_raw_fd(),

@@ -1,0 +1,29 @@
+//! Networking sources, with mio 1.x's API: TCP and UDP everywhere, Unix domain sockets on
+//! Unix.
+//!
+//! Every socket here is created non-blocking and close-on-exec, implements
+//! [`event::Source`](crate::event::Source) (for `T` and `&T`), belongs to one
+//! [`Poll`](crate::Poll) at a time (registering it with a second one is `AlreadyExists`,
+//! `EEXIST`), and ends its registration when dropped. Registrations are edge-triggered: after
+//! an event, read, write or accept until [`WouldBlock`](std::io::ErrorKind::WouldBlock).
+//!
+//! OS failures are [`io::Error`](std::io::Error)s wrapping a
+//! [`SysError`](crate::error::SysError) that names the system call (`"connect"`, `"recv"`,
+//! `"accept4"`, …); `WouldBlock` is an error of that kind like any other, so that callers who
+//! only match on [`ErrorKind`](std::io::ErrorKind) work as with mio. As with every wakepoll
+//! error, `raw_os_error()` is `None` for them: read the errno with
+//! [`error::errno`](crate::error::errno).
+//!
+//! All of them are `Send` and `Sync`; reads and writes take `&self` through the `&T` impls of
+//! [`Read`](std::io::Read) and [`Write`](std::io::Write), so one socket can be shared (in an
+//! `Arc`) by the threads that read, write and register it.
+
+mod tcp;
+mod udp;
+#[cfg(unix)]
+mod uds;
+
+pub use self::tcp::{TcpListener, TcpStream};
+pub use self::udp::UdpSocket;
+#[cfg(unix)]
+pub use self::uds::{UnixDatagram, UnixListener, UnixStream};

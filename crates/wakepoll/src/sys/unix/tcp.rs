@@ -1,0 +1,63 @@
+//! TCP: listening, connecting, accepting, and the TCP-only options.
+//!
+//! Invariants:
+//! * sockets come from `net::new_socket` (non-blocking, close-on-exec) and accepted ones from
+//!   `accept4` with the same flags: there is no window in which an fd is blocking or
+//!   inheritable;
+//! * a listener sets `SO_REUSEADDR` before `bind`, as mio and std do on Unix, so a restarted
+//!   server can bind its port while old connections sit in `TIME_WAIT`;
+//! * `connect` returns at once; the outcome is reported by readiness (writable) and
+//!   `take_error`.
+
+use std::io;
+use std::net::SocketAddr;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+
+use crate::sys::unix::net::{self, empty_storage, to_socket_addr};
+use crate::sys::unix::syscall;
+
+/// The listen backlog std and mio use.
+const BACKLOG: libc::c_int = 128;
+
+/// A listening socket bound to `addr`.
+pub(crate) fn bind(addr: SocketAddr) -> io::Result<OwnedFd> {
+    let fd = net::new_ip_socket(&addr, libc::SOCK_STREAM)?;
+    net::set_flag(fd.as_fd(), libc::SOL_SOCKET, libc::SO_REUSEADDR, true)?;
+    net::bind(fd.as_fd(), &addr)?;
+    // SAFETY: listen takes two integers.
+    syscall!(listen(fd.as_raw_fd(), BACKLOG))?;
+    Ok(fd)
+}
+
+/// A socket whose connection to `addr` has started (or, rarely, is already made).
+pub(crate) fn connect(addr: SocketAddr) -> io::Result<OwnedFd> {
+    let fd = net::new_ip_socket(&addr, libc::SOCK_STREAM)?;
+    net::connect(fd.as_fd(), &addr)?;
+    Ok(fd)
+}
+
+/// Accepts one pending connection: the new socket (non-blocking, close-on-exec) and the
+/// peer's address. `WouldBlock` when none is pending.
+pub(crate) fn accept(listener: BorrowedFd<'_>) -> io::Result<(OwnedFd, SocketAddr)> {
+    let (mut storage, mut len) = empty_storage();
+    // SAFETY: `storage` has room for `len` bytes and the kernel updates `len`.
+    let fd = syscall!(accept4(
+        listener.as_raw_fd(),
+        (&mut storage as *mut libc::sockaddr_storage).cast(),
+        &mut len,
+        libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC
+    ))?;
+    // SAFETY: `fd` was just returned by accept4 and nothing else owns it.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+    Ok((fd, to_socket_addr(&storage, len, "accept4")?))
+}
+
+/// Turns Nagle's algorithm off (`TCP_NODELAY` on) or back on.
+pub(crate) fn set_nodelay(fd: BorrowedFd<'_>, nodelay: bool) -> io::Result<()> {
+    net::set_flag(fd, libc::IPPROTO_TCP, libc::TCP_NODELAY, nodelay)
+}
+
+/// Whether `TCP_NODELAY` is on.
+pub(crate) fn nodelay(fd: BorrowedFd<'_>) -> io::Result<bool> {
+    net::flag(fd, libc::IPPROTO_TCP, libc::TCP_NODELAY)
+}
