@@ -16,7 +16,11 @@ export type NativeExternal = object & { readonly __wakepoll: 'external' }
  */
 interface FastPaths {
   wake(waker: NativeExternal): void
+  /** -1 (STOPPING, lib/thread-stop.ts): Node is stopping this thread. */
   poll(poll: NativeExternal, tokens: Float64Array, flags: Uint8Array, timeoutMs: number | null): number
+  /** The blocking waits are plain Node-API calls too, and return STOPPING the same way. */
+  syncEventWait(event: NativeExternal, timeoutMs: number | null): boolean | -1
+  waitContextWait(context: NativeExternal, timeoutMs: number | null): number[] | -1
 }
 
 export const native: typeof Binding & FastPaths = require('../binding.cjs')

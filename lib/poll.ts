@@ -4,6 +4,7 @@ import { native, type NativeExternal, type NativePoll } from './native.js'
 import { abortError, invalidArgType } from './errors.js'
 import { Events, kFlags, kSetLength, kTokens } from './events.js'
 import { Registry } from './registry.js'
+import { exitStoppingThread, STOPPING } from './thread-stop.js'
 import { validateSignalOptions, validateTimeout } from './validate.js'
 
 /** Options of `pollAsync` and `watch`. */
@@ -56,6 +57,7 @@ export class Poll implements Disposable {
     if (!(events instanceof Events)) throw invalidArgType('events', 'an instance of Events', events)
     const ms = validateTimeout(timeout)
     const n = native.poll(this.#external, events[kTokens], events[kFlags], ms)
+    if (n === STOPPING) exitStoppingThread()
     events[kSetLength](n)
     return n
   }

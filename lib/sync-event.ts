@@ -1,17 +1,19 @@
 // SyncEvent: crosvm's Event — any number of signallers, one waiter at a time, across workers.
 
-import { native, type NativeSyncEvent } from './native.js'
-import { abortError } from './errors.js'
+import { native, type NativeExternal, type NativeSyncEvent } from './native.js'
+import { abortError, invalidArgType } from './errors.js'
 import { Events } from './events.js'
 import { Interest } from './interest.js'
 import { Poll, type PollAsyncOptions } from './poll.js'
 import { kSource, type SourceOps, type WakepollSource } from './source.js'
+import { exitStoppingThread, STOPPING } from './thread-stop.js'
 import { validateHandle, validateSignalOptions, validateTimeout } from './validate.js'
 
 const kNative = Symbol('wakepoll.native')
 // Symbol-keyed, not #private: objects from fromHandle()/tryClone() are made without the
 // constructor, and private fields cannot be added to them.
 const kHidden = Symbol('wakepoll.hidden')
+const kExternal = Symbol('wakepoll.external')
 
 /** How a timed wait ended. */
 export type SyncEventWaitResult = 'signaled' | 'timeout'
@@ -29,6 +31,7 @@ export type SyncEventWaitResult = 'signaled' | 'timeout'
 export class SyncEvent implements WakepollSource, Disposable {
   readonly [kNative]: NativeSyncEvent
   [kHidden]: { poll: Poll; events: Events } | undefined
+  [kExternal]: NativeExternal | undefined
 
   constructor() {
     this[kNative] = new native.NativeSyncEvent()
@@ -67,7 +70,7 @@ export class SyncEvent implements WakepollSource, Disposable {
 
   /** Blocks until the event is signalled, then clears it. `worker.terminate()` still ends it. */
   wait(): void {
-    this[kNative].wait(null)
+    if (native.syncEventWait(external(this), null) === STOPPING) exitStoppingThread()
   }
 
   /**
@@ -76,7 +79,9 @@ export class SyncEvent implements WakepollSource, Disposable {
    */
   waitTimeout(timeout: number): SyncEventWaitResult {
     const ms = validateTimeout(timeout)
-    return this[kNative].wait(ms) ? 'signaled' : 'timeout'
+    const signalled = native.syncEventWait(external(this), ms)
+    if (signalled === STOPPING) exitStoppingThread()
+    return signalled ? 'signaled' : 'timeout'
   }
 
   /**
@@ -116,6 +121,7 @@ export class SyncEvent implements WakepollSource, Disposable {
   }
 
   get [kSource](): SourceOps {
+    if (!isSyncEvent(this)) throw invalidArgType('source', 'a SyncEvent made by wakepoll', this)
     const inner = this[kNative]
     return {
       register: (registry, token, interest) => registry.registerSyncEvent(inner, token, interest),
@@ -127,7 +133,12 @@ export class SyncEvent implements WakepollSource, Disposable {
 
 function wrap(inner: NativeSyncEvent): SyncEvent {
   const event = Object.create(SyncEvent.prototype) as SyncEvent
-  return Object.assign(event, { [kNative]: inner, [kHidden]: undefined })
+  return Object.assign(event, { [kNative]: inner, [kHidden]: undefined, [kExternal]: undefined })
+}
+
+/** The type-tagged external for the fast blocking wait (src/fast.rs), made once per object. */
+function external(event: SyncEvent): NativeExternal {
+  return (event[kExternal] ??= event[kNative].external() as NativeExternal)
 }
 
 /** A Poll of the object's own that watches the event's fd, for `waitAsync`. */
@@ -143,4 +154,9 @@ export type SyncEventHandle = string & { readonly __wakepoll: 'SyncEvent' }
 /** The native half, for WaitContext. */
 export function nativeSyncEvent(event: SyncEvent): NativeSyncEvent {
   return event[kNative]
+}
+
+/** A real SyncEvent (not merely an object with SyncEvent.prototype). */
+export function isSyncEvent(value: unknown): value is SyncEvent {
+  return value instanceof SyncEvent && value[kNative] instanceof native.NativeSyncEvent
 }

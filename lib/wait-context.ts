@@ -1,8 +1,9 @@
 // WaitContext: crosvm's WaitContext — wait for any of several SyncEvents, level-triggered.
 
-import { native, type NativeWaitContext } from './native.js'
+import { native, type NativeExternal, type NativeWaitContext } from './native.js'
 import { invalidArgType } from './errors.js'
-import { nativeSyncEvent, SyncEvent } from './sync-event.js'
+import { isSyncEvent, nativeSyncEvent, type SyncEvent } from './sync-event.js'
+import { exitStoppingThread, STOPPING } from './thread-stop.js'
 import { validateTimeout, validateToken } from './validate.js'
 
 /**
@@ -14,6 +15,7 @@ import { validateTimeout, validateToken } from './validate.js'
  */
 export class WaitContext implements Disposable {
   readonly #inner: NativeWaitContext = new native.NativeWaitContext()
+  readonly #external = this.#inner.external() as NativeExternal
 
   /** Watches `event`, reporting `token` while it is signalled. */
   add(event: SyncEvent, token: number): void {
@@ -30,12 +32,12 @@ export class WaitContext implements Disposable {
 
   /** Blocks until at least one event is signalled; returns the tokens of all signalled ones. */
   wait(): number[] {
-    return this.#inner.wait(null)
+    return tokens(native.waitContextWait(this.#external, null))
   }
 
   /** Like `wait`, giving up after `timeout` ms with `[]`; never early (fractions round up). */
   waitTimeout(timeout: number): number[] {
-    return this.#inner.wait(validateTimeout(timeout))
+    return tokens(native.waitContextWait(this.#external, validateTimeout(timeout)))
   }
 
   get closed(): boolean {
@@ -52,6 +54,11 @@ export class WaitContext implements Disposable {
   }
 }
 
+function tokens(result: number[] | typeof STOPPING): number[] {
+  if (result === STOPPING) exitStoppingThread()
+  return result
+}
+
 function validateEvent(event: unknown): asserts event is SyncEvent {
-  if (!(event instanceof SyncEvent)) throw invalidArgType('event', 'an instance of SyncEvent', event)
+  if (!isSyncEvent(event)) throw invalidArgType('event', 'an instance of SyncEvent', event)
 }

@@ -104,7 +104,7 @@ fn block<T>(
             .any(|e| e.token() == thread_stop::LOOP_TOKEN)
             && thread_stop::is_stopping(env);
         if stopping {
-            return Err(napi::Error::from_status(napi::Status::PendingException));
+            return Err(thread_stop::stopping());
         }
     }
 }

@@ -17,9 +17,11 @@ use std::sync::Arc;
 use napi::bindgen_prelude::{Object, ToNapiValue, Unknown};
 use napi::{sys, Env};
 
-use crate::errors;
 use crate::poll::{self, PollShared};
+use crate::sync_event::SyncEventShared;
+use crate::wait_context::WaitContextShared;
 use crate::waker::WakerShared;
+use crate::{errors, thread_stop};
 
 /// Tags the externals of each kind (random constants, as Node-API recommends).
 pub(crate) static POLL_TAG: sys::napi_type_tag = sys::napi_type_tag {
@@ -29,6 +31,15 @@ pub(crate) static POLL_TAG: sys::napi_type_tag = sys::napi_type_tag {
 pub(crate) static WAKER_TAG: sys::napi_type_tag = sys::napi_type_tag {
     lower: 0x2e84_c1d7_9a36_f05b,
     upper: 0x71c9_5b0e_d843_2fa6,
+};
+
+pub(crate) static SYNC_EVENT_TAG: sys::napi_type_tag = sys::napi_type_tag {
+    lower: 0x5d02_e7a9_c418_3bf6,
+    upper: 0x8a6f_31d5_0b7c_e294,
+};
+pub(crate) static WAIT_CONTEXT_TAG: sys::napi_type_tag = sys::napi_type_tag {
+    lower: 0xc37b_0e52_9df1_684a,
+    upper: 0x14e8_a6c3_7f25_d90b,
 };
 
 /// A tagged external owning one reference of `value`.
@@ -125,6 +136,15 @@ unsafe fn args<const N: usize>(
     argv
 }
 
+/// The sentinel of a wait that Node's stop of the thread ended: -1 (lib/thread-stop.ts).
+///
+/// # Safety
+/// `env` is the env of the running callback.
+unsafe fn stopping(env: sys::napi_env) -> sys::napi_value {
+    // SAFETY: forwarded from the caller.
+    unsafe { i32::to_napi_value(env, -1) }.unwrap_or(ptr::null_mut())
+}
+
 /// Throws `err` (unless an exception is already pending) and returns no value.
 fn throw(env: sys::napi_env, err: napi::Error) -> sys::napi_value {
     if err.status != napi::Status::PendingException {
@@ -190,14 +210,69 @@ unsafe extern "C" fn poll(env: sys::napi_env, info: sys::napi_callback_info) -> 
             ),
         );
     };
-    let mut number = 0.0;
     // SAFETY: `timeout` is an argument of this callback.
-    let timeout_ms = (unsafe { sys::napi_get_value_double(env, timeout, &mut number) }
-        == sys::Status::napi_ok)
-        .then_some(number);
+    let timeout_ms = unsafe { timeout_ms(env, timeout) };
     match poll::poll_blocking(&js_env, shared, tokens, flags, timeout_ms) {
         // SAFETY: `env` is the env of this callback.
         Ok(count) => unsafe { u32::to_napi_value(env, count) }.unwrap_or(ptr::null_mut()),
+        // SAFETY: as above.
+        Err(err) if thread_stop::is_stopping_error(&err) => unsafe { stopping(env) },
+        Err(err) => throw(env, err),
+    }
+}
+
+/// `timeout` as milliseconds, or `None` for null/undefined.
+///
+/// # Safety
+/// `value` is an argument of the running callback.
+unsafe fn timeout_ms(env: sys::napi_env, value: sys::napi_value) -> Option<f64> {
+    let mut number = 0.0;
+    // SAFETY: forwarded from the caller.
+    (unsafe { sys::napi_get_value_double(env, value, &mut number) } == sys::Status::napi_ok)
+        .then_some(number)
+}
+
+/// `syncEventWait(external, timeoutMs | null) → signalled`: the blocking SyncEvent wait. A plain
+/// Node-API call like `poll`, so that a termination it returns into stays pending for Node.
+unsafe extern "C" fn sync_event_wait(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    // SAFETY: the arguments of this callback.
+    let [ext, timeout] = unsafe { args::<2>(env, info) };
+    let js_env = Env::from_raw(env);
+    // SAFETY: `ext` is an argument of this callback.
+    let Some(event) = (unsafe { shared::<SyncEventShared>(env, ext, &SYNC_EVENT_TAG) }) else {
+        return throw(env, wrong_external(&js_env, "SyncEvent"));
+    };
+    // SAFETY: `timeout` is an argument of this callback.
+    match event.wait(&js_env, unsafe { timeout_ms(env, timeout) }) {
+        // SAFETY: `env` is the env of this callback.
+        Ok(signalled) => unsafe { bool::to_napi_value(env, signalled) }.unwrap_or(ptr::null_mut()),
+        // SAFETY: as above.
+        Err(err) if thread_stop::is_stopping_error(&err) => unsafe { stopping(env) },
+        Err(err) => throw(env, err),
+    }
+}
+
+/// `waitContextWait(external, timeoutMs | null) → tokens`: the blocking WaitContext wait.
+unsafe extern "C" fn wait_context_wait(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    // SAFETY: the arguments of this callback.
+    let [ext, timeout] = unsafe { args::<2>(env, info) };
+    let js_env = Env::from_raw(env);
+    // SAFETY: `ext` is an argument of this callback.
+    let Some(ctx) = (unsafe { shared::<WaitContextShared>(env, ext, &WAIT_CONTEXT_TAG) }) else {
+        return throw(env, wrong_external(&js_env, "WaitContext"));
+    };
+    // SAFETY: `timeout` is an argument of this callback.
+    match ctx.wait(&js_env, unsafe { timeout_ms(env, timeout) }) {
+        // SAFETY: `env` is the env of this callback.
+        Ok(tokens) => unsafe { Vec::<f64>::to_napi_value(env, tokens) }.unwrap_or(ptr::null_mut()),
+        // SAFETY: as above.
+        Err(err) if thread_stop::is_stopping_error(&err) => unsafe { stopping(env) },
         Err(err) => throw(env, err),
     }
 }
@@ -240,6 +315,8 @@ pub(crate) fn export(env: &Env, exports: &mut Object) -> napi::Result<()> {
             wake as unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value,
         ),
         (c"poll", poll),
+        (c"syncEventWait", sync_event_wait),
+        (c"waitContextWait", wait_context_wait),
     ] {
         let mut function = ptr::null_mut();
         // SAFETY: `env` is live during module init; `name` is NUL-terminated.

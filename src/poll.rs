@@ -346,7 +346,7 @@ pub(crate) fn poll_blocking(
         }
         if collected.loop_activity && thread_stop::is_stopping(env) {
             // Node is ending this thread: return into the pending termination.
-            return Err(napi::Error::from_status(napi::Status::PendingException));
+            return Err(thread_stop::stopping());
         }
         // Woken by other loop activity, or the time is up: wait for what remains, if any.
         match (timeout, start) {

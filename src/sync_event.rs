@@ -5,26 +5,38 @@
 //! guard (`waiting`, shared with `tryClone`s) is held for the whole wait, blocking or async,
 //! because a blocking wait here runs in blocking_wait.rs (so that Node can stop the thread) and
 //! only takes the core's guard for each non-blocking attempt.
+//!
+//! Closing while someone waits. Closing an fd takes its readiness out of every epoll set that
+//! watches it, so `close()` must not close the eventfd under a waiter: it marks the event
+//! `closing` (every later use, and the waiter's next look, reports `ERR_CLOSED`), signals to
+//! wake the waiter, and leaves the fd to whoever ends the wait (or drops it at once when nobody
+//! waits). The blocking wait is a plain Node-API call (fast.rs), like `poll`, so that a
+//! termination it returns into stays pending for Node.
 
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
 use wakepoll::sync::{Event, EventWaitResult};
 
 use crate::handles::{self, Kind, Lookup};
-use crate::{blocking_wait, errors};
+use crate::{blocking_wait, errors, fast};
 
 pub(crate) struct SyncEventShared {
     id: u64,
     event: RwLock<Option<Event>>,
     waiting: Arc<AtomicBool>,
-    /// Set by `close()` before it signals to wake a waiter, so that the waiter reports the
-    /// close rather than consuming that signal.
     closing: AtomicBool,
+}
+
+/// What a non-blocking attempt found.
+enum Consumed {
+    Signaled,
+    Closed,
 }
 
 impl SyncEventShared {
@@ -48,29 +60,88 @@ impl SyncEventShared {
     ) -> napi::Result<T> {
         let event = self.event.read().unwrap_or_else(|e| e.into_inner());
         match event.as_ref() {
-            Some(event) => f(event),
-            None => Err(errors::closed(env, "SyncEvent")),
+            Some(event) if !self.closing.load(Ordering::Acquire) => f(event),
+            _ => Err(errors::closed(env, "SyncEvent")),
         }
     }
-}
 
-/// Holds the one-waiter guard for the length of a wait.
-struct Waiting<'a>(&'a AtomicBool);
+    fn is_closed(&self) -> bool {
+        self.closing.load(Ordering::Acquire)
+    }
 
-impl<'a> Waiting<'a> {
-    fn enter(env: &Env, flag: &'a AtomicBool) -> napi::Result<Waiting<'a>> {
-        if flag.swap(true, Ordering::Acquire) {
+    /// Claims the one-waiter slot: `EBUSY` if taken, `ERR_CLOSED` if closed.
+    fn enter(&self, env: &Env) -> napi::Result<()> {
+        if self.waiting.swap(true, Ordering::Acquire) {
             let err =
                 wakepoll::error::busy("wait", "another thread is already waiting on this event");
             return Err(errors::system(env, &err));
         }
-        Ok(Waiting(flag))
+        if self.is_closed() {
+            self.leave();
+            return Err(errors::closed(env, "SyncEvent"));
+        }
+        Ok(())
     }
-}
 
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        self.0.store(false, Ordering::Release);
+    /// Releases the slot; a close that came meanwhile is completed here.
+    fn leave(&self) {
+        if self.is_closed() {
+            drop(self.event.write().unwrap_or_else(|e| e.into_inner()).take());
+        }
+        self.waiting.store(false, Ordering::Release);
+    }
+
+    fn try_consume(&self) -> std::io::Result<Option<Consumed>> {
+        if self.is_closed() {
+            return Ok(Some(Consumed::Closed));
+        }
+        let event = self.event.read().unwrap_or_else(|e| e.into_inner());
+        match event.as_ref() {
+            Some(event) => Ok(
+                (event.wait_timeout(Duration::ZERO)? == EventWaitResult::Signaled)
+                    .then_some(Consumed::Signaled),
+            ),
+            None => Ok(Some(Consumed::Closed)),
+        }
+    }
+
+    /// The blocking wait (fast.rs calls it): whether the event was signalled before
+    /// `timeout_ms` (`None`: no limit). `EBUSY` for a second waiter, `ERR_CLOSED` if closed.
+    pub(crate) fn wait(&self, env: &Env, timeout_ms: Option<f64>) -> napi::Result<bool> {
+        self.enter(env)?;
+        let outcome = self.wait_entered(env, timeout_ms);
+        self.leave();
+        outcome
+    }
+
+    fn wait_entered(&self, env: &Env, timeout_ms: Option<f64>) -> napi::Result<bool> {
+        let timeout = timeout_ms.and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok());
+        let fd = self.with(env, |event| Ok(event.as_raw_fd()))?;
+        match blocking_wait::wait_for(env, fd, timeout, || self.try_consume())? {
+            Some(Consumed::Closed) => Err(errors::closed(env, "SyncEvent")),
+            Some(Consumed::Signaled) => Ok(true),
+            None => Ok(false),
+        }
+    }
+
+    fn close(&self) {
+        if self.closing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        handles::remove(self.id);
+        // Wake a waiter, which finds the event closing; the fd stays open until it has left.
+        if let Some(event) = self
+            .event
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            let _ = event.signal();
+        }
+        // Nobody waiting: close the fd now (holding the slot keeps a waiter from starting).
+        if !self.waiting.swap(true, Ordering::Acquire) {
+            self.leave();
+        }
     }
 }
 
@@ -108,17 +179,19 @@ impl NativeSyncEvent {
 
     #[napi(getter)]
     pub fn closed(&self) -> bool {
-        self.shared
-            .event
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_none()
+        self.shared.is_closed()
     }
 
     /// The event's own fd (readable while signalled), for a hidden Poll of `waitAsync`.
     #[napi(getter)]
     pub fn fd(&self, env: Env) -> napi::Result<i32> {
         self.shared.with(&env, |event| Ok(event.as_raw_fd()))
+    }
+
+    /// A tagged external for the fast blocking `wait` (fast.rs); lib/sync-event.ts asks once.
+    #[napi(ts_return_type = "object")]
+    pub fn external<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        fast::external(env, Arc::clone(&self.shared), &fast::SYNC_EVENT_TAG)
     }
 
     #[napi]
@@ -146,37 +219,22 @@ impl NativeSyncEvent {
         })
     }
 
-    /// Blocks until signalled (then clears it) or `timeout_ms` passes: whether it was
-    /// signalled. `null` waits forever. A second concurrent waiter gets `EBUSY`.
-    #[napi]
-    pub fn wait(&self, env: Env, timeout_ms: Option<f64>) -> napi::Result<bool> {
-        let _waiting = Waiting::enter(&env, &self.shared.waiting)?;
-        let timeout = timeout_ms.and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok());
-        let fd = self.shared.with(&env, |event| Ok(event.as_raw_fd()))?;
-        match blocking_wait::wait_for(&env, fd, timeout, || self.try_consume_now())? {
-            Some(Consumed::Closed) => Err(errors::closed(&env, "SyncEvent")),
-            Some(Consumed::Signaled) => Ok(true),
-            None => Ok(false),
-        }
-    }
-
-    /// Claims the one-waiter slot for an async wait (lib/sync-event.ts): EBUSY if taken.
+    /// Claims the one-waiter slot for an async wait (lib/sync-event.ts): `EBUSY` if taken.
     #[napi]
     pub fn begin_wait(&self, env: Env) -> napi::Result<()> {
-        std::mem::forget(Waiting::enter(&env, &self.shared.waiting)?);
-        Ok(())
+        self.shared.enter(&env)
     }
 
     /// Releases the slot claimed by `beginWait`.
     #[napi]
     pub fn end_wait(&self) {
-        self.shared.waiting.store(false, Ordering::Release);
+        self.shared.leave();
     }
 
     /// Consumes the signal if there is one, without blocking.
     #[napi]
     pub fn try_consume(&self, env: Env) -> napi::Result<bool> {
-        match self.try_consume_now() {
+        match self.shared.try_consume() {
             Ok(Some(Consumed::Signaled)) => Ok(true),
             Ok(None) => Ok(false),
             Ok(Some(Consumed::Closed)) => Err(errors::closed(&env, "SyncEvent")),
@@ -187,47 +245,6 @@ impl NativeSyncEvent {
     /// Ends it for every worker; a thread waiting on it wakes with `ERR_CLOSED`. Idempotent.
     #[napi]
     pub fn close(&self) {
-        // Wake a waiter first: it finds the event closing when it looks again.
-        self.shared.closing.store(true, Ordering::Release);
-        if let Some(event) = self
-            .shared
-            .event
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-        {
-            let _ = event.signal();
-        }
-        let event = self
-            .shared
-            .event
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if event.is_some() {
-            handles::remove(self.shared.id);
-        }
-    }
-}
-
-/// What a non-blocking attempt found.
-enum Consumed {
-    Signaled,
-    Closed,
-}
-
-impl NativeSyncEvent {
-    fn try_consume_now(&self) -> std::io::Result<Option<Consumed>> {
-        if self.shared.closing.load(Ordering::Acquire) {
-            return Ok(Some(Consumed::Closed));
-        }
-        let event = self.shared.event.read().unwrap_or_else(|e| e.into_inner());
-        match event.as_ref() {
-            Some(event) => Ok(
-                (event.wait_timeout(Duration::ZERO)? == EventWaitResult::Signaled)
-                    .then_some(Consumed::Signaled),
-            ),
-            None => Ok(Some(Consumed::Closed)),
-        }
+        self.shared.close();
     }
 }

@@ -44,3 +44,17 @@ pub(crate) fn is_stopping(env: &Env) -> bool {
     };
     run().unwrap_or(true)
 }
+
+/// Why a wait stopped without a result: Node is stopping the thread.
+const STOPPING: &str = "wakepoll: the thread is stopping";
+
+/// The error a blocking wait returns once [`is_stopping`] said so. The fast paths turn it into
+/// a sentinel for the JavaScript wrapper, which ends the thread at once: the probe has already
+/// taken V8's termination request, so V8 alone would run a little more of the thread's code.
+pub(crate) fn stopping() -> napi::Error {
+    napi::Error::new(napi::Status::Cancelled, STOPPING)
+}
+
+pub(crate) fn is_stopping_error(err: &napi::Error) -> bool {
+    err.status == napi::Status::Cancelled && err.reason == STOPPING
+}
