@@ -1,0 +1,215 @@
+// The main-thread side of the AtomicWaker / SyncEvent / WaitContext worker tests: starts a
+// scenario of sync-scenarios.ts and turns its messages, errors and exit into promises; a hang
+// detector; a watchdog worker for a main thread that blocks; child processes of sync-child.ts.
+
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { setTimeout as delay } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+
+import type { ExecutionContext } from 'ava'
+
+import type { SyncEvent } from '../../index.ts'
+import type { SyncScenarioData, SyncScenarioName } from './sync-scenarios.js'
+import { Flags, waitUntil, waitUntilBlockedInPoll } from './sync-threads.js'
+
+const bootstrap = new URL('../../scripts/ts-worker.mjs', import.meta.url)
+const entry = new URL('./sync-scenarios.ts', import.meta.url).href
+
+interface Waiter {
+  resolve: (message: unknown) => void
+  reject: (err: Error) => void
+}
+
+export class SyncWorker {
+  readonly worker: Worker
+  /** Resolves with the exit code; rejects with the worker's uncaught error. */
+  readonly exited: Promise<number>
+  #done = false
+  #failure: Error | undefined
+  readonly #queue: unknown[] = []
+  readonly #waiters: Waiter[] = []
+
+  constructor(scenario: SyncScenarioName, data: object) {
+    this.worker = new Worker(bootstrap, { workerData: { entry, scenario, ...data } })
+    this.worker.on('message', (message: unknown) => {
+      const waiter = this.#waiters.shift()
+      if (waiter) waiter.resolve(message)
+      else this.#queue.push(message)
+    })
+    this.exited = new Promise<number>((resolve, reject) => {
+      this.worker.on('error', (err) => {
+        this.#failure = err
+        reject(err)
+      })
+      this.worker.on('exit', (code) => {
+        this.#done = true
+        this.#failure ??= new Error(`worker exited (code ${code}) before posting the expected message`)
+        for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#failure)
+        resolve(code)
+      })
+    })
+    this.exited.catch(() => {})
+  }
+
+  /** Whether the worker thread has ended. */
+  get done(): boolean {
+    return this.#done
+  }
+
+  /** The next message the worker posts (in order); rejects if the worker fails or ends first. */
+  nextMessage<T>(): Promise<T> {
+    if (this.#queue.length > 0) return Promise.resolve(this.#queue.shift() as T)
+    if (this.#done) return Promise.reject(this.#failure)
+    return new Promise<T>((resolve, reject) => {
+      this.#waiters.push({ resolve: resolve as (message: unknown) => void, reject })
+    })
+  }
+}
+
+/**
+ * Starts worker scenario `scenario` with `data`. When the test ends, a worker still running is
+ * terminated; `rescue` runs first (e.g. sets STOP, or signals what the worker waits for).
+ */
+export function startSyncWorker<K extends SyncScenarioName>(
+  t: ExecutionContext,
+  scenario: K,
+  data: SyncScenarioData[K],
+  options: { rescue?: () => void } = {},
+): SyncWorker {
+  const worker = new SyncWorker(scenario, data)
+  t.teardown(async () => {
+    if (worker.done) return
+    options.rescue?.()
+    await worker.worker.terminate()
+  })
+  return worker
+}
+
+/**
+ * 'settled' once `promise` settles, 'hung' if it has not after `ms` — a hang detector only: the
+ * limits the tests pass are far above anything a working implementation needs.
+ */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<'settled' | 'hung'> {
+  const timer = new AbortController()
+  const outcome = await Promise.race([
+    promise.then(
+      () => 'settled' as const,
+      () => 'settled' as const,
+    ),
+    delay(ms, 'hung' as const, { signal: timer.signal }).catch(() => 'settled' as const),
+  ])
+  timer.abort()
+  return outcome
+}
+
+/**
+ * A watchdog worker for a test whose main thread blocks in `wait()`: unless the test ends (or
+ * calls `done()`) within `ms`, it signals `rescue` so that the wait returns and the test fails
+ * instead of hanging. `fired()` tells whether it did.
+ */
+export async function startWatchdog(
+  t: ExecutionContext,
+  rescue: SyncEvent,
+  ms = 10_000,
+): Promise<{ done: () => void; fired: () => boolean }> {
+  const flags = new Flags()
+  const worker = startSyncWorker(t, 'watchdog', { event: rescue.handle, flags: flags.buffer, ms })
+  t.teardown(() => flags.set('DONE', 1))
+  // The worker must be running (module loaded) before main blocks.
+  const armed = await worker.nextMessage<string>()
+  if (armed !== 'armed') throw new Error(`watchdog: unexpected message ${JSON.stringify(armed)}`)
+  return {
+    done: () => flags.set('DONE', 1),
+    fired: () => flags.get('WORKER') === 1,
+  }
+}
+
+// --- Child processes (sync-child.ts) ---------------------------------------------------------
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const childScript = fileURLToPath(new URL('./sync-child.ts', import.meta.url))
+
+export type ChildMode = 'atomic-pending' | 'idle' | 'settled'
+
+export interface Child {
+  /** Resolves with the next line the child prints (rejects if it exits first). */
+  nextLine(): Promise<string>
+  /** Every line printed so far. */
+  readonly lines: string[]
+  stderr(): string
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  writeLine(line: string): void
+  kill(): void
+}
+
+/** Runs `node --import tsx helpers/sync-child.ts <mode>`; killed when the test ends. */
+export function startChild(t: ExecutionContext, mode: ChildMode): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', childScript, mode], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  const kill = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  }
+  t.teardown(kill)
+  const lines: string[] = []
+  let stderr = ''
+  let buffered = ''
+  let next = 0
+  let wakeReader: (() => void) | undefined
+  let ended = false
+  child.stdout.setEncoding('utf8')
+  child.stderr.setEncoding('utf8')
+  child.stderr.on('data', (chunk: string) => (stderr += chunk))
+  child.stdout.on('data', (chunk: string) => {
+    buffered += chunk
+    const parts = buffered.split('\n')
+    buffered = parts.pop()!
+    lines.push(...parts)
+    wakeReader?.()
+  })
+  const exited = once(child, 'exit').then(([code, signal]) => {
+    ended = true
+    wakeReader?.()
+    return { code: code as number | null, signal: signal as NodeJS.Signals | null }
+  })
+  return {
+    lines,
+    stderr: () => stderr,
+    exited,
+    kill,
+    writeLine: (line) => void child.stdin.write(`${line}\n`),
+    async nextLine() {
+      while (next >= lines.length) {
+        if (ended) throw new Error(`the child exited; it printed ${JSON.stringify(lines)}; stderr: ${stderr}`)
+        await new Promise<void>((resolve) => (wakeReader = resolve))
+        wakeReader = undefined
+      }
+      return lines[next++]!
+    },
+  }
+}
+
+// --- Making sure another thread is inside a wait ------------------------------------------------
+
+/**
+ * Returns once thread `tid`, which said it is about to block in a wait on `event` (or a clone or
+ * another object of it), holds the one-waiter slot: seen blocked in epoll_wait through /proc
+ * (wchan), or else found by probing `event.waitTimeout(0)` until it throws EBUSY (the worker
+ * side retries an EBUSY of its own). Returns how it was seen, or 'not seen' after `maxMs`.
+ */
+export function confirmWaiting(tid: number, event: SyncEvent, maxMs = 5000): 'wchan' | 'EBUSY' | 'not seen' {
+  if (waitUntilBlockedInPoll(tid, Math.min(maxMs, 2000))) return 'wchan'
+  const seen = waitUntil(() => {
+    try {
+      event.waitTimeout(0)
+      return false
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'EBUSY') return true
+      throw err
+    }
+  }, maxMs)
+  return seen ? 'EBUSY' : 'not seen'
+}
