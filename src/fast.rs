@@ -8,6 +8,8 @@
 //! carries a Node-API type tag, checked on every call, so a foreign or mismatched value is a
 //! TypeError, never a bad pointer.
 //!
+//! The same goes for a socket's `read`/`write` (net.rs: `netRead`, `netWrite`).
+//!
 //! Everything else (construction, close, handles) stays in the napi-rs classes.
 
 use std::os::raw::c_void;
@@ -29,6 +31,11 @@ pub(crate) static POLL_TAG: sys::napi_type_tag = sys::napi_type_tag {
 pub(crate) static WAKER_TAG: sys::napi_type_tag = sys::napi_type_tag {
     lower: 0x2e84_c1d7_9a36_f05b,
     upper: 0x71c9_5b0e_d843_2fa6,
+};
+
+pub(crate) static SOCKET_TAG: sys::napi_type_tag = sys::napi_type_tag {
+    lower: 0x5c3e_a817_d20f_64b9,
+    upper: 0x94a0_7be6_13c5_d82f,
 };
 
 /// A tagged external owning one reference of `value`.
@@ -71,7 +78,7 @@ pub(crate) fn external<'env, T: Send + Sync + 'static>(
 ///
 /// # Safety
 /// `value` is a live value of `env`, which is the env of the running callback.
-unsafe fn shared<'a, T>(
+pub(crate) unsafe fn shared<'a, T>(
     env: sys::napi_env,
     value: sys::napi_value,
     tag: &sys::napi_type_tag,
@@ -99,7 +106,7 @@ unsafe fn shared<'a, T>(
 ///
 /// # Safety
 /// `env` and `info` are those of the running callback.
-unsafe fn args<const N: usize>(
+pub(crate) unsafe fn args<const N: usize>(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> [sys::napi_value; N] {
@@ -126,7 +133,7 @@ unsafe fn args<const N: usize>(
 }
 
 /// Throws `err` (unless an exception is already pending) and returns no value.
-fn throw(env: sys::napi_env, err: napi::Error) -> sys::napi_value {
+pub(crate) fn throw(env: sys::napi_env, err: napi::Error) -> sys::napi_value {
     if err.status != napi::Status::PendingException {
         // SAFETY: `env` is the env of the running callback.
         if let Ok(value) = unsafe { napi::Error::to_napi_value(env, err) } {
@@ -137,7 +144,7 @@ fn throw(env: sys::napi_env, err: napi::Error) -> sys::napi_value {
     ptr::null_mut()
 }
 
-fn wrong_external(env: &Env, what: &str) -> napi::Error {
+pub(crate) fn wrong_external(env: &Env, what: &str) -> napi::Error {
     errors::js_error(
         env,
         errors::Class::TypeError,
@@ -232,7 +239,7 @@ unsafe fn typed_array<'a, T>(
     Some(unsafe { std::slice::from_raw_parts_mut(data as *mut T, length) })
 }
 
-/// Adds `wake` and `poll` to the module's exports (called from lib.rs's module init).
+/// Adds `wake`, `poll`, `netRead` and `netWrite` to the module's exports (called from lib.rs's module init).
 pub(crate) fn export(env: &Env, exports: &mut Object) -> napi::Result<()> {
     for (name, callback) in [
         (
@@ -240,6 +247,8 @@ pub(crate) fn export(env: &Env, exports: &mut Object) -> napi::Result<()> {
             wake as unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value,
         ),
         (c"poll", poll),
+        (c"netRead", crate::net::net_read),
+        (c"netWrite", crate::net::net_write),
     ] {
         let mut function = ptr::null_mut();
         // SAFETY: `env` is live during module init; `name` is NUL-terminated.
