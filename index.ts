@@ -9,5 +9,23 @@ export { Waker, type WakerHandle } from './lib/waker.js'
 export { AtomicWaker, type AtomicWakerHandle } from './lib/atomic-waker.js'
 export { SyncEvent, type SyncEventHandle, type SyncEventWaitResult } from './lib/sync-event.js'
 export { WaitContext } from './lib/wait-context.js'
+export {
+  Socket,
+  TcpListener,
+  TcpStream,
+  UdpSocket,
+  UnixListener,
+  UnixStream,
+  UnixDatagram,
+  PipeSender,
+  PipeReceiver,
+  pipe,
+  type InetAddress,
+  type InetAddressOptions,
+  type UnixAddress,
+  type Received,
+  type ShutdownHow,
+  type SocketHandle,
+} from './lib/net.js'
 export type { WakepollSource } from './lib/source.js'
 export type { WakepollErrorCode } from './lib/errors.js'

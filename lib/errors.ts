@@ -50,3 +50,11 @@ export function abortError(signal: AbortSignal): Error {
 export function closedError(what: string): Error {
   return withCode(new Error(`${what} is closed`), 'ERR_CLOSED')
 }
+
+/** `TypeError` with `code: 'ERR_INVALID_ARG_VALUE'`, worded like Node's own. */
+export function invalidArgValue(name: string, value: unknown, reason: string): TypeError {
+  return withCode(
+    new TypeError(`The argument '${name}' ${reason}. Received ${describe(value)}`),
+    'ERR_INVALID_ARG_VALUE',
+  )
+}

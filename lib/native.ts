@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url)
 export type NativeExternal = object & { readonly __wakepoll: 'external' }
 
 /**
- * `wake` and `poll` are plain Node-API functions, outside napi-rs's per-call borrow tracking:
+ * `wake`, `poll`, `netRead` and `netWrite` are plain Node-API functions, outside napi-rs's per-call borrow tracking:
  * they are the path of every wake-up.
  */
 interface FastPaths {
@@ -21,6 +21,10 @@ interface FastPaths {
   /** The blocking waits are plain Node-API calls too, and return STOPPING the same way. */
   syncEventWait(event: NativeExternal, timeoutMs: number | null): boolean | -1
   waitContextWait(context: NativeExternal, timeoutMs: number | null): number[] | -1
+  /** A socket's or pipe end's read/recv into `buf` in place: bytes, or `null` on would-block. */
+  netRead(socket: NativeExternal, buf: Uint8Array): number | null
+  /** A socket's or pipe end's write/send from `buf`: bytes, or `null` on would-block. */
+  netWrite(socket: NativeExternal, buf: Uint8Array): number | null
 }
 
 export const native: typeof Binding & FastPaths = require('../binding.cjs')
@@ -31,3 +35,5 @@ export type NativeWaker = Binding.NativeWaker
 export type NativeAtomicWaker = Binding.NativeAtomicWaker
 export type NativeSyncEvent = Binding.NativeSyncEvent
 export type NativeWaitContext = Binding.NativeWaitContext
+export type NativeSocket = Binding.NativeSocket
+export type RawAddress = Binding.RawAddress

@@ -11,7 +11,7 @@ export interface SourceOps {
   deregister(registry: NativeRegistry): void
 }
 
-/** Anything wakepoll can register besides a raw fd (SyncEvent; sockets later). */
+/** Anything wakepoll can register besides a raw fd (SyncEvent, sockets, pipe ends). */
 export interface WakepollSource {
   readonly [kSource]: SourceOps
 }

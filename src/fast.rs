@@ -8,6 +8,8 @@
 //! carries a Node-API type tag, checked on every call, so a foreign or mismatched value is a
 //! TypeError, never a bad pointer.
 //!
+//! The same goes for a socket's `read`/`write` (net.rs: `netRead`, `netWrite`).
+//!
 //! Everything else (construction, close, handles) stays in the napi-rs classes.
 
 use std::os::raw::c_void;
@@ -40,6 +42,10 @@ pub(crate) static SYNC_EVENT_TAG: sys::napi_type_tag = sys::napi_type_tag {
 pub(crate) static WAIT_CONTEXT_TAG: sys::napi_type_tag = sys::napi_type_tag {
     lower: 0xc37b_0e52_9df1_684a,
     upper: 0x14e8_a6c3_7f25_d90b,
+};
+pub(crate) static SOCKET_TAG: sys::napi_type_tag = sys::napi_type_tag {
+    lower: 0x5c3e_a817_d20f_64b9,
+    upper: 0x94a0_7be6_13c5_d82f,
 };
 
 /// A tagged external owning one reference of `value`.
@@ -82,7 +88,7 @@ pub(crate) fn external<'env, T: Send + Sync + 'static>(
 ///
 /// # Safety
 /// `value` is a live value of `env`, which is the env of the running callback.
-unsafe fn shared<'a, T>(
+pub(crate) unsafe fn shared<'a, T>(
     env: sys::napi_env,
     value: sys::napi_value,
     tag: &sys::napi_type_tag,
@@ -110,7 +116,7 @@ unsafe fn shared<'a, T>(
 ///
 /// # Safety
 /// `env` and `info` are those of the running callback.
-unsafe fn args<const N: usize>(
+pub(crate) unsafe fn args<const N: usize>(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> [sys::napi_value; N] {
@@ -146,7 +152,7 @@ unsafe fn stopping(env: sys::napi_env) -> sys::napi_value {
 }
 
 /// Throws `err` (unless an exception is already pending) and returns no value.
-fn throw(env: sys::napi_env, err: napi::Error) -> sys::napi_value {
+pub(crate) fn throw(env: sys::napi_env, err: napi::Error) -> sys::napi_value {
     if err.status != napi::Status::PendingException {
         // SAFETY: `env` is the env of the running callback.
         if let Ok(value) = unsafe { napi::Error::to_napi_value(env, err) } {
@@ -157,7 +163,7 @@ fn throw(env: sys::napi_env, err: napi::Error) -> sys::napi_value {
     ptr::null_mut()
 }
 
-fn wrong_external(env: &Env, what: &str) -> napi::Error {
+pub(crate) fn wrong_external(env: &Env, what: &str) -> napi::Error {
     errors::js_error(
         env,
         errors::Class::TypeError,
@@ -307,7 +313,7 @@ unsafe fn typed_array<'a, T>(
     Some(unsafe { std::slice::from_raw_parts_mut(data as *mut T, length) })
 }
 
-/// Adds `wake` and `poll` to the module's exports (called from lib.rs's module init).
+/// Adds `wake`, `poll`, `netRead` and `netWrite` to the module's exports (called from lib.rs's module init).
 pub(crate) fn export(env: &Env, exports: &mut Object) -> napi::Result<()> {
     for (name, callback) in [
         (
@@ -317,6 +323,8 @@ pub(crate) fn export(env: &Env, exports: &mut Object) -> napi::Result<()> {
         (c"poll", poll),
         (c"syncEventWait", sync_event_wait),
         (c"waitContextWait", wait_context_wait),
+        (c"netRead", crate::net::net_read),
+        (c"netWrite", crate::net::net_write),
     ] {
         let mut function = ptr::null_mut();
         // SAFETY: `env` is live during module init; `name` is NUL-terminated.

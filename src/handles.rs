@@ -24,6 +24,7 @@ pub(crate) enum Kind {
     Waker,
     AtomicWaker,
     SyncEvent,
+    Socket,
 }
 
 impl Kind {
@@ -33,6 +34,7 @@ impl Kind {
             Kind::Waker => "Waker",
             Kind::AtomicWaker => "AtomicWaker",
             Kind::SyncEvent => "SyncEvent",
+            Kind::Socket => "Socket",
         }
     }
 }

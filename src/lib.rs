@@ -8,6 +8,7 @@ mod errors;
 mod events;
 mod fast;
 mod handles;
+mod net;
 mod poll;
 mod poll_async;
 mod registry;

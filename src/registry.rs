@@ -8,6 +8,7 @@ use wakepoll::unix::SourceFd;
 use wakepoll::Interest;
 
 use crate::handles::{self, Kind, Lookup};
+use crate::net::NativeSocket;
 use crate::poll::PollShared;
 use crate::sync_event::NativeSyncEvent;
 use crate::{errors, token};
@@ -142,5 +143,41 @@ impl NativeRegistry {
                 .deregister(&mut SourceFd(&fd))
                 .map_err(|e| errors::system(&env, &e))
         })
+    }
+
+    #[napi]
+    pub fn register_socket(
+        &self,
+        env: Env,
+        socket: &NativeSocket,
+        token: f64,
+        interest_bits: u32,
+    ) -> napi::Result<()> {
+        let token = token::from_js(&env, token)?;
+        let interest = interest(&env, interest_bits)?;
+        self.shared.with_registry(&env, |registry| {
+            socket.shared.register(&env, registry, token, interest)
+        })
+    }
+
+    #[napi]
+    pub fn reregister_socket(
+        &self,
+        env: Env,
+        socket: &NativeSocket,
+        token: f64,
+        interest_bits: u32,
+    ) -> napi::Result<()> {
+        let token = token::from_js(&env, token)?;
+        let interest = interest(&env, interest_bits)?;
+        self.shared.with_registry(&env, |registry| {
+            socket.shared.reregister(&env, registry, token, interest)
+        })
+    }
+
+    #[napi]
+    pub fn deregister_socket(&self, env: Env, socket: &NativeSocket) -> napi::Result<()> {
+        self.shared
+            .with_registry(&env, |registry| socket.shared.deregister(&env, registry))
     }
 }

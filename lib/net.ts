@@ -1,0 +1,501 @@
+// Sockets and pipes: mio's sources (wakepoll::net, wakepoll::unix::pipe) for JavaScript.
+//
+// Every class wraps one NativeSocket (src/net.rs). The hot calls — read/recv and write/send —
+// go through the raw Node-API callbacks `netRead`/`netWrite` with a type-tagged external,
+// outside napi-rs's per-call borrow tracking; everything else is an ordinary napi-rs method.
+
+import { isIP } from 'node:net'
+
+import { native, type NativeExternal, type NativeSocket, type RawAddress } from './native.js'
+import { invalidArgType, invalidArgValue } from './errors.js'
+import { kSource, type SourceOps, type WakepollSource } from './source.js'
+import { validateHandle, validateInteger } from './validate.js'
+
+const kNative = Symbol('wakepoll.native')
+const kExternal = Symbol('wakepoll.external')
+
+/** An IP socket's address, shaped like node:net's `socket.address()`. */
+export interface InetAddress {
+  address: string
+  port: number
+  family: 'IPv4' | 'IPv6'
+}
+
+/**
+ * A Unix domain socket's address. `path` is `null` for an unnamed socket (one end of
+ * `pair()`, an `unbound()` datagram socket, the connecting side of a stream) and for Linux's
+ * abstract addresses.
+ */
+export interface UnixAddress {
+  path: string | null
+}
+
+/** Where `TcpListener.bind`, `TcpStream.connect`, `UdpSocket.bind`… point: like node:net's. */
+export interface InetAddressOptions {
+  /** An IPv4 or IPv6 address (no host names: nothing here resolves DNS). */
+  address: string
+  /** 0 … 65535; for `bind`, 0 (the default) picks a free port. */
+  port?: number
+}
+
+/** The opaque string of a socket's `handle`; good for one `fromHandle`. */
+export type SocketHandle = string & { readonly __wakepoll: 'Socket' }
+
+/** What `recvFrom` returns: the bytes received and who sent them. */
+export interface Received<A> {
+  bytes: number
+  address: A
+}
+
+export type ShutdownHow = 'read' | 'write' | 'both'
+
+// ---------------------------------------------------------------- validation
+
+function validateBuffer(buf: unknown, name = 'buffer'): asserts buf is Uint8Array {
+  if (!(buf instanceof Uint8Array)) throw invalidArgType(name, 'an instance of Buffer or Uint8Array', buf)
+}
+
+function validateInet(options: unknown, portRequired: boolean, name = 'options'): { address: string; port: number } {
+  if (typeof options !== 'object' || options === null) throw invalidArgType(name, 'of type object', options)
+  const { address, port } = options as { address?: unknown; port?: unknown }
+  if (typeof address !== 'string') throw invalidArgType(`${name}.address`, 'of type string', address)
+  if (isIP(address) === 0) throw invalidArgValue(`${name}.address`, address, 'must be an IPv4 or IPv6 address')
+  if (port === undefined && !portRequired) return { address, port: 0 }
+  validateInteger(port, `${name}.port`, portRequired ? 1 : 0, 65535)
+  return { address, port }
+}
+
+function validatePath(path: unknown, name = 'path'): asserts path is string {
+  if (typeof path !== 'string') throw invalidArgType(name, 'of type string', path)
+  if (path.length === 0 || path.includes('\0')) {
+    throw invalidArgValue(name, path, 'must be a non-empty string without null bytes')
+  }
+}
+
+function validateBoolean(value: unknown, name: string): asserts value is boolean {
+  if (typeof value !== 'boolean') throw invalidArgType(name, 'of type boolean', value)
+}
+
+const SHUTDOWN: Record<ShutdownHow, number> = { read: 0, write: 1, both: 2 }
+
+function validateHow(how: unknown): number {
+  if (typeof how !== 'string') throw invalidArgType('how', "one of 'read', 'write' or 'both'", how)
+  const code = (SHUTDOWN as Record<string, number | undefined>)[how]
+  if (code === undefined || !Object.hasOwn(SHUTDOWN, how)) {
+    throw invalidArgValue('how', how, "must be one of 'read', 'write' or 'both'")
+  }
+  return code
+}
+
+// ---------------------------------------------------------------- addresses
+
+function inet(raw: RawAddress): InetAddress {
+  return { address: raw.address, port: raw.port, family: raw.family as 'IPv4' | 'IPv6' }
+}
+
+function unix(raw: RawAddress): UnixAddress {
+  return { path: raw.path ?? null }
+}
+
+// ---------------------------------------------------------------- the common base
+
+function external(socket: Socket): NativeExternal {
+  return (socket[kExternal] ??= socket[kNative].external() as NativeExternal)
+}
+
+/** `read(buf)`: bytes read into `buf` in place, `0` at end of stream, `null` if it would block. */
+function readInto(socket: Socket, buf: unknown): number | null {
+  validateBuffer(buf)
+  return native.netRead(external(socket), buf)
+}
+
+/** `write(buf)`: bytes written from `buf`, `null` if it would block. */
+function writeFrom(socket: Socket, buf: unknown): number | null {
+  validateBuffer(buf)
+  return native.netWrite(external(socket), buf)
+}
+
+/**
+ * What every socket and pipe end shares: `fd`, `close()`, `Symbol.dispose`, `handle` (to move
+ * it to another worker) and registration with a Registry. Registrations are edge-triggered:
+ * after an event, read/write/accept until the call returns `null`.
+ */
+export abstract class Socket implements WakepollSource, Disposable {
+  readonly [kNative]: NativeSocket
+  [kExternal]: NativeExternal | undefined
+
+  /** Not for users: sockets come from the static factories (`bind`, `connect`, …). */
+  constructor(inner: NativeSocket) {
+    if (!(inner instanceof native.NativeSocket) || inner.kind !== new.target.name) {
+      throw invalidArgType('inner', `made by ${new.target.name}'s static methods`, inner)
+    }
+    this[kNative] = inner
+    this[kExternal] = undefined
+  }
+
+  /** The file descriptor (still owned by this object). `ERR_CLOSED` once closed. */
+  get fd(): number {
+    return this[kNative].fd
+  }
+
+  /** Whether it was closed (or moved away through `handle`). */
+  get closed(): boolean {
+    return this[kNative].closed
+  }
+
+  /**
+   * Moves the socket out of this object into a handle (plain data for `postMessage` /
+   * `workerData`), which `fromHandle` of the same class turns back into a socket — once — in
+   * any worker. Reading it closes this object (its registration ends).
+   */
+  get handle(): SocketHandle {
+    return this[kNative].detach() as SocketHandle
+  }
+
+  /** Ends its registration, then closes the fd. Idempotent. */
+  close(): void {
+    this[kNative].close()
+  }
+
+  [Symbol.dispose](): void {
+    this.close()
+  }
+
+  get [kSource](): SourceOps {
+    const inner = this[kNative]
+    return {
+      register: (registry, token, interest) => registry.registerSocket(inner, token, interest),
+      reregister: (registry, token, interest) => registry.reregisterSocket(inner, token, interest),
+      deregister: (registry) => registry.deregisterSocket(inner),
+    }
+  }
+}
+
+function fromHandle<T extends Socket>(Class: new (inner: NativeSocket) => T, handle: unknown): T {
+  validateHandle(handle)
+  return new Class(native.NativeSocket.fromHandle(handle, Class.name))
+}
+
+/** The pending socket error (`SO_ERROR`, cleared by reading it) as a system error, or null. */
+function takeError(socket: Socket): Error | null {
+  return (socket[kNative].takeError() as Error | null | undefined) ?? null
+}
+
+// ---------------------------------------------------------------- TCP
+
+/** A listening TCP socket (mio's `TcpListener`). */
+export class TcpListener extends Socket {
+  /** Binds and listens: `TcpListener.bind({ address: '127.0.0.1', port: 0 })`. */
+  static override bind(options: InetAddressOptions): TcpListener {
+    const { address, port } = validateInet(options, false)
+    return new TcpListener(native.NativeSocket.tcpListenerBind(address, port))
+  }
+
+  static fromHandle(handle: SocketHandle): TcpListener {
+    return fromHandle(TcpListener, handle)
+  }
+
+  /** `[stream, peerAddress]` of a pending connection, or `null` when none is pending. */
+  accept(): [TcpStream, InetAddress] | null {
+    const inner = this[kNative].accept()
+    if (inner === null || inner === undefined) return null
+    const stream = new TcpStream(inner)
+    return [stream, stream.peerAddress()]
+  }
+
+  localAddress(): InetAddress {
+    return inet(this[kNative].localAddress())
+  }
+
+  takeError(): Error | null {
+    return takeError(this)
+  }
+}
+
+/** A TCP connection (mio's `TcpStream`). */
+export class TcpStream extends Socket {
+  /**
+   * Starts connecting, without waiting: register for `Interest.WRITABLE`; when it is writable,
+   * `takeError()` (null: connected) or `peerAddress()` tells whether it worked.
+   */
+  static connect(options: InetAddressOptions): TcpStream {
+    const { address, port } = validateInet(options, true)
+    return new TcpStream(native.NativeSocket.tcpStreamConnect(address, port))
+  }
+
+  static fromHandle(handle: SocketHandle): TcpStream {
+    return fromHandle(TcpStream, handle)
+  }
+
+  /** Reads into `buf` in place: bytes read, `0` at end of stream, `null` if it would block. */
+  read(buf: Uint8Array): number | null {
+    return readInto(this, buf)
+  }
+
+  /** Writes from `buf`: bytes written, `null` if it would block. */
+  write(buf: Uint8Array): number | null {
+    return writeFrom(this, buf)
+  }
+
+  /** Like `read` without consuming the data (`MSG_PEEK`). */
+  peek(buf: Uint8Array): number | null {
+    validateBuffer(buf)
+    return this[kNative].peek(buf) ?? null
+  }
+
+  localAddress(): InetAddress {
+    return inet(this[kNative].localAddress())
+  }
+
+  peerAddress(): InetAddress {
+    return inet(this[kNative].peerAddress())
+  }
+
+  setNodelay(nodelay: boolean): void {
+    validateBoolean(nodelay, 'nodelay')
+    this[kNative].setNodelay(nodelay)
+  }
+
+  nodelay(): boolean {
+    return this[kNative].nodelay()
+  }
+
+  shutdown(how: ShutdownHow): void {
+    this[kNative].shutdown(validateHow(how))
+  }
+
+  takeError(): Error | null {
+    return takeError(this)
+  }
+}
+
+// ---------------------------------------------------------------- UDP
+
+/** A UDP socket (mio's `UdpSocket`). */
+export class UdpSocket extends Socket {
+  /** `UdpSocket.bind({ address: '127.0.0.1', port: 0 })`. */
+  static override bind(options: InetAddressOptions): UdpSocket {
+    const { address, port } = validateInet(options, false)
+    return new UdpSocket(native.NativeSocket.udpBind(address, port))
+  }
+
+  static fromHandle(handle: SocketHandle): UdpSocket {
+    return fromHandle(UdpSocket, handle)
+  }
+
+  /** Sends one datagram to `target`: bytes sent, `null` if it would block. */
+  sendTo(buf: Uint8Array, target: InetAddressOptions): number | null {
+    validateBuffer(buf)
+    const { address, port } = validateInet(target, true, 'target')
+    return this[kNative].sendToInet(buf, address, port) ?? null
+  }
+
+  /** Receives one datagram into `buf`: `{ bytes, address }`, or `null` if none is waiting. */
+  recvFrom(buf: Uint8Array): Received<InetAddress> | null {
+    validateBuffer(buf)
+    const got = this[kNative].recvFrom(buf)
+    return got ? { bytes: got.bytes, address: inet(got.address) } : null
+  }
+
+  /** Sets the default peer (and filters what is received) for `send`/`recv`. */
+  connect(target: InetAddressOptions): void {
+    const { address, port } = validateInet(target, true, 'target')
+    this[kNative].connectDatagram(address, port)
+  }
+
+  /** Sends to the connected peer: bytes, `null` if it would block. */
+  send(buf: Uint8Array): number | null {
+    return writeFrom(this, buf)
+  }
+
+  /** Receives from the connected peer: bytes, `null` if nothing is waiting. */
+  recv(buf: Uint8Array): number | null {
+    return readInto(this, buf)
+  }
+
+  peek(buf: Uint8Array): number | null {
+    validateBuffer(buf)
+    return this[kNative].peek(buf) ?? null
+  }
+
+  localAddress(): InetAddress {
+    return inet(this[kNative].localAddress())
+  }
+
+  peerAddress(): InetAddress {
+    return inet(this[kNative].peerAddress())
+  }
+
+  takeError(): Error | null {
+    return takeError(this)
+  }
+}
+
+// ---------------------------------------------------------------- Unix domain sockets
+
+/** A listening Unix stream socket (mio's `UnixListener`). */
+export class UnixListener extends Socket {
+  /** Binds to a filesystem path (which must not exist) and listens. */
+  static override bind(path: string): UnixListener {
+    validatePath(path)
+    return new UnixListener(native.NativeSocket.unixListenerBind(path))
+  }
+
+  static fromHandle(handle: SocketHandle): UnixListener {
+    return fromHandle(UnixListener, handle)
+  }
+
+  /** `[stream, peerAddress]` of a pending connection (usually `{ path: null }`), or `null`. */
+  accept(): [UnixStream, UnixAddress] | null {
+    const inner = this[kNative].accept()
+    if (inner === null || inner === undefined) return null
+    const stream = new UnixStream(inner)
+    return [stream, stream.peerAddress()]
+  }
+
+  localAddress(): UnixAddress {
+    return unix(this[kNative].localAddress())
+  }
+
+  takeError(): Error | null {
+    return takeError(this)
+  }
+}
+
+/** A Unix stream socket (mio's `UnixStream`). */
+export class UnixStream extends Socket {
+  static connect(path: string): UnixStream {
+    validatePath(path)
+    return new UnixStream(native.NativeSocket.unixStreamConnect(path))
+  }
+
+  /** Two connected, unnamed streams. */
+  static pair(): [UnixStream, UnixStream] {
+    const [a, b] = native.NativeSocket.unixPair(true)
+    return [new UnixStream(a!), new UnixStream(b!)]
+  }
+
+  static fromHandle(handle: SocketHandle): UnixStream {
+    return fromHandle(UnixStream, handle)
+  }
+
+  read(buf: Uint8Array): number | null {
+    return readInto(this, buf)
+  }
+
+  write(buf: Uint8Array): number | null {
+    return writeFrom(this, buf)
+  }
+
+  localAddress(): UnixAddress {
+    return unix(this[kNative].localAddress())
+  }
+
+  peerAddress(): UnixAddress {
+    return unix(this[kNative].peerAddress())
+  }
+
+  shutdown(how: ShutdownHow): void {
+    this[kNative].shutdown(validateHow(how))
+  }
+
+  takeError(): Error | null {
+    return takeError(this)
+  }
+}
+
+/** A Unix datagram socket (mio's `UnixDatagram`). */
+export class UnixDatagram extends Socket {
+  static override bind(path: string): UnixDatagram {
+    validatePath(path)
+    return new UnixDatagram(native.NativeSocket.unixDatagramBind(path))
+  }
+
+  /** A socket bound to no address (it can still `sendTo` and `connect`). */
+  static unbound(): UnixDatagram {
+    return new UnixDatagram(native.NativeSocket.unixDatagramUnbound())
+  }
+
+  /** Two connected, unnamed datagram sockets. */
+  static pair(): [UnixDatagram, UnixDatagram] {
+    const [a, b] = native.NativeSocket.unixPair(false)
+    return [new UnixDatagram(a!), new UnixDatagram(b!)]
+  }
+
+  static fromHandle(handle: SocketHandle): UnixDatagram {
+    return fromHandle(UnixDatagram, handle)
+  }
+
+  sendTo(buf: Uint8Array, path: string): number | null {
+    validateBuffer(buf)
+    validatePath(path)
+    return this[kNative].sendToPath(buf, path) ?? null
+  }
+
+  recvFrom(buf: Uint8Array): Received<UnixAddress> | null {
+    validateBuffer(buf)
+    const got = this[kNative].recvFrom(buf)
+    return got ? { bytes: got.bytes, address: unix(got.address) } : null
+  }
+
+  connect(path: string): void {
+    validatePath(path)
+    this[kNative].connectDatagram(path, 0)
+  }
+
+  send(buf: Uint8Array): number | null {
+    return writeFrom(this, buf)
+  }
+
+  recv(buf: Uint8Array): number | null {
+    return readInto(this, buf)
+  }
+
+  localAddress(): UnixAddress {
+    return unix(this[kNative].localAddress())
+  }
+
+  peerAddress(): UnixAddress {
+    return unix(this[kNative].peerAddress())
+  }
+
+  shutdown(how: ShutdownHow): void {
+    this[kNative].shutdown(validateHow(how))
+  }
+
+  takeError(): Error | null {
+    return takeError(this)
+  }
+}
+
+// ---------------------------------------------------------------- pipes
+
+/** The write end of a `pipe()`. */
+export class PipeSender extends Socket {
+  static fromHandle(handle: SocketHandle): PipeSender {
+    return fromHandle(PipeSender, handle)
+  }
+
+  /** Writes from `buf`: bytes written, `null` if the pipe is full. No reader left: `EPIPE`. */
+  write(buf: Uint8Array): number | null {
+    return writeFrom(this, buf)
+  }
+}
+
+/** The read end of a `pipe()`. */
+export class PipeReceiver extends Socket {
+  static fromHandle(handle: SocketHandle): PipeReceiver {
+    return fromHandle(PipeReceiver, handle)
+  }
+
+  /** Reads into `buf`: bytes, `0` once every sender is closed and it is empty, `null` if empty. */
+  read(buf: Uint8Array): number | null {
+    return readInto(this, buf)
+  }
+}
+
+/** A new non-blocking, close-on-exec pipe: `[sender, receiver]` (mio's `pipe::new`). */
+export function pipe(): [PipeSender, PipeReceiver] {
+  const [tx, rx] = native.NativeSocket.pipe()
+  return [new PipeSender(tx!), new PipeReceiver(rx!)]
+}
