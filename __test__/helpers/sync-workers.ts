@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { setTimeout as delay } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
+
+import { startScenario, type TestWorker } from './workers.js'
 
 import type { ExecutionContext } from 'ava'
 
@@ -14,59 +15,9 @@ import type { SyncEvent } from '../../index.ts'
 import type { SyncScenarioData, SyncScenarioName } from './sync-scenarios.js'
 import { Flags, waitUntil, waitUntilBlockedInPoll } from './sync-threads.js'
 
-const bootstrap = new URL('../../scripts/ts-worker.mjs', import.meta.url)
 const entry = new URL('./sync-scenarios.ts', import.meta.url).href
 
-interface Waiter {
-  resolve: (message: unknown) => void
-  reject: (err: Error) => void
-}
-
-export class SyncWorker {
-  readonly worker: Worker
-  /** Resolves with the exit code; rejects with the worker's uncaught error. */
-  readonly exited: Promise<number>
-  #done = false
-  #failure: Error | undefined
-  readonly #queue: unknown[] = []
-  readonly #waiters: Waiter[] = []
-
-  constructor(scenario: SyncScenarioName, data: object) {
-    this.worker = new Worker(bootstrap, { workerData: { entry, scenario, ...data } })
-    this.worker.on('message', (message: unknown) => {
-      const waiter = this.#waiters.shift()
-      if (waiter) waiter.resolve(message)
-      else this.#queue.push(message)
-    })
-    this.exited = new Promise<number>((resolve, reject) => {
-      this.worker.on('error', (err) => {
-        this.#failure = err
-        reject(err)
-      })
-      this.worker.on('exit', (code) => {
-        this.#done = true
-        this.#failure ??= new Error(`worker exited (code ${code}) before posting the expected message`)
-        for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#failure)
-        resolve(code)
-      })
-    })
-    this.exited.catch(() => {})
-  }
-
-  /** Whether the worker thread has ended. */
-  get done(): boolean {
-    return this.#done
-  }
-
-  /** The next message the worker posts (in order); rejects if the worker fails or ends first. */
-  nextMessage<T>(): Promise<T> {
-    if (this.#queue.length > 0) return Promise.resolve(this.#queue.shift() as T)
-    if (this.#done) return Promise.reject(this.#failure)
-    return new Promise<T>((resolve, reject) => {
-      this.#waiters.push({ resolve: resolve as (message: unknown) => void, reject })
-    })
-  }
-}
+export type SyncWorker = TestWorker
 
 /**
  * Starts worker scenario `scenario` with `data`. When the test ends, a worker still running is
@@ -78,13 +29,7 @@ export function startSyncWorker<K extends SyncScenarioName>(
   data: SyncScenarioData[K],
   options: { rescue?: () => void } = {},
 ): SyncWorker {
-  const worker = new SyncWorker(scenario, data)
-  t.teardown(async () => {
-    if (worker.done) return
-    options.rescue?.()
-    await worker.worker.terminate()
-  })
-  return worker
+  return startScenario(t, entry, scenario, data, options)
 }
 
 /**

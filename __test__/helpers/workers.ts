@@ -1,5 +1,5 @@
-// The main-thread side of the worker tests: starts a scenario of worker-scenarios.ts and turns
-// its messages, errors and exit into promises.
+// The main-thread side of the worker tests: starts a scenario module (worker-scenarios.ts,
+// sync-scenarios.ts) in a worker and turns its messages, errors and exit into promises.
 
 import { Worker } from 'node:worker_threads'
 
@@ -24,8 +24,8 @@ export class TestWorker {
   readonly #queue: unknown[] = []
   readonly #waiters: Waiter[] = []
 
-  constructor(scenario: ScenarioName, data: object) {
-    this.worker = new Worker(bootstrap, { workerData: { entry, scenario, ...data } })
+  constructor(scenarios: string, scenario: string, data: object) {
+    this.worker = new Worker(bootstrap, { workerData: { entry: scenarios, scenario, ...data } })
     this.worker.on('message', (message: unknown) => {
       const waiter = this.#waiters.shift()
       if (waiter) waiter.resolve(message)
@@ -63,23 +63,32 @@ export class TestWorker {
 }
 
 /**
- * Starts worker scenario `scenario` with `data` (handles, numbers, SharedArrayBuffers).
- *
- * When the test ends, a worker still running is terminated. A worker blocked in
- * `poll(…, null)` cannot be terminated (see the known failure in workers.test.ts), so a test
- * whose worker may block passes `rescue`, which must make that poll return (a wake).
+ * Starts scenario `scenario` of the module at `scenarios` (a file: URL) with `data` (handles,
+ * numbers, SharedArrayBuffers). When the test ends, a worker still running is terminated;
+ * `rescue` runs first (a wake, a signal, a STOP flag) so that the worker can also end by itself.
  */
-export function startWorker<K extends ScenarioName>(
+export function startScenario(
   t: ExecutionContext,
-  scenario: K,
-  data: ScenarioData[K],
+  scenarios: string,
+  scenario: string,
+  data: object,
   options: { rescue?: () => void } = {},
 ): TestWorker {
-  const worker = new TestWorker(scenario, data)
+  const worker = new TestWorker(scenarios, scenario, data)
   t.teardown(async () => {
     if (worker.done) return
     options.rescue?.()
     await worker.worker.terminate()
   })
   return worker
+}
+
+/** Starts a scenario of worker-scenarios.ts (see `startScenario`). */
+export function startWorker<K extends ScenarioName>(
+  t: ExecutionContext,
+  scenario: K,
+  data: ScenarioData[K],
+  options: { rescue?: () => void } = {},
+): TestWorker {
+  return startScenario(t, entry, scenario, data, options)
 }
