@@ -61,12 +61,8 @@ impl NativeRegistry {
         token: f64,
         interest_bits: u32,
     ) -> napi::Result<()> {
-        let token = token::from_js(&env, token)?;
-        let interest = interest(&env, interest_bits)?;
-        self.shared.with_registry(&env, |registry| {
-            registry
-                .register(&mut SourceFd(&fd), token, interest)
-                .map_err(|e| errors::system(&env, &e))
+        self.change(&env, token, interest_bits, |registry, token, interest| {
+            registry.register(&mut SourceFd(&fd), token, interest)
         })
     }
 
@@ -78,11 +74,16 @@ impl NativeRegistry {
         token: f64,
         interest_bits: u32,
     ) -> napi::Result<()> {
-        let token = token::from_js(&env, token)?;
-        let interest = interest(&env, interest_bits)?;
+        self.change(&env, token, interest_bits, |registry, token, interest| {
+            registry.reregister(&mut SourceFd(&fd), token, interest)
+        })
+    }
+
+    #[napi]
+    pub fn deregister_fd(&self, env: Env, fd: i32) -> napi::Result<()> {
         self.shared.with_registry(&env, |registry| {
             registry
-                .reregister(&mut SourceFd(&fd), token, interest)
+                .deregister(&mut SourceFd(&fd))
                 .map_err(|e| errors::system(&env, &e))
         })
     }
@@ -95,13 +96,9 @@ impl NativeRegistry {
         token: f64,
         interest_bits: u32,
     ) -> napi::Result<()> {
-        let token = token::from_js(&env, token)?;
-        let interest = interest(&env, interest_bits)?;
-        self.shared.with_registry(&env, |registry| {
-            event.shared.with(&env, |mut event| {
-                registry
-                    .register(&mut event, token, interest)
-                    .map_err(|e| errors::system(&env, &e))
+        event.shared.with(&env, |mut event| {
+            self.change(&env, token, interest_bits, |registry, token, interest| {
+                registry.register(&mut event, token, interest)
             })
         })
     }
@@ -114,34 +111,21 @@ impl NativeRegistry {
         token: f64,
         interest_bits: u32,
     ) -> napi::Result<()> {
-        let token = token::from_js(&env, token)?;
-        let interest = interest(&env, interest_bits)?;
-        self.shared.with_registry(&env, |registry| {
-            event.shared.with(&env, |mut event| {
-                registry
-                    .reregister(&mut event, token, interest)
-                    .map_err(|e| errors::system(&env, &e))
+        event.shared.with(&env, |mut event| {
+            self.change(&env, token, interest_bits, |registry, token, interest| {
+                registry.reregister(&mut event, token, interest)
             })
         })
     }
 
     #[napi]
     pub fn deregister_sync_event(&self, env: Env, event: &NativeSyncEvent) -> napi::Result<()> {
-        self.shared.with_registry(&env, |registry| {
-            event.shared.with(&env, |mut event| {
+        event.shared.with(&env, |mut event| {
+            self.shared.with_registry(&env, |registry| {
                 registry
                     .deregister(&mut event)
                     .map_err(|e| errors::system(&env, &e))
             })
-        })
-    }
-
-    #[napi]
-    pub fn deregister_fd(&self, env: Env, fd: i32) -> napi::Result<()> {
-        self.shared.with_registry(&env, |registry| {
-            registry
-                .deregister(&mut SourceFd(&fd))
-                .map_err(|e| errors::system(&env, &e))
         })
     }
 
@@ -179,5 +163,23 @@ impl NativeRegistry {
     pub fn deregister_socket(&self, env: Env, socket: &NativeSocket) -> napi::Result<()> {
         self.shared
             .with_registry(&env, |registry| socket.shared.deregister(&env, registry))
+    }
+}
+
+impl NativeRegistry {
+    /// Checks token and interest, then runs `op` with the open core registry; its OS error
+    /// becomes a Node-style system error.
+    fn change(
+        &self,
+        env: &Env,
+        token: f64,
+        interest_bits: u32,
+        op: impl FnOnce(&wakepoll::Registry, wakepoll::Token, Interest) -> std::io::Result<()>,
+    ) -> napi::Result<()> {
+        let token = token::from_js(env, token)?;
+        let interest = interest(env, interest_bits)?;
+        self.shared.with_registry(env, |registry| {
+            op(registry, token, interest).map_err(|e| errors::system(env, &e))
+        })
     }
 }
