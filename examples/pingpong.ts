@@ -1,4 +1,4 @@
-// npm run demo: the main thread and a worker ping-pong through wakepoll Wakers, each side
+// npm run demo:pingpong: the main thread and a worker ping-pong through wakepoll Wakers, each side
 // blocked in its own Poll, and the same through Atomics.wait/notify, in one run. Batches of the
 // two alternate (A B A B …) so that both see the same machine; the table gives medians and p99
 // of the round trip, and the ratio.
@@ -20,7 +20,7 @@ const flag = new Int32Array(atomics)
 
 const worker = new Worker(new URL('../scripts/ts-worker.mjs', import.meta.url), {
   workerData: {
-    entry: new URL('./demo-worker.ts', import.meta.url).href,
+    entry: new URL('./pingpong-worker.ts', import.meta.url).href,
     mainWaker: mainWaker.handle,
     atomics,
   },
@@ -55,7 +55,7 @@ function quantile(sorted: number[], q: number): number {
 }
 
 const samples = { wakepoll: [] as number[], atomics: [] as number[] }
-console.log(`wakepoll demo: main ↔ worker round trips, ${BATCHES} × ${ROUNDS} per method, interleaved`)
+console.log(`wakepoll ping-pong: main ↔ worker round trips, ${BATCHES} × ${ROUNDS} per method, interleaved`)
 for (let b = 0; b < BATCHES; b++) {
   await batch('wakepoll', samples.wakepoll)
   await batch('atomics', samples.atomics)

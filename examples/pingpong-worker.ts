@@ -1,4 +1,4 @@
-// The demo's worker: answers each ping of the main thread, through a Waker or through
+// The ping-pong demo's worker: answers each ping of the main thread, through a Waker or through
 // Atomics.notify, as the main thread asks for each batch.
 
 import { parentPort, workerData } from 'node:worker_threads'
