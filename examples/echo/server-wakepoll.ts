@@ -3,7 +3,7 @@
 // does not take is buffered and WRITABLE interest added until it drains. The main thread stops
 // the loop through a Waker (token STOP).
 
-import { parentPort, workerData } from 'node:worker_threads'
+import { parentPort } from 'node:worker_threads'
 
 import { Events, Interest, Poll, TcpListener, TcpStream, Waker } from '../../index.ts'
 
@@ -33,11 +33,11 @@ function close(token: number, conn: Conn): void {
   conn.stream.close() // closing also ends its registration
 }
 
-/** Writes `data` (or queues it behind what is pending); false if the connection failed. */
-function send(token: number, conn: Conn, data: Buffer): boolean {
+/** Writes `data`, or queues what the socket does not take (behind anything already pending). */
+function send(token: number, conn: Conn, data: Buffer): void {
   if (conn.pending.length > 0) {
     conn.pending.push(Buffer.from(data)) // `buf` is reused: keep a copy
-    return true
+    return
   }
   let off = 0
   while (off < data.length) {
@@ -52,7 +52,6 @@ function send(token: number, conn: Conn, data: Buffer): boolean {
       conn.writable = true
     }
   }
-  return true
 }
 
 function flush(token: number, conn: Conn): void {
