@@ -260,6 +260,43 @@ test('UDP: sendTo / recvFrom with addresses, connect / send / recv', (t) => {
   t.is(b.recv(buf), null)
 })
 
+test('UDP is edge-triggered: after recv to null, no event until a new datagram', (t) => {
+  const poll = newPoll(t)
+  const a = UdpSocket.bind({ address: '127.0.0.1' })
+  const b = UdpSocket.bind({ address: '127.0.0.1' })
+  t.teardown(() => { a.close(); b.close() })
+  poll.registry.register(b, 1, Interest.READABLE)
+  a.sendTo(Buffer.from('one'), b.localAddress())
+  a.sendTo(Buffer.from('two'), b.localAddress())
+  waitFor(poll, 1)
+  const buf = Buffer.alloc(16)
+  const got: string[] = []
+  for (let r = b.recvFrom(buf); r !== null; r = b.recvFrom(buf)) got.push(buf.toString('latin1', 0, r.bytes))
+  t.deepEqual(got, ['one', 'two'])
+  t.deepEqual(tokensWithin(poll, 50), [], 'drained: no event until something new arrives')
+  a.sendTo(Buffer.from('three'), b.localAddress())
+  t.true(waitFor(poll, 1).isReadable())
+})
+
+test('a listener deregistered with a connection pending never reports its token', (t) => {
+  const poll = newPoll(t)
+  const listener = TcpListener.bind({ address: '127.0.0.1' })
+  t.teardown(() => listener.close())
+  poll.registry.register(listener, 7, Interest.READABLE)
+  const client = TcpStream.connect(listener.localAddress())
+  t.teardown(() => client.close())
+  poll.registry.deregister(listener)
+  // Positive control: the client's WRITABLE says the connection is established (so pending at
+  // the listener); every batch until then, and one after, must be free of the listener's token.
+  poll.registry.register(client, 8, Interest.WRITABLE)
+  const seen: number[] = []
+  for (let round = 0; round < 100 && !seen.includes(8); round++) seen.push(...tokensWithin(poll, 50))
+  t.true(seen.includes(8), 'the connection was established')
+  seen.push(...tokensWithin(poll, 50))
+  t.false(seen.includes(7), 'the deregistered listener reported its token')
+  t.not(listener.accept(), null, 'the pending connection is still there to accept')
+})
+
 test('UDP over IPv6 loopback reports family IPv6', (t) => {
   let socket: UdpSocket
   try {
