@@ -6,9 +6,7 @@
 // The main thread's event loop runs while pollAsync waits, so workers get their "pending" ack
 // through a SharedArrayBuffer (MAIN_POLLING) set right after pollAsync was called.
 
-import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
-import { once } from 'node:events'
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises'
@@ -21,6 +19,7 @@ import { badArgument, closed, invalidArgType, newPoll, pollTokens, unchecked } f
 import { openFifo } from './helpers/fds.js'
 import { Signals, currentTid } from './helpers/threads.js'
 import type { PollAsyncMessage, UseAfterCloseResult } from './helpers/worker-scenarios.js'
+import { startChildScript, type Child } from './helpers/child.js'
 import { startWorker } from './helpers/workers.js'
 
 const RESCUE = 999_999
@@ -471,65 +470,10 @@ test('options and options.signal may be left out or undefined', async (t) => {
 
 // --- Keeping the process alive: checked in child processes ---------------------------------
 
-const root = fileURLToPath(new URL('..', import.meta.url))
 const childScript = fileURLToPath(new URL('./helpers/keepalive-child.ts', import.meta.url))
 
-interface Child {
-  /** Resolves with the next line the child prints (rejects if it exits first). */
-  nextLine(): Promise<string>
-  /** Every line printed so far. */
-  lines: string[]
-  stderr(): string
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-  writeLine(line: string): void
-  kill(): void
-}
-
 function startChild(t: ExecutionContext, mode: 'pending' | 'idle' | 'settled'): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', childScript, mode], {
-    cwd: root,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
-  const kill = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  }
-  t.teardown(kill)
-  const lines: string[] = []
-  let stderr = ''
-  let buffered = ''
-  let next = 0
-  let wakeReader: (() => void) | undefined
-  let ended = false
-  child.stdout.setEncoding('utf8')
-  child.stderr.setEncoding('utf8')
-  child.stderr.on('data', (chunk: string) => (stderr += chunk))
-  child.stdout.on('data', (chunk: string) => {
-    buffered += chunk
-    const parts = buffered.split('\n')
-    buffered = parts.pop()!
-    lines.push(...parts)
-    wakeReader?.()
-  })
-  const exited = once(child, 'exit').then(([code, signal]) => {
-    ended = true
-    wakeReader?.()
-    return { code: code as number | null, signal: signal as NodeJS.Signals | null }
-  })
-  return {
-    lines,
-    stderr: () => stderr,
-    exited,
-    kill,
-    writeLine: (line) => void child.stdin.write(`${line}\n`),
-    async nextLine() {
-      while (next >= lines.length) {
-        if (ended) throw new Error(`the child exited; it printed ${JSON.stringify(lines)}; stderr: ${stderr}`)
-        await new Promise<void>((resolve) => (wakeReader = resolve))
-        wakeReader = undefined
-      }
-      return lines[next++]!
-    },
-  }
+  return startChildScript(t, childScript, [mode])
 }
 
 test('a pending pollAsync keeps the process alive until a wake ends it; then the process exits', async (t) => {

@@ -2,11 +2,10 @@
 // scenario of sync-scenarios.ts and turns its messages, errors and exit into promises; a hang
 // detector; a watchdog worker for a main thread that blocks; child processes of sync-child.ts.
 
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { setTimeout as delay } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 
+import { startChildScript, type Child } from './child.js'
 import { startScenario, type TestWorker } from './workers.js'
 
 import type { ExecutionContext } from 'ava'
@@ -73,68 +72,14 @@ export async function startWatchdog(
 
 // --- Child processes (sync-child.ts) ---------------------------------------------------------
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
 const childScript = fileURLToPath(new URL('./sync-child.ts', import.meta.url))
 
 export type ChildMode = 'atomic-pending' | 'idle' | 'settled'
+export type { Child }
 
-export interface Child {
-  /** Resolves with the next line the child prints (rejects if it exits first). */
-  nextLine(): Promise<string>
-  /** Every line printed so far. */
-  readonly lines: string[]
-  stderr(): string
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-  writeLine(line: string): void
-  kill(): void
-}
-
-/** Runs `node --import tsx helpers/sync-child.ts <mode>`; killed when the test ends. */
+/** Runs helpers/sync-child.ts in `mode`; killed when the test ends. */
 export function startChild(t: ExecutionContext, mode: ChildMode): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', childScript, mode], {
-    cwd: root,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
-  const kill = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  }
-  t.teardown(kill)
-  const lines: string[] = []
-  let stderr = ''
-  let buffered = ''
-  let next = 0
-  let wakeReader: (() => void) | undefined
-  let ended = false
-  child.stdout.setEncoding('utf8')
-  child.stderr.setEncoding('utf8')
-  child.stderr.on('data', (chunk: string) => (stderr += chunk))
-  child.stdout.on('data', (chunk: string) => {
-    buffered += chunk
-    const parts = buffered.split('\n')
-    buffered = parts.pop()!
-    lines.push(...parts)
-    wakeReader?.()
-  })
-  const exited = once(child, 'exit').then(([code, signal]) => {
-    ended = true
-    wakeReader?.()
-    return { code: code as number | null, signal: signal as NodeJS.Signals | null }
-  })
-  return {
-    lines,
-    stderr: () => stderr,
-    exited,
-    kill,
-    writeLine: (line) => void child.stdin.write(`${line}\n`),
-    async nextLine() {
-      while (next >= lines.length) {
-        if (ended) throw new Error(`the child exited; it printed ${JSON.stringify(lines)}; stderr: ${stderr}`)
-        await new Promise<void>((resolve) => (wakeReader = resolve))
-        wakeReader = undefined
-      }
-      return lines[next++]!
-    },
-  }
+  return startChildScript(t, childScript, [mode])
 }
 
 // --- Making sure another thread is inside a wait ------------------------------------------------
