@@ -56,9 +56,7 @@ fn main() {
     }
 
     // Row 2: one poll returning K ready out of M registered (the same eventfds for both).
-    let any_row2 = ["2.poll_ready", "2s.scaling"]
-        .iter()
-        .any(|r| cfg.selects(r));
+    let any_row2 = cfg.selects_group("2.poll_ready") || cfg.selects_group("2s.scaling");
     if any_row2 {
         let owned = fds::eventfds(m_large.max(M_SMALL));
         let all = fds::raw(&owned);
@@ -164,7 +162,7 @@ fn main() {
     }
 
     // Row 4: wake throughput, 4 threads into one poller.
-    if cfg.selects("4.wake_flood") {
+    if cfg.selects("4.wake_flood_4_threads") {
         let mut a = wp::WakeFlood::new();
         let mut b = mio_side::WakeFlood::new();
         let mut row = compare(
@@ -212,6 +210,9 @@ fn main() {
         ("m_large", m_large.to_string()),
         ("cpus", num_cpus().to_string()),
     ];
+    if cfg.profile.is_some() {
+        return;
+    }
     let path = json_path();
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, harness::to_json(&cfg, &env, &rows)).unwrap();

@@ -15,6 +15,9 @@ pub struct Config {
     pub batch: Duration,
     /// Substrings of row ids to run; empty = all.
     pub filters: Vec<String>,
+    /// `WAKEPOLL_BENCH_PROFILE=SIDE:ITERS` (SIDE = `a` or `b`): run only that side of each
+    /// selected row, once, for `ITERS` operations — for callgrind or perf, not for figures.
+    pub profile: Option<(char, u64)>,
 }
 
 impl Config {
@@ -25,12 +28,17 @@ impl Config {
         let quick = args.iter().any(|a| a == "--quick")
             || std::env::var("WAKEPOLL_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
         let filters = args.into_iter().filter(|a| !a.starts_with('-')).collect();
+        let profile = std::env::var("WAKEPOLL_BENCH_PROFILE").ok().map(|v| {
+            let (side, iters) = v.split_once(':').expect("WAKEPOLL_BENCH_PROFILE=a|b:ITERS");
+            (side.chars().next().unwrap(), iters.parse().unwrap())
+        });
         if quick {
             Config {
                 quick,
                 rounds: 15,
                 batch: Duration::from_millis(4),
                 filters,
+                profile,
             }
         } else {
             Config {
@@ -38,12 +46,22 @@ impl Config {
                 rounds: 101,
                 batch: Duration::from_millis(25),
                 filters,
+                profile,
             }
         }
     }
 
     pub fn selects(&self, id: &str) -> bool {
         self.filters.is_empty() || self.filters.iter().any(|f| id.contains(f.as_str()))
+    }
+
+    /// Whether any row of a group whose ids start with `prefix` may be selected.
+    pub fn selects_group(&self, prefix: &str) -> bool {
+        self.filters.is_empty()
+            || self
+                .filters
+                .iter()
+                .any(|f| prefix.contains(f.as_str()) || f.starts_with(prefix))
     }
 }
 
@@ -124,6 +142,27 @@ pub fn compare(
     (b_name, b): (&'static str, &mut dyn FnMut(u64) -> Duration),
     target: f64,
 ) -> Row {
+    if let Some((side, iters)) = cfg.profile {
+        let t = if side == 'a' { a(iters) } else { b(iters) };
+        let ns = t.as_nanos() as f64 / iters as f64;
+        println!(
+            "{id}: {} only, {iters} ops, {}/op",
+            if side == 'a' { a_name } else { b_name },
+            fmt_ns(ns)
+        );
+        return Row {
+            id: id.to_string(),
+            title: title.to_string(),
+            a_name,
+            b_name,
+            a: vec![ns],
+            b: vec![ns],
+            ratios: vec![1.0],
+            iters,
+            target,
+            notes: vec!["profile run: one side only".into()],
+        };
+    }
     let iters = calibrate(cfg.batch, a);
     for _ in 0..2 {
         a(iters);
