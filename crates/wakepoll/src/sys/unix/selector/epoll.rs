@@ -73,6 +73,7 @@ impl Selector {
     }
 
     /// Waits for events once; `timeout` is rounded up to whole milliseconds.
+    #[inline]
     pub(crate) fn select(&self, events: &mut Events, timeout: Option<Duration>) -> io::Result<()> {
         let timeout_ms = timeout::to_ms(timeout);
         let max = cmp::min(events.capacity, events.buf.capacity());
