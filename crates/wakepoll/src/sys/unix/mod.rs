@@ -5,6 +5,7 @@ mod errno;
 mod eventfd;
 pub(crate) mod io;
 pub(crate) mod net;
+mod owned_fds;
 pub(crate) mod pipe;
 mod selector;
 mod sync_event;
@@ -15,6 +16,7 @@ pub(crate) mod uds;
 mod waker;
 
 pub(crate) use self::errno::{errno_name, EBUSY, EEXIST, ENOENT};
+pub(crate) use self::owned_fds::OwnedFds;
 pub(crate) use self::selector::{event, Event, Events, Selector, SELECTOR_CTL};
 pub(crate) use self::sync_event::SyncEvent;
 pub(crate) use self::waker::Waker;
