@@ -129,6 +129,18 @@ impl Row {
     pub fn met(&self) -> bool {
         self.ratio().median <= self.target
     }
+
+    /// `met` (median ratio at or under the target), `within noise` (over it, but the 95%
+    /// interval of the median reaches the target), or `missed`.
+    pub fn verdict(&self) -> &'static str {
+        if self.met() {
+            "met"
+        } else if median_ci95(&self.ratios).0 <= self.target {
+            "within noise"
+        } else {
+            "missed"
+        }
+    }
 }
 
 /// Calibrates `iters` on A so that one batch takes about `cfg.batch` of wall time, warms both
@@ -216,8 +228,8 @@ fn calibrate(batch: Duration, run: &mut dyn FnMut(u64) -> Duration) -> u64 {
 
 pub fn print_header() {
     println!(
-        "{:<34} {:>12} {:>12} {:>12} {:>12} {:>8} {:>8} {:>15} {:>7}",
-        "row", "A median", "A p99", "B median", "B p99", "ratio", "r p99", "ratio 95% CI", "target"
+        "{:<34} {:>12} {:>12} {:>12} {:>12} {:>8} {:>8} {:>15} target",
+        "row", "A median", "A p99", "B median", "B p99", "ratio", "r p99", "ratio 95% CI"
     );
 }
 
@@ -225,7 +237,7 @@ pub fn print_row(row: &Row) {
     let (a, b, r) = (summarize(&row.a), summarize(&row.b), row.ratio());
     let (lo, hi) = median_ci95(&row.ratios);
     println!(
-        "{:<34} {:>12} {:>12} {:>12} {:>12} {:>8.3} {:>8.3} {:>7.3}–{:<7.3} {:>7}",
+        "{:<34} {:>12} {:>12} {:>12} {:>12} {:>8.3} {:>8.3} {:>7.3}–{:<7.3} {:.2} {}",
         row.id,
         fmt_ns(a.median),
         fmt_ns(a.p99),
@@ -235,12 +247,12 @@ pub fn print_row(row: &Row) {
         r.p99,
         lo,
         hi,
-        format!(
-            "{}{:.2}{}",
-            if row.met() { "≤" } else { ">" },
-            row.target,
-            if row.met() { "" } else { "!" }
-        ),
+        row.target,
+        match row.verdict() {
+            "met" => "met",
+            "within noise" => "~noise",
+            _ => "MISSED",
+        },
     );
 }
 
@@ -284,7 +296,7 @@ pub fn to_json(cfg: &Config, env: &[(&str, String)], rows: &[Row]) -> String {
              \"a\": {{\"name\": {}, \"median\": {:.1}, \"p99\": {:.1}}}, \
              \"b\": {{\"name\": {}, \"median\": {:.1}, \"p99\": {:.1}}}, \
              \"ratio\": {{\"median\": {:.4}, \"p99\": {:.4}, \"ci95\": [{:.4}, {:.4}]}}, \
-             \"target\": {:.2}, \"met\": {}, \"notes\": [{}]}}{}",
+             \"target\": {:.2}, \"met\": {}, \"verdict\": {}, \"notes\": [{}]}}{}",
             quote(&row.id),
             quote(&row.title),
             row.iters,
@@ -300,6 +312,7 @@ pub fn to_json(cfg: &Config, env: &[(&str, String)], rows: &[Row]) -> String {
             hi,
             row.target,
             row.met(),
+            quote(row.verdict()),
             row.notes
                 .iter()
                 .map(|n| quote(n))

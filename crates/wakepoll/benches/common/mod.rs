@@ -249,6 +249,37 @@ macro_rules! workloads {
                 }
             }
 
+            /// Row 4a: the cost of `wake` itself — one thread wakes a `Poll` that nobody is
+            /// blocked in (the events are collected after the timed batch). No scheduler in
+            /// the figure: what the library adds to the eventfd write.
+            pub struct WakeAlone {
+                poll: Poll,
+                events: Events,
+                waker: Waker,
+            }
+
+            impl WakeAlone {
+                pub fn new() -> WakeAlone {
+                    let poll = Poll::new().unwrap();
+                    let waker = Waker::new(poll.registry(), Token(7)).unwrap();
+                    WakeAlone {
+                        poll,
+                        events: Events::with_capacity(8),
+                        waker,
+                    }
+                }
+
+                pub fn run(&mut self, iters: u64) -> Duration {
+                    let start = Instant::now();
+                    for _ in 0..iters {
+                        self.waker.wake().unwrap();
+                    }
+                    let elapsed = start.elapsed();
+                    poll_for_event(&mut self.poll, &mut self.events);
+                    elapsed
+                }
+            }
+
             /// Row 4: `THREADS` threads call `wake` on one shared Waker as fast as they can;
             /// one thread polls until all have finished. One operation = one `wake`. Wakes
             /// coalesce (one eventfd, edge-triggered), so the poller sees fewer events than
