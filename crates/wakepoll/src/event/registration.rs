@@ -18,6 +18,9 @@
 //! * it holds the selector weakly: a source never keeps a closed `Poll`'s epoll fd open, and a
 //!   source whose selector is gone counts as not registered (while the `Weak` lives, the
 //!   selector's allocation is not reused, so "here" can never be mistaken);
+//! * deregistering clears `registered` but keeps the `Weak` (only the selector's allocation,
+//!   never its fd), so that a source churned on one `Poll` costs no reference-count traffic:
+//!   the `Weak` is replaced only when the source moves to another selector;
 //! * the owner calls [`clear`](Registration::clear) in its `Drop`, before its handle closes,
 //!   so that a selector never reports a token for a source that no longer exists (with `dup`ed
 //!   fds, closing one fd does not end its epoll registration).
@@ -30,7 +33,14 @@ use crate::{error, sys};
 /// The registration record of one of wakepoll's own sources.
 #[derive(Debug, Default)]
 pub(crate) struct Registration {
-    selector: Mutex<Weak<sys::Selector>>,
+    record: Mutex<Record>,
+}
+
+/// The selector last registered with, and whether the registration is still on.
+#[derive(Debug, Default)]
+struct Record {
+    selector: Weak<sys::Selector>,
+    registered: bool,
 }
 
 /// What the record knows about a selector.
@@ -56,7 +66,10 @@ impl Registration {
         match locate(&current, selector) {
             Where::Nowhere => {
                 add(selector)?;
-                *current = Arc::downgrade(selector);
+                if !std::ptr::eq(current.selector.as_ptr(), Arc::as_ptr(selector)) {
+                    current.selector = Arc::downgrade(selector);
+                }
+                current.registered = true;
                 Ok(())
             }
             Where::Here => Err(refuse(sys::EEXIST, "already registered")),
@@ -91,7 +104,7 @@ impl Registration {
         match locate(&current, selector) {
             Where::Here => {
                 remove(selector)?;
-                *current = Weak::new();
+                current.registered = false;
                 Ok(())
             }
             Where::Nowhere => Err(refuse(sys::ENOENT, "not registered")),
@@ -103,22 +116,24 @@ impl Registration {
     /// the owner's `Drop`. Errors are ignored: the source is going away.
     pub(crate) fn clear(&self, remove: impl FnOnce(&sys::Selector) -> io::Result<()>) {
         let mut current = self.lock();
-        if let Some(selector) = current.upgrade() {
-            let _ = remove(&selector);
+        if current.registered {
+            if let Some(selector) = current.selector.upgrade() {
+                let _ = remove(&selector);
+            }
         }
-        *current = Weak::new();
+        *current = Record::default();
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Weak<sys::Selector>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Record> {
         // The closures run system calls only; a poisoned lock still holds a valid record.
-        self.selector.lock().unwrap_or_else(|e| e.into_inner())
+        self.record.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
-fn locate(current: &Weak<sys::Selector>, selector: &Arc<sys::Selector>) -> Where {
-    if current.strong_count() == 0 {
+fn locate(current: &Record, selector: &Arc<sys::Selector>) -> Where {
+    if !current.registered || current.selector.strong_count() == 0 {
         Where::Nowhere
-    } else if std::ptr::eq(current.as_ptr(), Arc::as_ptr(selector)) {
+    } else if std::ptr::eq(current.selector.as_ptr(), Arc::as_ptr(selector)) {
         Where::Here
     } else {
         Where::Elsewhere
