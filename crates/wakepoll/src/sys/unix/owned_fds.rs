@@ -6,9 +6,10 @@
 //! a lock round trip, twice; measured with callgrind in benches/README.md).
 //!
 //! Invariants:
-//! * one bit per fd number, in chunks of growing size: chunk `i` covers the fds whose
-//!   `fd + 4096` lies in `[2^(12+i), 2^(13+i))`, so the fds a process usually has (< 4096) live
-//!   in the first 512-byte chunk and every non-negative `RawFd` has a place (20 chunks);
+//! * one bit per fd number: the fds a process usually has (< 4096) in 512 bytes inside the set
+//!   itself, so that the common question is one load; every larger non-negative `RawFd` in
+//!   chunks of growing size: chunk `i` covers the fds whose `fd + 4096` lies in
+//!   `[2^(12+i), 2^(13+i))` (chunk 0 is never used: those fds are the inline ones);
 //! * a chunk is allocated by the first insert into its range, installed with a compare-and-swap
 //!   (the loser frees its copy), and freed only when the set is dropped: a reader never sees a
 //!   chunk go away;
@@ -26,7 +27,16 @@ const FIRST: u32 = 12;
 const CHUNKS: usize = (32 - FIRST) as usize;
 
 pub(crate) struct OwnedFds {
+    /// The bits of fds 0..4096.
+    first: [AtomicU64; 1 << (FIRST - 6)],
     chunks: [AtomicPtr<AtomicU64>; CHUNKS],
+}
+
+/// The word and mask of an fd below 4096.
+#[inline]
+fn first_bit(fd: RawFd) -> Option<(usize, u64)> {
+    let fd = usize::try_from(fd).ok()?;
+    (fd < 1 << FIRST).then(|| (fd / 64, 1u64 << (fd % 64)))
 }
 
 /// Where an fd's bit lives: chunk, word in the chunk, mask in the word.
@@ -50,6 +60,7 @@ fn chunk_words(i: usize) -> usize {
 impl OwnedFds {
     pub(crate) fn new() -> OwnedFds {
         OwnedFds {
+            first: std::array::from_fn(|_| AtomicU64::new(0)),
             chunks: std::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
         }
     }
@@ -57,6 +68,9 @@ impl OwnedFds {
     /// Whether `fd` is in the set.
     #[inline]
     pub(crate) fn contains(&self, fd: RawFd) -> bool {
+        if let Some((word, mask)) = first_bit(fd) {
+            return self.first[word].load(Ordering::Acquire) & mask != 0;
+        }
         let Some((chunk, word, mask)) = locate(fd) else {
             return false;
         };
@@ -71,6 +85,10 @@ impl OwnedFds {
     }
 
     pub(crate) fn insert(&self, fd: RawFd) {
+        if let Some((word, mask)) = first_bit(fd) {
+            self.first[word].fetch_or(mask, Ordering::AcqRel);
+            return;
+        }
         let (chunk, word, mask) = locate(fd).expect("an open fd is not negative");
         let words = self.chunk(chunk);
         // SAFETY: as in `contains`.
@@ -78,6 +96,10 @@ impl OwnedFds {
     }
 
     pub(crate) fn remove(&self, fd: RawFd) {
+        if let Some((word, mask)) = first_bit(fd) {
+            self.first[word].fetch_and(!mask, Ordering::AcqRel);
+            return;
+        }
         let Some((chunk, word, mask)) = locate(fd) else {
             return;
         };
