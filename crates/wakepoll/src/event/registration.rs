@@ -25,15 +25,61 @@
 //!   so that a selector never reports a token for a source that no longer exists (with `dup`ed
 //!   fds, closing one fd does not end its epoll registration).
 
+use std::cell::UnsafeCell;
 use std::io;
-use std::sync::{Arc, Mutex, Weak};
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
 
 use crate::{error, sys};
 
 /// The registration record of one of wakepoll's own sources.
-#[derive(Debug, Default)]
+///
+/// The lock is a flag rather than a `Mutex`: taking and releasing it is one compare-and-swap
+/// and one plain store (a `Mutex` also swaps on release, and checks for poisoning twice), and
+/// it is only ever contended by two threads registering the same source at once — a program
+/// error that gets `EEXIST` — so the loser yields instead of sleeping on a futex.
+#[derive(Default)]
 pub(crate) struct Registration {
-    record: Mutex<Record>,
+    busy: AtomicBool,
+    record: UnsafeCell<Record>,
+}
+
+// SAFETY: `record` is only reached through `RecordGuard`, which exists only while `busy` is
+// held by its thread (acquired with Acquire, released with Release): one thread at a time.
+unsafe impl Sync for Registration {}
+
+/// Access to the record while the flag is held.
+struct RecordGuard<'a> {
+    registration: &'a Registration,
+}
+
+impl Deref for RecordGuard<'_> {
+    type Target = Record;
+
+    fn deref(&self) -> &Record {
+        // SAFETY: the guard holds the flag, so no other reference to the record exists.
+        unsafe { &*self.registration.record.get() }
+    }
+}
+
+impl DerefMut for RecordGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Record {
+        // SAFETY: as in `deref`; `&mut self` makes this the only reference through the guard.
+        unsafe { &mut *self.registration.record.get() }
+    }
+}
+
+impl Drop for RecordGuard<'_> {
+    fn drop(&mut self) {
+        self.registration.busy.store(false, Ordering::Release);
+    }
+}
+
+impl std::fmt::Debug for Registration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registration").finish_non_exhaustive()
+    }
 }
 
 /// The selector last registered with, and whether the registration is still on.
@@ -124,9 +170,17 @@ impl Registration {
         *current = Record::default();
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Record> {
-        // The closures run system calls only; a poisoned lock still holds a valid record.
-        self.record.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> RecordGuard<'_> {
+        while self
+            .busy
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            std::thread::yield_now();
+        }
+        // The closures run system calls only; if one panicked anyway, the guard's drop still
+        // releases the flag, and the record is only changed after a closure succeeded.
+        RecordGuard { registration: self }
     }
 }
 
