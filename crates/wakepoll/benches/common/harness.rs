@@ -58,10 +58,12 @@ impl Config {
     /// Whether any row of a group whose ids start with `prefix` may be selected.
     pub fn selects_group(&self, prefix: &str) -> bool {
         self.filters.is_empty()
-            || self
-                .filters
-                .iter()
-                .any(|f| prefix.contains(f.as_str()) || f.starts_with(prefix))
+            || self.filters.iter().any(|f| {
+                // A filter that names no row number ("K=1 M") may match inside any group.
+                prefix.contains(f.as_str())
+                    || f.starts_with(prefix)
+                    || !f.starts_with(|c: char| c.is_ascii_digit())
+            })
     }
 }
 
