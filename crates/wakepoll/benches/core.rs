@@ -56,7 +56,9 @@ fn main() {
     }
 
     // Row 2: one poll returning K ready out of M registered (the same eventfds for both).
-    let any_row2 = cfg.selects_group("2.poll_ready") || cfg.selects_group("2s.scaling");
+    let any_row2 = cfg.selects_group("2.poll_ready")
+        || cfg.selects_group("2c.control")
+        || cfg.selects_group("2s.scaling");
     if any_row2 {
         let owned = fds::eventfds(m_large.max(M_SMALL));
         let all = fds::raw(&owned);
@@ -99,6 +101,43 @@ fn main() {
                 ));
             }
         }
+        // Controls (A/A): the same library on both sides, two Polls over the same fds. What
+        // they show beside 1.00 is the bias of this setup (where the kernel put each epoll's
+        // items, which side runs first), not a difference between libraries.
+        for (id, lib) in [
+            ("2c.control wakepoll/wakepoll K=1 M=1k", "wakepoll"),
+            ("2c.control mio/mio K=1 M=1k", "mio"),
+        ] {
+            if !cfg.selects(id) {
+                continue;
+            }
+            let ready = fds::spread(small, 1);
+            let mut row = if lib == "wakepoll" {
+                let mut twin = wp::ReadyPoll::new(small);
+                compare(
+                    &cfg,
+                    id,
+                    "control: row 2 K=1 M=1k with wakepoll on both sides (second Poll as A)",
+                    ("wakepoll (2nd Poll)", &mut |n| twin.run(&ready, n)),
+                    ("wakepoll", &mut |n| wp_small.run(&ready, n)),
+                    1.0,
+                )
+            } else {
+                let mut twin = mio_side::ReadyPoll::new(small);
+                compare(
+                    &cfg,
+                    id,
+                    "control: row 2 K=1 M=1k with mio on both sides (second Poll as A)",
+                    ("mio (2nd Poll)", &mut |n| twin.run(&ready, n)),
+                    ("mio", &mut |n| mio_small.run(&ready, n)),
+                    1.0,
+                )
+            };
+            row.notes
+                .push("A/A control: the spread around 1.00 is this setup's own bias".into());
+            rows.push(row);
+        }
+
         // The scaling target: the same K, large M against M=1k, side by side too.
         for k in KS {
             let ready_small = fds::spread(small, k);
