@@ -29,21 +29,43 @@ function startWorker(file: string, data: object): Worker {
   })
 }
 
+export interface EchoServer {
+  port: number
+  /** Stops the server (it closes every socket) and resolves when its worker has exited. */
+  stop(): Promise<void>
+}
+
+/** Starts an echo server in a worker of its own; resolves once it listens on 127.0.0.1. */
+export async function startServer(kind: ServerKind): Promise<EchoServer> {
+  const server = startWorker(kind === 'wakepoll' ? './server-wakepoll.ts' : './server-net.ts', {})
+  server.on('error', (err) => console.error(`${kind} server:`, err))
+  const [ready] = (await once(server, 'message')) as [{ port: number; stop?: WakerHandle }]
+  const serverStop = ready.stop ? Waker.fromHandle(ready.stop) : null
+  return {
+    port: ready.port,
+    async stop() {
+      if (serverStop) {
+        serverStop.wake() // ends the server's Poll: it closes every socket and exits
+      } else {
+        server.postMessage({ stop: true })
+      }
+      await once(server, 'exit')
+      serverStop?.close()
+    },
+  }
+}
+
 /** Runs one round; `onReport` sees each one-second report of the client as it comes. */
 export async function echoRound(
   kind: ServerKind,
   load: EchoLoad,
   onReport: (report: ClientReport) => void = () => {},
 ): Promise<EchoRound> {
-  // The server, in a worker of its own.
-  const server = startWorker(kind === 'wakepoll' ? './server-wakepoll.ts' : './server-net.ts', {})
-  server.on('error', (err) => console.error(`${kind} server:`, err))
-  const [ready] = (await once(server, 'message')) as [{ port: number; stop?: WakerHandle }]
-  const serverStop = ready.stop ? Waker.fromHandle(ready.stop) : null
+  const server = await startServer(kind)
 
   // The load, in a second worker.
   const data: ClientData = {
-    port: ready.port,
+    port: server.port,
     connections: load.connections,
     size: load.size,
     maxMs: load.durationS * 1000 + 5000,
@@ -69,13 +91,6 @@ export async function echoRound(
   await finished
   await once(client, 'exit')
   clientStop.close()
-
-  if (serverStop) {
-    serverStop.wake() // ends the server's Poll: it closes every socket and exits
-  } else {
-    server.postMessage({ stop: true })
-  }
-  await once(server, 'exit')
-  serverStop?.close()
+  await server.stop()
   return result
 }
