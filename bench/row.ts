@@ -39,6 +39,3 @@ export function atMost(label: string, value: number, limit: number): Ratio {
 export function atLeast(label: string, value: number, limit: number): Ratio {
   return { label, value, target: `≥ ${limit.toFixed(2)}`, met: value >= limit }
 }
-
-/** Microseconds from `performance.now()` differences (milliseconds). */
-export const toMicros = (ms: ArrayLike<number>): Float64Array => Float64Array.from(ms as ArrayLike<number>, (v) => v * 1000)
