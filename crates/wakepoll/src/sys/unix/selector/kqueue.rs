@@ -136,6 +136,15 @@ impl Selector {
         let max = cmp::min(events.capacity, events.buf.capacity());
         let max = cmp::min(max, libc::c_int::MAX as usize) as libc::c_int;
         events.buf.clear();
+        if max == 0 {
+            // kevent would return at once, and the caller's loop would spin until its
+            // deadline; epoll_wait refuses a zero-size buffer with EINVAL, and so do we.
+            return Err(error::with_message(
+                "kevent",
+                libc::EINVAL,
+                "an Events of capacity 0 cannot receive events",
+            ));
+        }
         // SAFETY: no changes; the buffer has room for `max` events, the kernel writes at most
         // that many; `timeout` is null or points at a timespec that lives across the call.
         let n = syscall!(kevent(
@@ -179,7 +188,7 @@ impl Selector {
         let _owned = self.refuse_owned(fd, libc::ENOENT, "not registered")?;
         let mut watched = self.watched.lock().unwrap_or_else(|e| e.into_inner());
         if !watched.contains_key(&fd) {
-            return Err(not_registered());
+            return Err(not_registered(fd));
         }
         self.ctl(fd, token, interests, Trigger::Edge)?;
         watched.insert(fd, Watch { token, interests });
@@ -190,7 +199,7 @@ impl Selector {
         let _owned = self.refuse_owned(fd, libc::ENOENT, "not registered")?;
         let mut watched = self.watched.lock().unwrap_or_else(|e| e.into_inner());
         if watched.remove(&fd).is_none() {
-            return Err(not_registered());
+            return Err(not_registered(fd));
         }
         self.delete(fd)
     }
@@ -432,7 +441,15 @@ impl AsRawFd for Selector {
     }
 }
 
-fn not_registered() -> io::Error {
+/// `ENOENT` for an fd the map does not know, but `EBADF` for one that is not open at all, as
+/// epoll_ctl checks the fd first (one `fcntl`, on the error path only).
+fn not_registered(fd: RawFd) -> io::Error {
+    // SAFETY: F_GETFD only reads the fd's flags; any number may be asked about.
+    if let Err(err) = syscall!(fcntl(fd, libc::F_GETFD)) {
+        if error::errno(&err) == Some(libc::EBADF) {
+            return error::from_errno(SELECTOR_CTL, libc::EBADF);
+        }
+    }
     error::with_message(SELECTOR_CTL, libc::ENOENT, "not registered")
 }
 
@@ -581,5 +598,116 @@ pub(crate) mod event {
             .field("data", &{ event.0.data })
             .field("udata", &(event.0.udata as usize))
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::net::UnixStream;
+    use std::time::Duration;
+
+    use super::{event, Events, Selector};
+    use crate::sys::Trigger;
+    use crate::{error, Interest, Token};
+
+    fn code(err: std::io::Error) -> &'static str {
+        error::sys_error(&err).map_or("not a SysError", |s| s.code())
+    }
+
+    fn tokens(selector: &Selector) -> Vec<Token> {
+        let mut events = Events::with_capacity(8);
+        selector.select(&mut events, Some(Duration::ZERO)).unwrap();
+        events.as_slice().iter().map(event::token).collect()
+    }
+
+    #[test]
+    fn an_fd_closed_without_deregistering_does_not_block_its_number() {
+        let selector = Selector::new().unwrap();
+        let (a, _b) = UnixStream::pair().unwrap();
+        let fd = a.as_raw_fd();
+        selector.register(fd, Token(1), Interest::READABLE).unwrap();
+        assert_eq!(
+            code(
+                selector
+                    .register(fd, Token(1), Interest::READABLE)
+                    .unwrap_err()
+            ),
+            "EEXIST"
+        );
+        // Closing ends the knotes; the map still remembers the number.
+        drop(a);
+        let (c, mut d) = UnixStream::pair().unwrap();
+        if c.as_raw_fd() != fd {
+            return; // the number was not reused; nothing to show
+        }
+        selector.register(fd, Token(2), Interest::READABLE).unwrap();
+        std::io::Write::write_all(&mut d, b"x").unwrap();
+        assert_eq!(tokens(&selector), vec![Token(2)]);
+    }
+
+    #[test]
+    fn a_refused_filter_leaves_no_other_behind() {
+        let selector = Selector::new().unwrap();
+        let other = Selector::new().unwrap();
+        // A kqueue fd has a read filter but no write filter.
+        let fd = other.as_raw_fd();
+        assert!(selector
+            .register(fd, Token(1), Interest::READABLE | Interest::WRITABLE)
+            .is_err());
+        assert_eq!(code(selector.deregister(fd).unwrap_err()), "ENOENT");
+        assert!(tokens(&selector).is_empty());
+    }
+
+    #[test]
+    fn level_triggered_reports_at_every_select_edge_triggered_once() {
+        let selector = Selector::new().unwrap();
+        let (a, mut b) = UnixStream::pair().unwrap();
+        let (c, mut d) = UnixStream::pair().unwrap();
+        selector
+            .register_owned(a.as_raw_fd(), Token(1), Interest::READABLE, Trigger::Level)
+            .unwrap();
+        selector
+            .register_owned(c.as_raw_fd(), Token(2), Interest::READABLE, Trigger::Edge)
+            .unwrap();
+        std::io::Write::write_all(&mut b, b"x").unwrap();
+        std::io::Write::write_all(&mut d, b"x").unwrap();
+        let mut first = tokens(&selector);
+        first.sort();
+        assert_eq!(first, vec![Token(1), Token(2)]);
+        assert_eq!(tokens(&selector), vec![Token(1)]);
+        selector.deregister_owned(a.as_raw_fd()).unwrap();
+        selector.deregister_owned(c.as_raw_fd()).unwrap();
+        assert!(tokens(&selector).is_empty());
+    }
+
+    #[test]
+    fn a_raw_registration_of_the_number_blocks_an_owned_one() {
+        let selector = Selector::new().unwrap();
+        let (a, _b) = UnixStream::pair().unwrap();
+        selector
+            .register(a.as_raw_fd(), Token(1), Interest::READABLE)
+            .unwrap();
+        let err = selector
+            .register_owned(a.as_raw_fd(), Token(2), Interest::READABLE, Trigger::Edge)
+            .unwrap_err();
+        assert_eq!(code(err), "EEXIST");
+    }
+
+    #[test]
+    fn an_fd_that_is_not_open_is_ebadf_not_enoent() {
+        let selector = Selector::new().unwrap();
+        let fd = libc::c_int::MAX;
+        let err = selector.reregister(fd, Token(1), Interest::READABLE);
+        assert_eq!(code(err.unwrap_err()), "EBADF");
+        assert_eq!(code(selector.deregister(fd).unwrap_err()), "EBADF");
+    }
+
+    #[test]
+    fn a_zero_capacity_buffer_is_refused_not_spun_on() {
+        let selector = Selector::new().unwrap();
+        let mut events = Events::with_capacity(0);
+        let err = selector.select(&mut events, None).unwrap_err();
+        assert_eq!(code(err), "EINVAL");
     }
 }
