@@ -1,9 +1,9 @@
 //! Readiness polling and cross-thread wake-up, with mio's API.
 //!
-//! wakepoll is a small, mio-compatible core: [`Poll`] owns one OS selector (epoll on Linux),
-//! a [`Registry`] registers [`event::Source`]s with it, [`Poll::poll`] fills [`Events`], and a
-//! [`Waker`] wakes a blocked `poll` from any thread. Code written against mio 1.x compiles
-//! against wakepoll by changing the crate name.
+//! wakepoll is a small, mio-compatible core: [`Poll`] owns one OS selector (epoll on Linux,
+//! kqueue on macOS and FreeBSD), a [`Registry`] registers [`event::Source`]s with it,
+//! [`Poll::poll`] fills [`Events`], and a [`Waker`] wakes a blocked `poll` from any thread.
+//! Code written against mio 1.x compiles against wakepoll by changing the crate name.
 //!
 //! The sources are mio's: the sockets of [`net`] (TCP, UDP, and on Unix, Unix domain sockets),
 //! `unix::pipe`, and any raw fd through `unix::SourceFd`.

@@ -8,6 +8,12 @@ use std::time::Duration;
 
 use wakepoll::{Events, Poll, Token};
 
+/// The system call named in registration errors: the selector's control call.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub const SELECTOR_CTL: &str = "epoll_ctl";
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub const SELECTOR_CTL: &str = "kevent";
+
 /// A connected, non-blocking socket pair.
 pub fn socket_pair() -> (UnixStream, UnixStream) {
     let (a, b) = UnixStream::pair().expect("socketpair");

@@ -1,4 +1,5 @@
-//! Unix backends: epoll on Linux and Android; sockets and pipes over libc.
+//! Unix backends: epoll on Linux and Android, kqueue on macOS and FreeBSD; sockets and pipes
+//! over libc.
 
 mod errno;
 #[cfg(any(target_os = "linux", target_os = "android"))]
