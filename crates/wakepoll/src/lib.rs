@@ -1,6 +1,7 @@
 //! Readiness polling and cross-thread wake-up, with mio's API.
 //!
-//! wakepoll is a small, mio-compatible core: [`Poll`] owns one OS selector (epoll on Linux),
+//! wakepoll is a small, mio-compatible core: [`Poll`] owns one OS selector (epoll on Linux, an
+//! I/O completion port on Windows),
 //! a [`Registry`] registers [`event::Source`]s with it, [`Poll::poll`] fills [`Events`], and a
 //! [`Waker`] wakes a blocked `poll` from any thread. Code written against mio 1.x compiles
 //! against wakepoll by changing the crate name.
@@ -52,7 +53,6 @@ mod atomic_waker;
 pub mod error;
 pub mod event;
 mod interest;
-#[cfg(unix)]
 mod io_source;
 mod loom;
 pub mod net;
