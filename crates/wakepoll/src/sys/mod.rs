@@ -25,8 +25,16 @@
 //!   (`read`/`write`/vectored/`set_nonblocking` on any fd). Every fd they make is non-blocking
 //!   and close-on-exec; the public layer's `IoSource` registers it through the
 //!   selector's owned-fd calls.
-//! * `errno_name(errno)`: the symbolic name Node uses for `err.code`; the `E*` constants the
-//!   public layer needs.
+//!   On Windows the same names over winsock (`tcp`, `udp`, `net`, `io::read`), without `uds`
+//!   and `pipe`.
+//! * Source handles: `RawSource`, `OwnedSource`, `BorrowedSource` (an fd on Unix, a `SOCKET`
+//!   on Windows), `borrow_source`, `raw_source`.
+//! * Edges: `REARMS_AFTER_WOULD_BLOCK`, and `Selector::rearm_owned(raw)`, which the public
+//!   `IoSource::do_io` calls after an operation returned `WouldBlock` when the backend
+//!   emulates edges (IOCP + AFD report a readiness once; epoll needs nothing).
+//! * `errno_name(errno)`: the symbolic name Node uses for `err.code`; `error_kind(errno)`: the
+//!   `io::ErrorKind`; the `E*` constants the public layer needs (on Windows, the Windows
+//!   errors that stand for them: `ERROR_ALREADY_EXISTS` for `EEXIST`, …).
 //!
 //! Adding a platform is adding a sibling folder and one `cfg` line below.
 
@@ -34,6 +42,10 @@
 mod unix;
 #[cfg(unix)]
 pub(crate) use self::unix::*;
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub(crate) use self::windows::*;
 
 /// How a registration reports readiness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
