@@ -63,6 +63,8 @@ mod token;
 #[cfg(unix)]
 pub mod unix;
 mod waker;
+#[cfg(windows)]
+pub mod windows;
 
 pub use atomic_waker::AtomicWaker;
 pub use event::Events;

@@ -97,6 +97,12 @@ fn a_clone_shares_the_signal() {
         clone.as_raw_fd(),
         "a clone has its own fd"
     );
+    #[cfg(windows)]
+    assert_ne!(
+        std::os::windows::io::AsRawHandle::as_raw_handle(&event),
+        std::os::windows::io::AsRawHandle::as_raw_handle(&clone),
+        "a clone has its own handle"
+    );
     clone.signal().unwrap();
     event.wait().unwrap();
     event.signal().unwrap();

@@ -124,6 +124,11 @@ impl Selector {
         })
     }
 
+    /// The completion port's handle (for `AsRawHandle`).
+    pub(crate) fn raw_handle(&self) -> windows_sys::Win32::Foundation::HANDLE {
+        self.port.raw()
+    }
+
     /// Waits for events once; `timeout` is rounded up to whole milliseconds.
     pub(crate) fn select(&self, events: &mut Events, timeout: Option<Duration>) -> io::Result<()> {
         events.events.clear();

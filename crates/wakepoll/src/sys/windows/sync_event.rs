@@ -73,6 +73,11 @@ impl SyncEvent {
         self.handle.as_raw_handle()
     }
 
+    /// The event object's handle (for `AsRawHandle`).
+    pub(crate) fn raw_handle(&self) -> HANDLE {
+        self.raw()
+    }
+
     pub(crate) fn signal(&self) -> io::Result<()> {
         // SAFETY: the event handle is ours and open.
         if unsafe { SetEvent(self.raw()) } == 0 {
