@@ -223,6 +223,30 @@ fn reregister_replaces_token_and_interest_completely() {
     assert!(!seen.others.contains(&Token(1)), "{seen:?}");
 }
 
+/// On IOCP the poll already in the kernel does not ask for the new interest: the reregister
+/// must cancel it (`NtCancelIoFileEx`) and start one that does.
+#[test]
+fn reregister_adds_an_interest_to_an_armed_registration() {
+    let mut poll = Poll::new().unwrap();
+    let mut events = Events::with_capacity(8);
+    let (_client, mut server) = pair();
+    poll.registry()
+        .register(&mut server, Token(1), Interest::READABLE)
+        .unwrap();
+    // Armed for readable only; nothing to read.
+    expect_no_events(&mut poll, &mut events);
+
+    poll.registry()
+        .reregister(
+            &mut server,
+            Token(2),
+            Interest::READABLE | Interest::WRITABLE,
+        )
+        .unwrap();
+    let seen = wait_for(&mut poll, &mut events, Token(2), |s| s.writable);
+    assert!(!seen.others.contains(&Token(1)), "{seen:?}");
+}
+
 #[test]
 fn reregister_rearms_a_source_that_is_still_ready() {
     let mut poll = Poll::new().unwrap();
