@@ -6,7 +6,8 @@
 //! * `Selector`: `new`, `register(fd, token, interests)`, `reregister`, `deregister(fd)`,
 //!   `select(&mut Events, Option<Duration>)` — one wait, at most one system call, timeouts
 //!   rounded up to the backend's resolution; the public [`Poll`](crate::Poll) owns the retry
-//!   loop (`EINTR`, deadlines). The raw-fd calls are edge-triggered.
+//!   loop (`EINTR`, deadlines). The raw-fd calls are edge-triggered, and Unix-only (they
+//!   serve `unix::SourceFd`; Windows, like mio, has no raw-handle source).
 //!   wakepoll's own sources use `register_owned(…, Trigger)`, `reregister_owned`,
 //!   `deregister_owned`, which the raw-fd calls cannot reach, and which may be level-triggered
 //!   (a [`WaitContext`](crate::sync::WaitContext)).
