@@ -12,7 +12,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 # shellcheck source=scripts/cross/common.sh
 source scripts/cross/common.sh
 
-need_debian_packages rustc-web cargo-web rust-web-src gcc-mingw-w64-x86-64-posix wine64 wine
+need_debian_packages rustc-web cargo-web rust-web-src rust-web-clippy gcc-mingw-w64-x86-64-posix \
+  wine64 wine
 
 target=x86_64-pc-windows-gnu
 linker=x86_64-w64-mingw32-gcc-posix
@@ -47,6 +48,14 @@ cp "$shim" "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
 
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER="$linker"
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine
+# Lints first: the Windows code is never compiled by the host's clippy. Debian's cargo-clippy
+# is called directly: `cargo clippy` would find rustup's in $CARGO_HOME/bin first, and that
+# toolchain cannot build std for this target.
+echo "cross-check windows: clippy -p wakepoll --target $target"
+RUSTC_BOOTSTRAP=1 RUSTC="$CROSS_RUSTC" CARGO="$CROSS_CARGO" CARGO_TARGET_DIR="$CROSS_TARGET_DIR" \
+  RUSTUP_TOOLCHAIN= PATH="/usr/bin:$PATH" /usr/bin/cargo-clippy clippy --target "$target" \
+  -Zbuild-std=std,panic_abort -p wakepoll --all-targets -- -D warnings
+
 # The doc tests would need rustdoc to run the Windows binaries too; the unit and integration
 # tests are the ones the Linux run also has (`--lib --tests`).
 echo "cross-check windows: cargo test -p wakepoll --target $target (under wine)"

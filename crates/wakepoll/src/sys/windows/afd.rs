@@ -133,7 +133,7 @@ const AFD_NAME: &[u16] = &[
 impl Afd {
     /// Opens `\Device\Afd` and associates it with `port`.
     fn new(port: &CompletionPort) -> io::Result<Afd> {
-        let bytes = (AFD_NAME.len() * size_of::<u16>()) as u16;
+        let bytes = std::mem::size_of_val(AFD_NAME) as u16;
         let name = UNICODE_STRING {
             Length: bytes,
             MaximumLength: bytes,
