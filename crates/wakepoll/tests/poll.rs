@@ -1,4 +1,5 @@
 //! `Poll::poll`: timeouts, capacity, EINTR, registrations from other threads.
+#![cfg(unix)]
 
 mod util;
 

@@ -1,4 +1,5 @@
 //! Registration semantics: errors, override, deregister guarantee, edge triggering.
+#![cfg(unix)]
 
 mod util;
 

@@ -39,7 +39,10 @@ use crate::{error, Interest, Registry, Token};
 /// register two clones.
 ///
 /// On Linux it is an eventfd, on macOS and FreeBSD a pipe that holds one byte while the event
-/// is signalled; every clone has its own file descriptor.
+/// is signalled; every clone has its own file descriptor. On Windows it is a manual-reset
+/// event object, and every clone has its own duplicate handle; a `Poll` or `WaitContext` there
+/// learns of the signals made through wakepoll (not of a `SetEvent` on the raw handle by other
+/// code).
 ///
 /// ```
 /// use std::thread;

@@ -159,6 +159,12 @@ impl Selector {
         .map(drop)
     }
 
+    /// Nothing to do: epoll reports edges itself (`REARMS_AFTER_WOULD_BLOCK` is false, so
+    /// this is never called); here so that every backend has the same interface.
+    pub(crate) fn rearm_owned(&self, _fd: RawFd) -> io::Result<()> {
+        Ok(())
+    }
+
     fn refuse_owned(&self, fd: RawFd, errno: i32, message: &'static str) -> io::Result<()> {
         let owned = self.owned.read().unwrap_or_else(|e| e.into_inner());
         if owned.contains(&fd) {
