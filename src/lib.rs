@@ -4,6 +4,7 @@
 
 mod atomic_waker;
 mod blocking_wait;
+mod build_info;
 mod errors;
 mod events;
 mod fast;

@@ -108,6 +108,16 @@ export function openFifoEnds(t: ExecutionContext): { reader: PipeFd; writer: Pip
   }
 }
 
+/**
+ * Whether this is Linux, where epoll and eventfd back wakepoll and /proc/self/fd names them.
+ * Tests of what only epoll does (EPERM for regular files) or that count fds through /proc run
+ * only there; elsewhere (kqueue) they are skipped, never weakened.
+ */
+export const onLinux = process.platform === 'linux'
+
+/** The system call named in registration errors. */
+export const SELECTOR_CTL = onLinux ? 'epoll_ctl' : 'kevent'
+
 /** A regular file's fd (epoll refuses those with EPERM). Closed when the test ends. */
 export function openRegularFile(t: ExecutionContext): number {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wakepoll-test-'))
@@ -125,9 +135,11 @@ export function openRegularFile(t: ExecutionContext): number {
  * below it). Unlike "a number just closed", no concurrent open can reuse it.
  */
 export function unopenedFd(): number {
-  const limits = fs.readFileSync('/proc/self/limits', 'utf8')
-  const soft = /^Max open files\s+(\d+)/m.exec(limits)?.[1]
-  if (soft === undefined) throw new Error('cannot read the open-files limit from /proc/self/limits')
+  // Without /proc (macOS, FreeBSD), a child shell reports the limit it inherited from us.
+  const soft = onLinux
+    ? /^Max open files\s+(\d+)/m.exec(fs.readFileSync('/proc/self/limits', 'utf8'))?.[1]
+    : /^(\d+)\s*$/.exec(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }))?.[1]
+  if (soft === undefined) throw new Error('cannot read the open-files limit')
   const fd = Number(soft)
   if (fd > 0x7fff_ffff) throw new Error(`open-files limit ${fd} is above the largest fd number`)
   return fd

@@ -41,10 +41,13 @@ export async function collectGarbage(done: () => boolean = () => false, rounds =
   return done()
 }
 
+/** Where this system lists the process's open fds: Linux's /proc, macOS's /dev/fd. */
+const fdDir = fs.existsSync('/proc/self/fd') ? '/proc/self/fd' : '/dev/fd'
+
 /** How many file descriptors this process has open. */
 export function fdCount(): number {
   // readdir's own fd is in every listing, so counts compare exactly.
-  return fs.readdirSync('/proc/self/fd').length
+  return fs.readdirSync(fdDir).length
 }
 
 /** Resident set size, in MiB. */

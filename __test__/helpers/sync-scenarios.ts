@@ -176,8 +176,10 @@ const scenarios: { [K in SyncScenarioName]: (data: SyncScenarioData[K]) => void 
     post('ready')
     if (!flags.waitAtLeast('MAIN', data.round)) return
     if (data.confirmTid !== null) flags.set('CONFIRMED', waitUntilBlockedInPoll(data.confirmTid) ? 1 : 2)
-    event.signal()
+    // Counted before the signal: the main thread reads the count as soon as its wait returns,
+    // which may be before this thread runs again after signal().
     flags.add('WORKER')
+    event.signal()
     post('signalled')
   },
 

@@ -8,6 +8,8 @@
 
 import fs from 'node:fs'
 
+import { canSeeBlockedThreads } from './threads.ts'
+
 /** The cells of a `Flags` buffer; each test uses the ones it needs. */
 export const Cell = {
   /** Main's acknowledgement / round counter: workers wait for it. */
@@ -71,13 +73,7 @@ export class Flags {
   }
 }
 
-/** The kernel thread id of the calling thread (main thread or worker). */
-export function currentTid(): number {
-  const link = fs.readlinkSync('/proc/thread-self') // "<pid>/task/<tid>"
-  const tid = Number(link.split('/').pop())
-  if (!Number.isInteger(tid)) throw new Error(`unexpected /proc/thread-self link: ${link}`)
-  return tid
-}
+export { canSeeBlockedThreads, currentTid } from './threads.ts'
 
 /** What thread `tid` of this process is blocked in ('' if it runs or cannot be read). */
 export function wchanOf(tid: number): string {
@@ -114,6 +110,7 @@ export function waitUntil(condition: () => boolean, maxMs = 2000): boolean {
  * in any other such wait (e.g. it said it is about to block, without returning to its loop).
  */
 export function waitUntilBlockedInPoll(tid: number, maxMs = 2000): boolean {
+  if (!canSeeBlockedThreads) return false
   return waitUntil(() => isBlockedInPoll(tid), maxMs)
 }
 

@@ -6,12 +6,9 @@
 //   npm run demo -- --connections 64 --size 64 --duration 2 --rounds 2
 //   (or DEMO_CONNECTIONS, DEMO_SIZE, DEMO_DURATION, DEMO_ROUNDS)
 
-import { once } from 'node:events'
 import { parseArgs } from 'node:util'
-import { Worker } from 'node:worker_threads'
 
-import { Waker, type WakerHandle } from '../../index.ts'
-import type { ClientData, ClientReport } from './client.ts'
+import { type EchoRound, echoRound, type ServerKind } from './run.ts'
 
 const { values } = parseArgs({
   options: {
@@ -34,16 +31,10 @@ const SIZE = positive('size', values.size, true)
 const DURATION = positive('duration', values.duration, false)
 const ROUNDS = positive('rounds', values.rounds, true)
 
-type Kind = 'wakepoll' | 'node:net'
-const totals: Record<Kind, { msgs: number; ms: number; latencies: Float64Array[] }> = {
+type Kind = ServerKind
+const totals: Record<Kind, EchoRound> = {
   wakepoll: { msgs: 0, ms: 0, latencies: [] },
   'node:net': { msgs: 0, ms: 0, latencies: [] },
-}
-
-function startWorker(file: string, data: object): Worker {
-  return new Worker(new URL('../../scripts/ts-worker.mjs', import.meta.url), {
-    workerData: { entry: new URL(file, import.meta.url).href, ...data },
-  })
 }
 
 function percentiles(arrays: Float64Array[]): { p50: number; p99: number } {
@@ -59,48 +50,19 @@ const fmtRate = (n: number) => Math.round(n).toLocaleString('en-US').padStart(9)
 const fmtMs = (ms: number) => `${ms.toFixed(3)} ms`.padStart(9)
 
 async function round(kind: Kind, r: number): Promise<void> {
-  // The server, in a worker of its own.
-  const server = startWorker(kind === 'wakepoll' ? './server-wakepoll.ts' : './server-net.ts', {})
-  const [ready] = (await once(server, 'message')) as [{ port: number; stop?: WakerHandle }]
-  const serverStop = ready.stop ? Waker.fromHandle(ready.stop) : null
-
-  // The load, in a second worker.
-  const data: ClientData = { port: ready.port, connections: CONNECTIONS, size: SIZE, maxMs: DURATION * 1000 + 5000 }
-  const client = startWorker('./client.ts', data)
-  const [{ stop }] = (await once(client, 'message')) as [{ stop: WakerHandle }]
-  const clientStop = Waker.fromHandle(stop)
-
   const label = `${kind.padEnd(8)} round ${r}/${ROUNDS}`
-  const t = totals[kind]
   let second = 0
-  const finished = new Promise<void>((resolve, reject) => {
-    client.on('error', reject)
-    client.on('message', (rep: ClientReport) => {
-      t.msgs += rep.latenciesMs.length
-      t.ms += rep.elapsedMs
-      t.latencies.push(rep.latenciesMs)
-      if (rep.elapsedMs >= 200) {
-        const { p50, p99 } = percentiles([rep.latenciesMs])
-        const rate = (rep.latenciesMs.length * 1000) / rep.elapsedMs
-        console.log(`  ${label}  ${String(++second).padStart(2)}s  ${fmtRate(rate)} msgs/s  p50 ${fmtMs(p50)}  p99 ${fmtMs(p99)}`)
-      }
-      if (rep.done) resolve()
-    })
+  const load = { connections: CONNECTIONS, size: SIZE, durationS: DURATION }
+  const result = await echoRound(kind, load, (rep) => {
+    if (rep.elapsedMs < 200) return
+    const { p50, p99 } = percentiles([rep.latenciesMs])
+    const rate = (rep.latenciesMs.length * 1000) / rep.elapsedMs
+    console.log(`  ${label}  ${String(++second).padStart(2)}s  ${fmtRate(rate)} msgs/s  p50 ${fmtMs(p50)}  p99 ${fmtMs(p99)}`)
   })
-  server.on('error', (err) => console.error(`${kind} server:`, err))
-
-  await new Promise((resolve) => setTimeout(resolve, DURATION * 1000))
-  clientStop.wake() // ends the client's Poll; it sends its last report and exits
-  await finished
-  await once(client, 'exit')
-  clientStop.close()
-
-  if (serverStop) {
-    serverStop.wake() // ends the server's Poll: it closes every socket and exits
-  } else {
-    server.postMessage({ stop: true })
-  }
-  await once(server, 'exit')
+  const t = totals[kind]
+  t.msgs += result.msgs
+  t.ms += result.ms
+  t.latencies.push(...result.latencies)
 }
 
 console.log(

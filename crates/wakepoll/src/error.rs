@@ -85,7 +85,7 @@ pub fn busy(operation: &'static str, message: &'static str) -> io::Error {
 /// Wraps `errno` as the failure of `syscall`, keeping std's error kind. Public so that code
 /// calling the OS (or libuv) beside wakepoll can report errors in the same shape.
 pub fn from_errno(syscall: &'static str, errno: i32) -> io::Error {
-    let kind = io::Error::from_raw_os_error(errno).kind();
+    let kind = crate::sys::error_kind(errno);
     io::Error::new(
         kind,
         SysError {
@@ -98,7 +98,7 @@ pub fn from_errno(syscall: &'static str, errno: i32) -> io::Error {
 
 /// Like [`from_errno`], with wakepoll's own description in place of the OS's.
 pub(crate) fn with_message(syscall: &'static str, errno: i32, message: &'static str) -> io::Error {
-    let kind = io::Error::from_raw_os_error(errno).kind();
+    let kind = crate::sys::error_kind(errno);
     io::Error::new(
         kind,
         SysError {

@@ -1,40 +1,44 @@
-//! `IoSource`: an fd wakepoll owns (a socket, a pipe end) together with its registration.
+//! `IoSource`: an OS handle wakepoll owns (a socket, a pipe end) together with its
+//! registration.
 //!
 //! Every socket and pipe type is an `IoSource` plus methods. The source's `Registration`
-//! record (see `event/registration.rs`) does the bookkeeping, the selector's owned-fd calls the
-//! OS work:
+//! record (see `event/registration.rs`) does the bookkeeping, the selector's owned-source calls
+//! the OS work:
 //!
 //! * one `Poll` at a time: registering with a second `Poll` is `EEXIST`; reregistering or
 //!   deregistering where it is not registered, `ENOENT` (or `EEXIST` if it is registered
 //!   elsewhere) — the semantics of `sync::Event`;
 //! * registrations are edge-triggered and go through `register_owned`, so a stale `SourceFd`
 //!   with the same number can neither retarget nor deregister the socket, and the record never
-//!   falls out of step with epoll;
-//! * `Drop` ends the registration before the fd closes, and so does
-//!   [`into_fd`](IoSource::into_fd) before handing the fd on: no `Poll` ever reports a token
-//!   for a socket that no longer exists, and an fd given away carries no registration with it.
+//!   falls out of step with the selector;
+//! * every operation that can return `WouldBlock` goes through [`do_io`](IoSource::do_io):
+//!   where the backend emulates edges (IOCP + AFD reports a readiness once, then needs asking
+//!   again), a `WouldBlock` re-arms the registration, as mio's `IoSourceState::do_io` does;
+//! * `Drop` ends the registration before the handle closes, and so does
+//!   [`into_owned`](IoSource::into_owned) before handing the handle on: no `Poll` ever reports
+//!   a token for a socket that no longer exists, and a handle given away carries no
+//!   registration with it.
 
 use std::fmt;
 use std::io;
 use std::mem::ManuallyDrop;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::ptr;
 
 use crate::event::Registration;
-use crate::sys::Trigger;
+use crate::sys::{self, Trigger};
 use crate::{Interest, Registry, Token};
 
-/// An owned fd and the record of the one `Poll` it is registered with.
+/// An owned OS handle and the record of the one `Poll` it is registered with.
 pub(crate) struct IoSource {
-    fd: OwnedFd,
+    source: sys::OwnedSource,
     registration: Registration,
 }
 
 impl IoSource {
-    /// Takes ownership of `fd`, registered nowhere.
-    pub(crate) fn new(fd: OwnedFd) -> IoSource {
+    /// Takes ownership of `source`, registered nowhere.
+    pub(crate) fn new(source: sys::OwnedSource) -> IoSource {
         IoSource {
-            fd,
+            source,
             registration: Registration::new(),
         }
     }
@@ -45,9 +49,9 @@ impl IoSource {
         token: Token,
         interests: Interest,
     ) -> io::Result<()> {
-        let fd = self.fd.as_raw_fd();
+        let raw = self.as_raw_source();
         self.registration.register(registry.selector(), |selector| {
-            selector.register_owned(fd, token, interests, Trigger::Edge)
+            selector.register_owned(raw, token, interests, Trigger::Edge)
         })
     }
 
@@ -57,72 +61,98 @@ impl IoSource {
         token: Token,
         interests: Interest,
     ) -> io::Result<()> {
-        let fd = self.fd.as_raw_fd();
+        let raw = self.as_raw_source();
         self.registration
             .reregister(registry.selector(), |selector| {
-                selector.reregister_owned(fd, token, interests, Trigger::Edge)
+                selector.reregister_owned(raw, token, interests, Trigger::Edge)
             })
     }
 
     pub(crate) fn deregister(&self, registry: &Registry) -> io::Result<()> {
-        let fd = self.fd.as_raw_fd();
+        let raw = self.as_raw_source();
         self.registration
             .deregister(registry.selector(), |selector| {
-                selector.deregister_owned(fd)
+                selector.deregister_owned(raw)
             })
     }
 
-    /// Ends any registration and gives up the fd, still open, to the caller.
-    pub(crate) fn into_fd(self) -> OwnedFd {
+    /// Runs `f`, one operation on the handle; after a `WouldBlock` it re-arms the registration
+    /// where the backend needs it (`sys::REARMS_AFTER_WOULD_BLOCK`), so that the next change
+    /// to ready is reported. The error of `f` is returned as it is.
+    #[inline]
+    pub(crate) fn do_io<R>(
+        &self,
+        f: impl FnOnce(sys::BorrowedSource<'_>) -> io::Result<R>,
+    ) -> io::Result<R> {
+        let result = f(self.as_source());
+        if sys::REARMS_AFTER_WOULD_BLOCK {
+            if let Err(err) = &result {
+                if err.kind() == io::ErrorKind::WouldBlock {
+                    let raw = self.as_raw_source();
+                    self.registration
+                        .with_current(|selector| selector.rearm_owned(raw))?;
+                }
+            }
+        }
+        result
+    }
+
+    /// The handle, for an operation that cannot block (an option, an address).
+    pub(crate) fn as_source(&self) -> sys::BorrowedSource<'_> {
+        sys::borrow_source(&self.source)
+    }
+
+    pub(crate) fn as_raw_source(&self) -> sys::RawSource {
+        sys::raw_source(&self.source)
+    }
+
+    /// Ends any registration and gives up the handle, still open, to the caller.
+    pub(crate) fn into_owned(self) -> sys::OwnedSource {
         self.leave_selector();
         let mut this = ManuallyDrop::new(self);
-        // SAFETY: `this` is never dropped nor used again, so the fd is moved out exactly once
-        // and the (now empty) registration record is dropped in place exactly once.
+        // SAFETY: `this` is never dropped nor used again, so the handle is moved out exactly
+        // once and the (now empty) registration record is dropped in place exactly once.
         unsafe {
-            let fd = ptr::read(&this.fd);
+            let source = ptr::read(&this.source);
             ptr::drop_in_place(&mut this.registration);
-            fd
+            source
         }
     }
 
     fn leave_selector(&self) {
-        let fd = self.fd.as_raw_fd();
+        let raw = self.as_raw_source();
         self.registration
-            .clear(|selector| selector.deregister_owned(fd));
+            .clear(|selector| selector.deregister_owned(raw));
     }
 }
 
 impl Drop for IoSource {
     fn drop(&mut self) {
-        // While the fd number is still ours: no other open of the same number can be
+        // While the handle is still ours: no other open of the same number can be
         // mistaken for this source.
         self.leave_selector();
     }
 }
 
-impl AsFd for IoSource {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.fd.as_fd()
-    }
-}
-
-impl AsRawFd for IoSource {
-    fn as_raw_fd(&self) -> RawFd {
-        self.fd.as_raw_fd()
+#[cfg(unix)]
+impl std::os::fd::AsFd for IoSource {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.as_source()
     }
 }
 
 impl fmt::Debug for IoSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IoSource")
-            .field("fd", &self.fd.as_raw_fd())
+            .field("handle", &self.as_raw_source())
             .finish()
     }
 }
 
 /// The trait impls every `IoSource` type shares: `event::Source` for `T` and `&T` (through
-/// the registration record), the fd conversions (`AsRawFd`, `AsFd`, `FromRawFd`,
-/// `IntoRawFd`, `From<OwnedFd>`, `Into<OwnedFd>`), and `Debug`. `$ty` has one field,
+/// the registration record), the conversions from and to the owned OS handle
+/// (`From<OwnedFd>` on Unix, `From<OwnedSocket>` on Windows, and back), the platform's
+/// handle traits (see [`os_handle_impls`]), and `Debug`. `$ty` has one field,
 /// `inner: IoSource`.
 macro_rules! io_source_impls {
     ($ty:ident) => {
@@ -176,9 +206,43 @@ macro_rules! io_source_impls {
             }
         }
 
+        /// Takes ownership of the handle as it is: it should be the right kind of socket,
+        /// and non-blocking.
+        impl ::std::convert::From<$crate::sys::OwnedSource> for $ty {
+            fn from(source: $crate::sys::OwnedSource) -> $ty {
+                $ty {
+                    inner: $crate::io_source::IoSource::new(source),
+                }
+            }
+        }
+
+        /// Ends any registration, then gives the (still open) handle to the caller.
+        impl ::std::convert::From<$ty> for $crate::sys::OwnedSource {
+            fn from(source: $ty) -> $crate::sys::OwnedSource {
+                source.inner.into_owned()
+            }
+        }
+
+        $crate::io_source::os_handle_impls!($ty);
+
+        impl ::std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(stringify!($ty))
+                    .field("handle", &self.inner.as_raw_source())
+                    .finish()
+            }
+        }
+    };
+}
+pub(crate) use io_source_impls;
+
+/// The fd traits of an `IoSource` type on Unix: `AsRawFd`, `AsFd`, `FromRawFd`, `IntoRawFd`.
+#[cfg(unix)]
+macro_rules! os_handle_impls {
+    ($ty:ident) => {
         impl ::std::os::fd::AsRawFd for $ty {
             fn as_raw_fd(&self) -> ::std::os::fd::RawFd {
-                ::std::os::fd::AsRawFd::as_raw_fd(&self.inner)
+                self.inner.as_raw_source()
             }
         }
 
@@ -205,79 +269,95 @@ macro_rules! io_source_impls {
         /// Ends any registration, then gives the (still open) fd to the caller.
         impl ::std::os::fd::IntoRawFd for $ty {
             fn into_raw_fd(self) -> ::std::os::fd::RawFd {
-                ::std::os::fd::IntoRawFd::into_raw_fd(self.inner.into_fd())
-            }
-        }
-
-        /// Takes ownership of `fd` as it is: it should be the right kind of fd, and
-        /// non-blocking.
-        impl ::std::convert::From<::std::os::fd::OwnedFd> for $ty {
-            fn from(fd: ::std::os::fd::OwnedFd) -> $ty {
-                $ty {
-                    inner: $crate::io_source::IoSource::new(fd),
-                }
-            }
-        }
-
-        /// Ends any registration, then gives the (still open) fd to the caller.
-        impl ::std::convert::From<$ty> for ::std::os::fd::OwnedFd {
-            fn from(source: $ty) -> ::std::os::fd::OwnedFd {
-                source.inner.into_fd()
-            }
-        }
-
-        impl ::std::fmt::Debug for $ty {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(stringify!($ty))
-                    .field("fd", &::std::os::fd::AsRawFd::as_raw_fd(&self.inner))
-                    .finish()
+                ::std::os::fd::IntoRawFd::into_raw_fd(self.inner.into_owned())
             }
         }
     };
 }
-pub(crate) use io_source_impls;
+
+/// The socket traits of an `IoSource` type on Windows: `AsRawSocket`, `AsSocket`,
+/// `FromRawSocket`, `IntoRawSocket`.
+#[cfg(windows)]
+macro_rules! os_handle_impls {
+    ($ty:ident) => {
+        impl ::std::os::windows::io::AsRawSocket for $ty {
+            fn as_raw_socket(&self) -> ::std::os::windows::io::RawSocket {
+                self.inner.as_raw_source()
+            }
+        }
+
+        impl ::std::os::windows::io::AsSocket for $ty {
+            fn as_socket(&self) -> ::std::os::windows::io::BorrowedSocket<'_> {
+                self.inner.as_source()
+            }
+        }
+
+        /// Takes ownership of `socket` as it is: the caller makes sure it is the right kind
+        /// of socket, and non-blocking.
+        impl ::std::os::windows::io::FromRawSocket for $ty {
+            unsafe fn from_raw_socket(socket: ::std::os::windows::io::RawSocket) -> $ty {
+                $ty {
+                    inner: $crate::io_source::IoSource::new(
+                        // SAFETY: the caller of `from_raw_socket` guarantees that `socket` is
+                        // open and that its ownership passes to us.
+                        unsafe { ::std::os::windows::io::OwnedSocket::from_raw_socket(socket) },
+                    ),
+                }
+            }
+        }
+
+        /// Ends any registration, then gives the (still open) socket to the caller.
+        impl ::std::os::windows::io::IntoRawSocket for $ty {
+            fn into_raw_socket(self) -> ::std::os::windows::io::RawSocket {
+                ::std::os::windows::io::IntoRawSocket::into_raw_socket(self.inner.into_owned())
+            }
+        }
+    };
+}
+pub(crate) use os_handle_impls;
 
 /// `Read` and `Write` for `$ty` and `&$ty`, through the `sys` functions given (each takes a
-/// `BorrowedFd` and the buffer(s)). `flush` does nothing: nothing is buffered.
+/// `sys::BorrowedSource` and the buffer(s)) run by `IoSource::do_io`. `flush` does nothing:
+/// nothing is buffered.
 macro_rules! io_impls {
     ($ty:ident: read = $read:path, read_vectored = $readv:path) => {
         impl ::std::io::Read for $ty {
             fn read(&mut self, buf: &mut [u8]) -> ::std::io::Result<usize> {
-                $read(::std::os::fd::AsFd::as_fd(&self.inner), buf)
+                self.inner.do_io(|s| $read(s, buf))
             }
 
             fn read_vectored(
                 &mut self,
                 bufs: &mut [::std::io::IoSliceMut<'_>],
             ) -> ::std::io::Result<usize> {
-                $readv(::std::os::fd::AsFd::as_fd(&self.inner), bufs)
+                self.inner.do_io(|s| $readv(s, bufs))
             }
         }
 
         impl ::std::io::Read for &$ty {
             fn read(&mut self, buf: &mut [u8]) -> ::std::io::Result<usize> {
-                $read(::std::os::fd::AsFd::as_fd(&self.inner), buf)
+                self.inner.do_io(|s| $read(s, buf))
             }
 
             fn read_vectored(
                 &mut self,
                 bufs: &mut [::std::io::IoSliceMut<'_>],
             ) -> ::std::io::Result<usize> {
-                $readv(::std::os::fd::AsFd::as_fd(&self.inner), bufs)
+                self.inner.do_io(|s| $readv(s, bufs))
             }
         }
     };
     ($ty:ident: write = $write:path, write_vectored = $writev:path) => {
         impl ::std::io::Write for $ty {
             fn write(&mut self, buf: &[u8]) -> ::std::io::Result<usize> {
-                $write(::std::os::fd::AsFd::as_fd(&self.inner), buf)
+                self.inner.do_io(|s| $write(s, buf))
             }
 
             fn write_vectored(
                 &mut self,
                 bufs: &[::std::io::IoSlice<'_>],
             ) -> ::std::io::Result<usize> {
-                $writev(::std::os::fd::AsFd::as_fd(&self.inner), bufs)
+                self.inner.do_io(|s| $writev(s, bufs))
             }
 
             fn flush(&mut self) -> ::std::io::Result<()> {
@@ -287,14 +367,14 @@ macro_rules! io_impls {
 
         impl ::std::io::Write for &$ty {
             fn write(&mut self, buf: &[u8]) -> ::std::io::Result<usize> {
-                $write(::std::os::fd::AsFd::as_fd(&self.inner), buf)
+                self.inner.do_io(|s| $write(s, buf))
             }
 
             fn write_vectored(
                 &mut self,
                 bufs: &[::std::io::IoSlice<'_>],
             ) -> ::std::io::Result<usize> {
-                $writev(::std::os::fd::AsFd::as_fd(&self.inner), bufs)
+                self.inner.do_io(|s| $writev(s, bufs))
             }
 
             fn flush(&mut self) -> ::std::io::Result<()> {

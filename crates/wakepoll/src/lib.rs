@@ -1,9 +1,10 @@
 //! Readiness polling and cross-thread wake-up, with mio's API.
 //!
-//! wakepoll is a small, mio-compatible core: [`Poll`] owns one OS selector (epoll on Linux),
-//! a [`Registry`] registers [`event::Source`]s with it, [`Poll::poll`] fills [`Events`], and a
-//! [`Waker`] wakes a blocked `poll` from any thread. Code written against mio 1.x compiles
-//! against wakepoll by changing the crate name.
+//! wakepoll is a small, mio-compatible core: [`Poll`] owns one OS selector (epoll on Linux,
+//! kqueue on macOS and FreeBSD, an I/O completion port on Windows), a [`Registry`] registers
+//! [`event::Source`]s with it, [`Poll::poll`] fills [`Events`], and a [`Waker`] wakes a blocked
+//! `poll` from any thread. Code written against mio 1.x compiles against wakepoll by changing
+//! the crate name.
 //!
 //! The sources are mio's: the sockets of [`net`] (TCP, UDP, and on Unix, Unix domain sockets),
 //! `unix::pipe`, and any raw fd through `unix::SourceFd`.
@@ -52,7 +53,6 @@ mod atomic_waker;
 pub mod error;
 pub mod event;
 mod interest;
-#[cfg(unix)]
 mod io_source;
 mod loom;
 pub mod net;
@@ -63,6 +63,8 @@ mod token;
 #[cfg(unix)]
 pub mod unix;
 mod waker;
+#[cfg(windows)]
+pub mod windows;
 
 pub use atomic_waker::AtomicWaker;
 pub use event::Events;

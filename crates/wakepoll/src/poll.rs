@@ -9,10 +9,10 @@ use crate::{sys, Events, Interest, Token};
 
 /// Polls for readiness events on all registered sources.
 ///
-/// A `Poll` owns one OS selector (an epoll instance on Linux). [`poll`](Poll::poll) takes
-/// `&mut self`, so only one thread can be inside it at a time; the [`Registry`] (and its
-/// clones) may be used from any thread meanwhile, and a registration made during a blocking
-/// `poll` takes effect in it.
+/// A `Poll` owns one OS selector (an epoll instance on Linux, a kqueue on macOS and FreeBSD).
+/// [`poll`](Poll::poll) takes `&mut self`, so only one thread can be inside it at a time; the
+/// [`Registry`] (and its clones) may be used from any thread meanwhile, and a registration
+/// made during a blocking `poll` takes effect in it.
 ///
 /// Readiness is edge-triggered: an event is reported when a source *becomes* ready. After an
 /// event, read or write until the operation would block; only then is a new event guaranteed

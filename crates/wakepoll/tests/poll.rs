@@ -1,4 +1,5 @@
 //! `Poll::poll`: timeouts, capacity, EINTR, registrations from other threads.
+#![cfg(unix)]
 
 mod util;
 
@@ -66,7 +67,7 @@ fn events_that_do_not_fit_come_with_the_next_call() {
 
 extern "C" fn ignore_signal(_: libc::c_int) {}
 
-/// Sends SIGUSR1 (handled without SA_RESTART, so epoll_wait fails with EINTR) to `thread`
+/// Sends SIGUSR1 (handled without SA_RESTART, so epoll_wait or kevent fails with EINTR) to `thread`
 /// until `stop` is set.
 fn interrupt_until(thread: libc::pthread_t, stop: &AtomicBool) -> usize {
     let mut sent = 0;

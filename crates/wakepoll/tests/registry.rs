@@ -1,11 +1,12 @@
 //! Registration semantics: errors, override, deregister guarantee, edge triggering.
+#![cfg(unix)]
 
 mod util;
 
 use std::io;
 use std::time::Duration;
 
-use util::{drain, fd, send, socket_pair, tokens};
+use util::{drain, fd, send, socket_pair, tokens, SELECTOR_CTL};
 use wakepoll::unix::SourceFd;
 use wakepoll::{error, Events, Interest, Poll, Token};
 
@@ -26,7 +27,7 @@ fn double_register_is_already_exists_with_eexist() {
         .unwrap_err();
     assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
     let sys = error::sys_error(&err).expect("a SysError");
-    assert_eq!((sys.code(), sys.syscall()), ("EEXIST", "epoll_ctl"));
+    assert_eq!((sys.code(), sys.syscall()), ("EEXIST", SELECTOR_CTL));
     assert!(err.to_string().contains("already registered"), "{err}");
 }
 
@@ -67,6 +68,8 @@ fn bad_fd_is_ebadf_and_leaves_other_registrations_alone() {
     assert_eq!(tokens(&events), vec![Token(7)]);
 }
 
+/// AIO and LIO completions exist on FreeBSD only.
+#[cfg(not(target_os = "freebsd"))]
 #[test]
 fn aio_interest_is_unsupported_here() {
     let poll = Poll::new().unwrap();
@@ -77,6 +80,43 @@ fn aio_interest_is_unsupported_here() {
         .unwrap_err();
     assert_eq!(err.kind(), io::ErrorKind::Unsupported);
     assert_eq!(error::sys_error(&err).unwrap().code(), "ENOTSUP");
+}
+
+/// Priority (out-of-band) readiness exists on Linux and Android only.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[test]
+fn priority_interest_is_unsupported_here() {
+    let poll = Poll::new().unwrap();
+    let (a, _b) = socket_pair();
+    let err = poll
+        .registry()
+        .register(&mut SourceFd(&fd(&a)), Token(1), Interest::PRIORITY)
+        .unwrap_err();
+    assert_eq!(err.kind(), io::ErrorKind::Unsupported);
+    assert_eq!(error::sys_error(&err).unwrap().code(), "ENOTSUP");
+    // Refused before any change: the fd is not registered.
+    poll.registry()
+        .register(&mut SourceFd(&fd(&a)), Token(1), Interest::READABLE)
+        .unwrap();
+}
+
+/// On FreeBSD an AIO interest is accepted (the completions name the kqueue themselves), and
+/// counts as a registration like any other.
+#[cfg(target_os = "freebsd")]
+#[test]
+fn aio_interest_is_accepted_on_freebsd() {
+    let poll = Poll::new().unwrap();
+    let (a, _b) = socket_pair();
+    let fd = fd(&a);
+    poll.registry()
+        .register(&mut SourceFd(&fd), Token(1), Interest::AIO)
+        .unwrap();
+    let err = poll
+        .registry()
+        .register(&mut SourceFd(&fd), Token(2), Interest::AIO)
+        .unwrap_err();
+    assert_eq!(error::sys_error(&err).unwrap().code(), "EEXIST");
+    poll.registry().deregister(&mut SourceFd(&fd)).unwrap();
 }
 
 #[test]

@@ -3,6 +3,7 @@
 mod util;
 
 use std::io;
+#[cfg(unix)]
 use std::os::fd::AsRawFd;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -11,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use util::tokens;
 use wakepoll::sync::{Event, EventWaitResult};
+#[cfg(unix)]
 use wakepoll::unix::SourceFd;
 use wakepoll::{error, Events, Interest, Poll, Token};
 
@@ -89,10 +91,17 @@ fn reset_clears_without_blocking() {
 fn a_clone_shares_the_signal() {
     let event = Event::new().unwrap();
     let clone = event.try_clone().unwrap();
+    #[cfg(unix)]
     assert_ne!(
         event.as_raw_fd(),
         clone.as_raw_fd(),
         "a clone has its own fd"
+    );
+    #[cfg(windows)]
+    assert_ne!(
+        std::os::windows::io::AsRawHandle::as_raw_handle(&event),
+        std::os::windows::io::AsRawHandle::as_raw_handle(&clone),
+        "a clone has its own handle"
     );
     clone.signal().unwrap();
     event.wait().unwrap();
@@ -382,6 +391,8 @@ fn a_dropped_event_is_no_longer_reported_though_its_clone_lives() {
     assert!(events.is_empty(), "{events:?}");
 }
 
+/// Unix only: there is no `SourceFd` on Windows.
+#[cfg(unix)]
 #[test]
 fn a_raw_fd_cannot_disturb_a_registered_event() {
     let mut poll = Poll::new().unwrap();

@@ -5,13 +5,17 @@ mod util;
 
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
 use std::net::{self, Shutdown, SocketAddr};
+#[cfg(unix)]
 use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd, OwnedFd};
 
+#[cfg(unix)]
+use util::dup;
 use util::{
-    assert_nonblocking_cloexec, assert_would_block, code, dup, expect_no_events,
-    read_until_would_block, wait_for,
+    assert_nonblocking_cloexec, assert_would_block, code, expect_no_events, read_until_would_block,
+    wait_for,
 };
 use wakepoll::net::{TcpListener, TcpStream};
+#[cfg(unix)]
 use wakepoll::unix::SourceFd;
 use wakepoll::{error, Events, Interest, Poll, Token, Waker};
 
@@ -61,8 +65,8 @@ fn a_connecting_stream_reports_writable_first() {
 #[test]
 fn sockets_are_nonblocking_and_close_on_exec() {
     let (client, server) = pair();
-    assert_nonblocking_cloexec(client.as_raw_fd());
-    assert_nonblocking_cloexec(server.as_raw_fd());
+    assert_nonblocking_cloexec(&client);
+    assert_nonblocking_cloexec(&server);
     let mut buf = [0; 8];
     assert_would_block((&client).read(&mut buf));
 }
@@ -118,7 +122,13 @@ fn shutdown_write_shows_the_peer_read_closed() {
 
     (&client).write_all(b"last").unwrap();
     client.shutdown(Shutdown::Write).unwrap();
-    wait_for(&mut poll, &mut events, SERVER, |s| s.read_closed);
+    if util::under_wine() {
+        // wine 8.0's AFD poll reports the peer's FIN only once the data before it was read
+        // (it peeks); Windows and epoll report it at once. The end of stream is checked below.
+        wait_for(&mut poll, &mut events, SERVER, |s| s.readable);
+    } else {
+        wait_for(&mut poll, &mut events, SERVER, |s| s.read_closed);
+    }
     assert_eq!(
         read_until_would_block(&mut server),
         (b"last".to_vec(), true)
@@ -136,6 +146,8 @@ fn shutdown_write_shows_the_peer_read_closed() {
     );
 }
 
+/// Unix only: SO_LINGER is set through libc here.
+#[cfg(unix)]
 #[test]
 fn a_linger_zero_close_is_a_reset() {
     let mut poll = Poll::new().unwrap();
@@ -291,6 +303,8 @@ fn a_stream_belongs_to_one_poll_at_a_time() {
         .unwrap();
 }
 
+/// Unix only: there is no `SourceFd` on Windows.
+#[cfg(unix)]
 #[test]
 fn a_raw_fd_source_cannot_touch_a_registered_stream() {
     let mut poll = Poll::new().unwrap();
@@ -308,6 +322,8 @@ fn a_raw_fd_source_cannot_touch_a_registered_stream() {
     poll.registry().deregister(&mut server).unwrap();
 }
 
+/// Unix only: the fd is kept open with `dup`.
+#[cfg(unix)]
 #[test]
 fn dropping_a_stream_ends_its_registration_even_with_its_socket_still_open() {
     let mut poll = Poll::new().unwrap();
@@ -329,6 +345,8 @@ fn dropping_a_stream_ends_its_registration_even_with_its_socket_still_open() {
     drop(keep);
 }
 
+/// Unix only: the handed-over fd is checked with a `SourceFd`.
+#[cfg(unix)]
 #[test]
 fn into_raw_fd_hands_over_an_unregistered_fd() {
     let mut poll = Poll::new().unwrap();

@@ -5,7 +5,6 @@ mod util;
 
 use std::io;
 use std::net::{self, SocketAddr};
-use std::os::fd::AsRawFd;
 
 use util::{assert_nonblocking_cloexec, assert_would_block, code, expect_no_events, wait_for};
 use wakepoll::net::UdpSocket;
@@ -41,7 +40,7 @@ fn a_socket_is_nonblocking_close_on_exec_and_writable() {
     let mut poll = Poll::new().unwrap();
     let mut events = Events::with_capacity(8);
     let mut socket = bound();
-    assert_nonblocking_cloexec(socket.as_raw_fd());
+    assert_nonblocking_cloexec(&socket);
     assert_would_block(socket.recv_from(&mut [0; 8]));
     poll.registry()
         .register(&mut socket, TX, Interest::WRITABLE)
@@ -137,9 +136,30 @@ fn a_send_to_a_closed_port_comes_back_as_an_error() {
         .unwrap();
 
     socket.send(b"anyone?").unwrap();
-    // The ICMP "port unreachable" sets the socket's error.
-    let seen = wait_for(&mut poll, &mut events, TX, |s| s.error);
-    assert!(seen.error, "{seen:?}");
+    if util::under_wine() {
+        // wine 8.0 sets the socket's error but reports no event for it on a datagram socket
+        // (and keeps it after it was read): check the error alone.
+        let deadline = std::time::Instant::now() + util::EXPECT;
+        let err = loop {
+            if let Some(err) = socket.take_error().unwrap() {
+                break err;
+            }
+            assert!(std::time::Instant::now() < deadline, "no pending error");
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        };
+        assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused);
+        assert_eq!(code(&err), "ECONNREFUSED");
+        return;
+    }
+    // The ICMP "port unreachable" sets the socket's error. epoll and IOCP flag it as an error;
+    // kqueue reports the socket readable without EV_EOF, which is not an error in mio's meaning.
+    #[cfg(any(target_os = "linux", target_os = "android", windows))]
+    {
+        let seen = wait_for(&mut poll, &mut events, TX, |s| s.error);
+        assert!(seen.error, "{seen:?}");
+    }
+    #[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+    wait_for(&mut poll, &mut events, TX, |s| s.readable || s.error);
     let err = socket.take_error().unwrap().expect("a pending error");
     assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused);
     assert_eq!(code(&err), "ECONNREFUSED");

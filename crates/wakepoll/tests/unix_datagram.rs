@@ -1,5 +1,6 @@
 //! UnixDatagram: mio's unix_datagram scenarios — bound, unbound, paired and connected
 //! sockets, edge behaviour after draining, registration rules and addresses.
+#![cfg(unix)]
 
 mod util;
 

@@ -1,5 +1,6 @@
 //! unix::pipe: mio's unix_pipe scenarios — events on both ends, closes seen from the other
 //! end, a full pipe, blocking mode, vectored I/O and child process pipes.
+#![cfg(unix)]
 
 mod util;
 

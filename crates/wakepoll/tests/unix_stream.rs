@@ -1,5 +1,6 @@
 //! UnixStream and UnixListener: mio's unix_stream and unix_listener scenarios — pairs and
 //! path connections, edge-triggered reads, closes, registration rules, vectored I/O, errors.
+#![cfg(unix)]
 
 mod util;
 

@@ -158,6 +158,25 @@ impl Registration {
         }
     }
 
+    /// Runs `f` with the selector the source is registered with, if any (re-arming an emulated
+    /// edge after `WouldBlock`); a source registered nowhere has nothing to re-arm: `Ok`.
+    pub(crate) fn with_current(
+        &self,
+        f: impl FnOnce(&sys::Selector) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let current = self.lock();
+        // A deregistered source keeps its `Weak` (see the invariants): only `registered` says
+        // whether there is a registration to re-arm.
+        let selector = current
+            .registered
+            .then(|| current.selector.upgrade())
+            .flatten();
+        match selector {
+            Some(selector) => f(&selector),
+            None => Ok(()),
+        }
+    }
+
     /// Ends the registration with whichever selector still has one, by running `remove`; for
     /// the owner's `Drop`. Errors are ignored: the source is going away.
     pub(crate) fn clear(&self, remove: impl FnOnce(&sys::Selector) -> io::Result<()>) {

@@ -38,7 +38,11 @@ use crate::{error, Interest, Registry, Token};
 /// second one is an `AlreadyExists` error (`EEXIST`); to watch the same signal in two places,
 /// register two clones.
 ///
-/// On Linux it is an eventfd; every clone has its own file descriptor.
+/// On Linux it is an eventfd, on macOS and FreeBSD a pipe that holds one byte while the event
+/// is signalled; every clone has its own file descriptor. On Windows it is a manual-reset
+/// event object, and every clone has its own duplicate handle; a `Poll` or `WaitContext` there
+/// learns of the signals made through wakepoll (not of a `SetEvent` on the raw handle by other
+/// code).
 ///
 /// ```
 /// use std::thread;

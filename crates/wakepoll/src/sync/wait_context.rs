@@ -39,6 +39,8 @@ pub struct WaitContext {
 }
 
 impl WaitContext {
+    /// For `unix::AsRawFd`; Windows has no waitable handle for a whole context.
+    #[cfg(unix)]
     pub(crate) fn selector(&self) -> &sys::Selector {
         &self.selector
     }

@@ -6,7 +6,8 @@
 //! * `Selector`: `new`, `register(fd, token, interests)`, `reregister`, `deregister(fd)`,
 //!   `select(&mut Events, Option<Duration>)` — one wait, at most one system call, timeouts
 //!   rounded up to the backend's resolution; the public [`Poll`](crate::Poll) owns the retry
-//!   loop (`EINTR`, deadlines). The raw-fd calls are edge-triggered.
+//!   loop (`EINTR`, deadlines). The raw-fd calls are edge-triggered, and Unix-only (they
+//!   serve `unix::SourceFd`; Windows, like mio, has no raw-handle source).
 //!   wakepoll's own sources use `register_owned(…, Trigger)`, `reregister_owned`,
 //!   `deregister_owned`, which the raw-fd calls cannot reach, and which may be level-triggered
 //!   (a [`WaitContext`](crate::sync::WaitContext)).
@@ -25,8 +26,16 @@
 //!   (`read`/`write`/vectored/`set_nonblocking` on any fd). Every fd they make is non-blocking
 //!   and close-on-exec; the public layer's `IoSource` registers it through the
 //!   selector's owned-fd calls.
-//! * `errno_name(errno)`: the symbolic name Node uses for `err.code`; the `E*` constants the
-//!   public layer needs.
+//!   On Windows the same names over winsock (`tcp`, `udp`, `net`, `io::read`), without `uds`
+//!   and `pipe`.
+//! * Source handles: `RawSource`, `OwnedSource`, `BorrowedSource` (an fd on Unix, a `SOCKET`
+//!   on Windows), `borrow_source`, `raw_source`.
+//! * Edges: `REARMS_AFTER_WOULD_BLOCK`, and `Selector::rearm_owned(raw)`, which the public
+//!   `IoSource::do_io` calls after an operation returned `WouldBlock` when the backend
+//!   emulates edges (IOCP + AFD report a readiness once; epoll needs nothing).
+//! * `errno_name(errno)`: the symbolic name Node uses for `err.code`; `error_kind(errno)`: the
+//!   `io::ErrorKind`; the `E*` constants the public layer needs (on Windows, the Windows
+//!   errors that stand for them: `ERROR_ALREADY_EXISTS` for `EEXIST`, …).
 //!
 //! Adding a platform is adding a sibling folder and one `cfg` line below.
 
@@ -34,6 +43,10 @@
 mod unix;
 #[cfg(unix)]
 pub(crate) use self::unix::*;
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub(crate) use self::windows::*;
 
 /// How a registration reports readiness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,8 @@ use std::os::fd::{AsRawFd, RawFd};
 pub use self::source_fd::SourceFd;
 
 impl AsRawFd for crate::Poll {
-    /// The selector's fd (the epoll fd), so that a `Poll` can be nested in another loop.
+    /// The selector's fd (the epoll or kqueue fd), so that a `Poll` can be nested in another
+    /// loop.
     fn as_raw_fd(&self) -> RawFd {
         self.registry().selector().as_raw_fd()
     }
@@ -21,9 +22,10 @@ impl AsRawFd for crate::Registry {
 }
 
 impl AsRawFd for crate::sync::Event {
-    /// The Event's own fd (an eventfd on Linux; each clone has its own), readable while the
-    /// event is signalled, so that another loop (libuv's, say) can watch it. Reading it
-    /// directly bypasses the one-waiter rule: prefer [`Event::wait`](crate::sync::Event::wait).
+    /// The Event's own fd (an eventfd on Linux, a pipe's read end on macOS and FreeBSD; each
+    /// clone has its own), readable while the event is signalled, so that another loop
+    /// (libuv's, say) can watch it. Reading it directly bypasses the one-waiter rule: prefer
+    /// [`Event::wait`](crate::sync::Event::wait).
     fn as_raw_fd(&self) -> RawFd {
         self.sys().as_raw_fd()
     }

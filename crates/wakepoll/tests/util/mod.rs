@@ -1,14 +1,27 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use std::io::{self, Read, Write};
+#[cfg(unix)]
+use std::io::Write;
+use std::io::{self, Read};
+#[cfg(unix)]
 use std::os::fd::{AsRawFd, RawFd};
+#[cfg(unix)]
 use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
 use wakepoll::{Events, Poll, Token};
 
+/// The system call named in registration errors: the selector's control call.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub const SELECTOR_CTL: &str = "epoll_ctl";
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+pub const SELECTOR_CTL: &str = "kevent";
+#[cfg(windows)]
+pub const SELECTOR_CTL: &str = "IOCTL_AFD_POLL";
+
 /// A connected, non-blocking socket pair.
+#[cfg(unix)]
 pub fn socket_pair() -> (UnixStream, UnixStream) {
     let (a, b) = UnixStream::pair().expect("socketpair");
     a.set_nonblocking(true).expect("nonblocking");
@@ -16,6 +29,7 @@ pub fn socket_pair() -> (UnixStream, UnixStream) {
     (a, b)
 }
 
+#[cfg(unix)]
 pub fn fd(s: &UnixStream) -> RawFd {
     s.as_raw_fd()
 }
@@ -34,6 +48,7 @@ pub fn poll_once(
 }
 
 /// Reads until the socket would block; returns the number of bytes read.
+#[cfg(unix)]
 pub fn drain(s: &mut UnixStream) -> usize {
     let mut buf = [0u8; 4096];
     let mut total = 0;
@@ -47,6 +62,7 @@ pub fn drain(s: &mut UnixStream) -> usize {
     }
 }
 
+#[cfg(unix)]
 pub fn send(s: &mut UnixStream, data: &[u8]) {
     s.write_all(data).expect("write");
 }
@@ -131,9 +147,31 @@ pub fn assert_would_block<T: std::fmt::Debug>(result: io::Result<T>) {
     }
 }
 
+/// An fd, or a reference to something that has one (`&listener`, as on Windows).
+#[cfg(unix)]
+pub trait Fd {
+    fn fd(&self) -> RawFd;
+}
+
+#[cfg(unix)]
+impl Fd for RawFd {
+    fn fd(&self) -> RawFd {
+        *self
+    }
+}
+
+#[cfg(unix)]
+impl<T: AsRawFd> Fd for &T {
+    fn fd(&self) -> RawFd {
+        self.as_raw_fd()
+    }
+}
+
 /// Asserts that the fd is non-blocking (`O_NONBLOCK`) and close-on-exec (`FD_CLOEXEC`).
+#[cfg(unix)]
 #[track_caller]
-pub fn assert_nonblocking_cloexec(fd: RawFd) {
+pub fn assert_nonblocking_cloexec(source: impl Fd) {
+    let fd = source.fd();
     // SAFETY: F_GETFL/F_GETFD only read the flags of an fd the caller holds open.
     let (fl, fdfl) = unsafe {
         (
@@ -166,8 +204,57 @@ pub fn read_until_would_block(mut r: impl Read) -> (Vec<u8>, bool) {
     }
 }
 
+/// Asserts that the socket is not inherited by child processes (the Windows side of
+/// close-on-exec). Windows cannot read a socket's non-blocking mode back; every
+/// `assert_would_block` in these tests checks it instead.
+#[cfg(windows)]
+#[track_caller]
+pub fn assert_nonblocking_cloexec(source: &impl std::os::windows::io::AsRawSocket) {
+    use windows_sys::Win32::Foundation::{GetHandleInformation, HANDLE_FLAG_INHERIT};
+    let handle = source.as_raw_socket() as windows_sys::Win32::Foundation::HANDLE;
+    let mut flags = 0u32;
+    // SAFETY: reads the flags of a handle the caller holds open into a live local.
+    let ok = unsafe { GetHandleInformation(handle, &mut flags) };
+    assert_ne!(ok, 0, "GetHandleInformation failed on socket {handle:?}");
+    assert_eq!(
+        flags & HANDLE_FLAG_INHERIT,
+        0,
+        "socket {handle:?} is inheritable"
+    );
+}
+
+/// Whether these tests run under wine (which has `wine_get_version` in its ntdll), where a few
+/// socket behaviours differ from Windows; the tests that meet them say which. Always false
+/// elsewhere.
+#[cfg(windows)]
+pub fn under_wine() -> bool {
+    use windows_sys::Win32::System::LibraryLoader::{GetModuleHandleA, GetProcAddress};
+    // SAFETY: both calls take NUL-terminated static strings; ntdll is loaded in every process.
+    unsafe {
+        let ntdll = GetModuleHandleA(c"ntdll.dll".as_ptr().cast());
+        !ntdll.is_null() && GetProcAddress(ntdll, c"wine_get_version".as_ptr().cast()).is_some()
+    }
+}
+#[cfg(not(windows))]
+pub fn under_wine() -> bool {
+    false
+}
+
+/// The errno of a refused connection.
+#[cfg(unix)]
+pub const ECONNREFUSED: i32 = libc::ECONNREFUSED;
+#[cfg(windows)]
+pub const ECONNREFUSED: i32 = windows_sys::Win32::Networking::WinSock::WSAECONNREFUSED;
+
+/// The call a stream's `read` makes (Windows has no `read` on a socket).
+#[cfg(unix)]
+pub const READ_CALL: &str = "read";
+#[cfg(windows)]
+pub const READ_CALL: &str = "recv";
+
 /// A path in the temp dir for a Unix socket, unique to this process and call; removed first
 /// in case a crashed run left it.
+#[cfg(unix)]
 pub fn temp_socket_path(name: &str) -> std::path::PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
@@ -179,6 +266,7 @@ pub fn temp_socket_path(name: &str) -> std::path::PathBuf {
 }
 
 /// A duplicate of `fd` (close-on-exec), owned by the caller.
+#[cfg(unix)]
 pub fn dup(fd: RawFd) -> std::os::fd::OwnedFd {
     use std::os::fd::FromRawFd;
     // SAFETY: duplicates an fd the caller holds open; the new fd is returned to us alone.

@@ -2,7 +2,6 @@
 
 use std::io;
 use std::net::{self, SocketAddr};
-use std::os::fd::{AsFd, OwnedFd};
 
 use crate::io_source::{io_source_impls, IoSource};
 use crate::net::TcpStream;
@@ -52,34 +51,36 @@ impl TcpListener {
     /// It is used as it is: put it in non-blocking mode first
     /// (`listener.set_nonblocking(true)`), as with mio.
     pub fn from_std(listener: net::TcpListener) -> TcpListener {
-        TcpListener::from(OwnedFd::from(listener))
+        TcpListener::from(sys::OwnedSource::from(listener))
     }
 
     /// Accepts a pending connection: the new stream (non-blocking, close-on-exec, registered
     /// nowhere) and the peer's address. [`WouldBlock`](io::ErrorKind::WouldBlock) when none is
     /// pending.
     pub fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
-        sys::tcp::accept(self.inner.as_fd()).map(|(fd, addr)| (TcpStream::from(fd), addr))
+        self.inner
+            .do_io(sys::tcp::accept)
+            .map(|(socket, addr)| (TcpStream::from(socket), addr))
     }
 
     /// The address the listener is bound to.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        sys::net::local_addr(self.inner.as_fd())
+        sys::net::local_addr(self.inner.as_source())
     }
 
     /// Sets the IP time-to-live (`IP_TTL`) of the sockets this listener accepts.
     pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        sys::net::set_ttl(self.inner.as_fd(), ttl)
+        sys::net::set_ttl(self.inner.as_source(), ttl)
     }
 
     /// The IP time-to-live (`IP_TTL`).
     pub fn ttl(&self) -> io::Result<u32> {
-        sys::net::ttl(self.inner.as_fd())
+        sys::net::ttl(self.inner.as_source())
     }
 
     /// Takes the socket's pending error (`SO_ERROR`), clearing it.
     pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        sys::net::take_error(self.inner.as_fd())
+        sys::net::take_error(self.inner.as_source())
     }
 }
 
@@ -88,6 +89,6 @@ io_source_impls!(TcpListener);
 /// Ends any registration, then gives the socket to the standard library.
 impl From<TcpListener> for net::TcpListener {
     fn from(listener: TcpListener) -> net::TcpListener {
-        net::TcpListener::from(OwnedFd::from(listener))
+        net::TcpListener::from(sys::OwnedSource::from(listener))
     }
 }

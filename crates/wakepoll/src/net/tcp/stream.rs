@@ -2,7 +2,6 @@
 
 use std::io;
 use std::net::{self, Shutdown, SocketAddr};
-use std::os::fd::{AsFd, OwnedFd};
 
 use crate::io_source::{io_impls, io_source_impls, IoSource};
 use crate::sys;
@@ -56,43 +55,43 @@ impl TcpStream {
     /// It is used as it is: put it in non-blocking mode first
     /// (`stream.set_nonblocking(true)`), as with mio.
     pub fn from_std(stream: net::TcpStream) -> TcpStream {
-        TcpStream::from(OwnedFd::from(stream))
+        TcpStream::from(sys::OwnedSource::from(stream))
     }
 
     /// The remote address; `ENOTCONN` (kind `NotConnected`) while not (yet) connected.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        sys::net::peer_addr(self.inner.as_fd())
+        sys::net::peer_addr(self.inner.as_source())
     }
 
     /// The local address.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        sys::net::local_addr(self.inner.as_fd())
+        sys::net::local_addr(self.inner.as_source())
     }
 
     /// Shuts down the read half, the write half, or both. After `Shutdown::Write` the peer
     /// reads end of stream (and sees a read-closed event).
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        sys::net::shutdown(self.inner.as_fd(), how)
+        sys::net::shutdown(self.inner.as_source(), how)
     }
 
     /// Sets `TCP_NODELAY`: `true` sends small writes at once (Nagle's algorithm off).
     pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
-        sys::tcp::set_nodelay(self.inner.as_fd(), nodelay)
+        sys::tcp::set_nodelay(self.inner.as_source(), nodelay)
     }
 
     /// Whether `TCP_NODELAY` is set.
     pub fn nodelay(&self) -> io::Result<bool> {
-        sys::tcp::nodelay(self.inner.as_fd())
+        sys::tcp::nodelay(self.inner.as_source())
     }
 
     /// Sets the IP time-to-live (`IP_TTL`) of packets sent from this socket.
     pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        sys::net::set_ttl(self.inner.as_fd(), ttl)
+        sys::net::set_ttl(self.inner.as_source(), ttl)
     }
 
     /// The IP time-to-live (`IP_TTL`).
     pub fn ttl(&self) -> io::Result<u32> {
-        sys::net::ttl(self.inner.as_fd())
+        sys::net::ttl(self.inner.as_source())
     }
 
     /// Takes the socket's pending error (`SO_ERROR`), clearing it: after a failed
@@ -100,23 +99,24 @@ impl TcpStream {
     /// [`SysError::syscall`](crate::error::SysError::syscall) is `getsockopt`, the call that
     /// fetched it.
     pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        sys::net::take_error(self.inner.as_fd())
+        sys::net::take_error(self.inner.as_source())
     }
 
     /// Reads into `buf` without removing the data from the socket's queue (`MSG_PEEK`).
     pub fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
-        sys::net::peek(self.inner.as_fd(), buf)
+        self.inner.do_io(|s| sys::net::peek(s, buf))
     }
 
-    /// Runs `f`, an I/O operation made directly on this socket's fd (through
-    /// [`AsRawFd`](std::os::fd::AsRawFd)), as mio does. With epoll nothing needs re-arming
-    /// after a `WouldBlock`, so this only calls `f`; it exists so that code written for mio
-    /// compiles unchanged.
+    /// Runs `f`, an I/O operation made directly on this socket (through its raw fd or
+    /// socket), as mio does: if `f` returns [`WouldBlock`](io::ErrorKind::WouldBlock), the
+    /// registration is re-armed where the OS needs it (Windows emulates edges that way), so
+    /// that new readiness is reported. With epoll nothing needs re-arming and this only calls
+    /// `f`.
     pub fn try_io<F, T>(&self, f: F) -> io::Result<T>
     where
         F: FnOnce() -> io::Result<T>,
     {
-        f()
+        self.inner.do_io(|_| f())
     }
 }
 
@@ -127,6 +127,6 @@ io_impls!(TcpStream: write = sys::net::send, write_vectored = sys::net::send_vec
 /// Ends any registration, then gives the socket to the standard library.
 impl From<TcpStream> for net::TcpStream {
     fn from(stream: TcpStream) -> net::TcpStream {
-        net::TcpStream::from(OwnedFd::from(stream))
+        net::TcpStream::from(sys::OwnedSource::from(stream))
     }
 }

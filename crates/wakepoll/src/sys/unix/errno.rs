@@ -15,7 +15,8 @@ pub(crate) fn errno_name(errno: i32) -> Option<&'static str> {
             $(if errno == libc::$name { return Some(stringify!($name)); })*
         };
     }
-    // ENOTSUP first: on Linux it equals EOPNOTSUPP, and Node names it ENOTSUP.
+    // ENOTSUP first: on Linux and FreeBSD it equals EOPNOTSUPP, and Node names it ENOTSUP.
+    // (On macOS the two differ, and each has its own name.)
     names!(
         ENOTSUP,
         EPERM,

@@ -13,7 +13,8 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 
 use crate::sys::unix::syscall;
 
-/// The most `iovec`s one `readv`/`writev`/`sendmsg` takes (`IOV_MAX` on Linux).
+/// The most `iovec`s one `readv`/`writev`/`sendmsg` takes (`IOV_MAX`: 1024 on Linux, macOS
+/// and FreeBSD).
 pub(crate) const MAX_IOV: usize = 1024;
 
 /// `read(2)`: `Ok(0)` at end of stream.
@@ -53,4 +54,12 @@ pub(crate) fn set_nonblocking(fd: BorrowedFd<'_>, nonblocking: bool) -> io::Resu
     let value = libc::c_int::from(nonblocking);
     // SAFETY: FIONBIO reads one c_int from the pointer, which points at a live local.
     syscall!(ioctl(fd.as_raw_fd(), libc::FIONBIO, &value)).map(drop)
+}
+
+/// Sets close-on-exec (`FD_CLOEXEC`), for fds made by calls that cannot take `O_CLOEXEC` or
+/// `SOCK_CLOEXEC` (macOS's `pipe`, `socket`, `socketpair`, `accept`).
+#[cfg(target_vendor = "apple")]
+pub(crate) fn set_cloexec(fd: BorrowedFd<'_>) -> io::Result<()> {
+    // SAFETY: F_SETFD takes an integer; the fd is borrowed, hence open.
+    syscall!(fcntl(fd.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC)).map(drop)
 }

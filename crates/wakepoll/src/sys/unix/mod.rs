@@ -1,4 +1,5 @@
-//! Unix backends: epoll on Linux and Android; sockets and pipes over libc.
+//! Unix backends: epoll on Linux and Android, kqueue on macOS and FreeBSD; sockets and pipes
+//! over libc.
 
 mod errno;
 #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -20,6 +21,30 @@ pub(crate) use self::owned_fds::OwnedFds;
 pub(crate) use self::selector::{event, Event, Events, Selector, SELECTOR_CTL};
 pub(crate) use self::sync_event::SyncEvent;
 pub(crate) use self::waker::Waker;
+
+/// The OS handle of a source: a file descriptor.
+pub(crate) type RawSource = std::os::fd::RawFd;
+/// An owned source handle, closed on drop.
+pub(crate) type OwnedSource = std::os::fd::OwnedFd;
+/// A borrowed source handle, what the socket functions take.
+pub(crate) type BorrowedSource<'a> = std::os::fd::BorrowedFd<'a>;
+
+/// epoll reports edges itself: nothing needs re-arming after `WouldBlock`, and the public
+/// layer's `do_io` compiles down to the operation alone.
+pub(crate) const REARMS_AFTER_WOULD_BLOCK: bool = false;
+
+pub(crate) fn borrow_source(source: &OwnedSource) -> BorrowedSource<'_> {
+    std::os::fd::AsFd::as_fd(source)
+}
+
+pub(crate) fn raw_source(source: &OwnedSource) -> RawSource {
+    std::os::fd::AsRawFd::as_raw_fd(source)
+}
+
+/// The `io::ErrorKind` of `errno`: std's mapping.
+pub(crate) fn error_kind(errno: i32) -> std::io::ErrorKind {
+    std::io::Error::from_raw_os_error(errno).kind()
+}
 
 /// Runs a libc call that reports failure as `-1` + `errno`, naming the call in the error.
 macro_rules! syscall {

@@ -1,13 +1,17 @@
 //! What every socket shares: creation, IP addresses, options, and sending and receiving.
 //!
 //! Invariants:
-//! * every socket made here is non-blocking and close-on-exec from its first instant
-//!   (`SOCK_NONBLOCK | SOCK_CLOEXEC`; `accept4` takes the same flags in tcp.rs and uds.rs):
-//!   a `fork` + `exec` in another thread never inherits one, and no call on one ever blocks;
+//! * every socket made here (by [`new_socket`], [`socket_pair`] and [`accept`]) is
+//!   non-blocking and close-on-exec, so no call on one ever blocks. Where the kernel takes
+//!   `SOCK_NONBLOCK | SOCK_CLOEXEC` (Linux, Android, FreeBSD: `socket`, `socketpair`,
+//!   `accept4`) that holds from the socket's first instant, and a `fork` + `exec` in another
+//!   thread never inherits one; macOS has none of these, so the flags are set right after
+//!   creation, as std and mio do there (a `fork` + `exec` in that instant can inherit it);
 //! * an fd is an `OwnedFd` as soon as the kernel returns it, so a failure in a later step
-//!   (bind, listen) closes it;
-//! * sends carry `MSG_NOSIGNAL`: writing to a socket whose peer is gone is `EPIPE`, never a
-//!   SIGPIPE (which would kill a process that has not ignored it);
+//!   (the flags above, bind, listen) closes it;
+//! * writing to a socket whose peer is gone is `EPIPE`, never a SIGPIPE (which would kill a
+//!   process that has not ignored it): sends carry `MSG_NOSIGNAL` where it exists, and on
+//!   macOS, which lacks it, every socket made here has `SO_NOSIGPIPE` set;
 //! * each function makes one system call (two for `take_error`'s none) and names it in its
 //!   error; `EAGAIN` is kind `WouldBlock`, `EINTR` kind `Interrupted`, left to the caller;
 //! * IP addresses cross the boundary through [`SockAddr`], built only from a Rust
@@ -22,14 +26,92 @@ use crate::error;
 use crate::sys::unix::io::MAX_IOV;
 use crate::sys::unix::syscall;
 
+/// The flags of every send: no SIGPIPE for a peer that is gone.
+#[cfg(not(target_vendor = "apple"))]
+pub(crate) const SEND_FLAGS: libc::c_int = libc::MSG_NOSIGNAL;
+/// macOS has no `MSG_NOSIGNAL`; its sockets carry `SO_NOSIGPIPE` instead (see
+/// [`set_socket_flags`]).
+#[cfg(target_vendor = "apple")]
+pub(crate) const SEND_FLAGS: libc::c_int = 0;
+
 /// A new socket of `domain` and `kind` (`SOCK_STREAM`, `SOCK_DGRAM`): non-blocking and
 /// close-on-exec.
 pub(crate) fn new_socket(domain: libc::c_int, kind: libc::c_int) -> io::Result<OwnedFd> {
+    #[cfg(not(target_vendor = "apple"))]
     let kind = kind | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
     // SAFETY: socket takes three integers.
     let fd = syscall!(socket(domain, kind, 0))?;
     // SAFETY: `fd` was just returned by socket and nothing else owns it.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+    set_socket_flags(&fd)?;
+    Ok(fd)
+}
+
+/// A connected pair of sockets of `kind` (`socketpair(2)`, `AF_UNIX`): non-blocking and
+/// close-on-exec.
+pub(crate) fn socket_pair(kind: libc::c_int) -> io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds: [libc::c_int; 2] = [-1, -1];
+    #[cfg(not(target_vendor = "apple"))]
+    let kind = kind | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
+    // SAFETY: `fds` has room for the two fds socketpair writes.
+    syscall!(socketpair(libc::AF_UNIX, kind, 0, fds.as_mut_ptr()))?;
+    // SAFETY: socketpair returned two new fds that nothing else owns.
+    let (a, b) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    set_socket_flags(&a)?;
+    set_socket_flags(&b)?;
+    Ok((a, b))
+}
+
+/// Accepts one pending connection on `listener` into `storage` (`len` bytes, updated by the
+/// kernel): the new socket, non-blocking and close-on-exec. `WouldBlock` when none is pending.
+///
+/// # Safety
+///
+/// `storage` must be valid for writes of `*len` bytes.
+pub(crate) unsafe fn accept(
+    listener: BorrowedFd<'_>,
+    storage: *mut libc::sockaddr,
+    len: &mut libc::socklen_t,
+) -> io::Result<OwnedFd> {
+    // SAFETY: the caller guarantees `storage` has room for `*len` bytes.
+    #[cfg(not(target_vendor = "apple"))]
+    let fd = syscall!(accept4(
+        listener.as_raw_fd(),
+        storage,
+        len,
+        libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC
+    ))?;
+    // SAFETY: the caller guarantees `storage` has room for `*len` bytes.
+    #[cfg(target_vendor = "apple")]
+    let fd = syscall!(accept(listener.as_raw_fd(), storage, len))?;
+    // SAFETY: `fd` was just returned by the kernel and nothing else owns it.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+    set_socket_flags(&fd)?;
+    Ok(fd)
+}
+
+/// The system call [`accept`] makes, for the errors of the address it returns.
+#[cfg(not(target_vendor = "apple"))]
+pub(crate) const ACCEPT: &str = "accept4";
+/// The system call [`accept`] makes, for the errors of the address it returns.
+#[cfg(target_vendor = "apple")]
+pub(crate) const ACCEPT: &str = "accept";
+
+/// Nothing to do: the socket was made with `SOCK_NONBLOCK | SOCK_CLOEXEC` and sends carry
+/// `MSG_NOSIGNAL`.
+#[cfg(not(target_vendor = "apple"))]
+fn set_socket_flags(_: &OwnedFd) -> io::Result<()> {
+    Ok(())
+}
+
+/// What macOS cannot set at creation: close-on-exec, non-blocking, and `SO_NOSIGPIPE` (it has
+/// no `MSG_NOSIGNAL`; set on accepted sockets too, rather than relying on inheritance).
+#[cfg(target_vendor = "apple")]
+fn set_socket_flags(fd: &OwnedFd) -> io::Result<()> {
+    use std::os::fd::AsFd;
+    crate::sys::unix::io::set_cloexec(fd.as_fd())?;
+    crate::sys::unix::io::set_nonblocking(fd.as_fd(), true)?;
+    set_flag(fd.as_fd(), libc::SOL_SOCKET, libc::SO_NOSIGPIPE, true)
 }
 
 /// A new socket for `addr`'s family (`AF_INET` or `AF_INET6`).
@@ -199,7 +281,7 @@ pub(crate) fn send(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<usize> {
         fd.as_raw_fd(),
         buf.as_ptr().cast(),
         buf.len(),
-        libc::MSG_NOSIGNAL
+        SEND_FLAGS
     ))?;
     Ok(n as usize)
 }
@@ -213,7 +295,7 @@ pub(crate) fn send_vectored(fd: BorrowedFd<'_>, bufs: &[IoSlice<'_>]) -> io::Res
     msg.msg_iovlen = bufs.len().min(MAX_IOV) as _;
     // SAFETY: `IoSlice` is ABI-compatible with `iovec`; each describes a live buffer
     // borrowed for the call, and `msg_iovlen` does not exceed `bufs.len()`.
-    let n = syscall!(sendmsg(fd.as_raw_fd(), &msg, libc::MSG_NOSIGNAL))?;
+    let n = syscall!(sendmsg(fd.as_raw_fd(), &msg, SEND_FLAGS))?;
     Ok(n as usize)
 }
 
@@ -255,7 +337,7 @@ pub(crate) fn send_to(fd: BorrowedFd<'_>, buf: &[u8], target: &SocketAddr) -> io
         fd.as_raw_fd(),
         buf.as_ptr().cast(),
         buf.len(),
-        libc::MSG_NOSIGNAL,
+        SEND_FLAGS,
         raw.as_ptr(),
         len
     ))?;

@@ -1,9 +1,9 @@
 //! TCP: listening, connecting, accepting, and the TCP-only options.
 //!
 //! Invariants:
-//! * sockets come from `net::new_socket` (non-blocking, close-on-exec) and accepted ones from
-//!   `accept4` with the same flags: there is no window in which an fd is blocking or
-//!   inheritable;
+//! * sockets come from `net::new_socket` and accepted ones from `net::accept`: non-blocking
+//!   and close-on-exec (see net.rs for the one platform, macOS, where that takes a second
+//!   step);
 //! * a listener sets `SO_REUSEADDR` before `bind`, as mio and std do on Unix, so a restarted
 //!   server can bind its port while old connections sit in `TIME_WAIT`;
 //! * `connect` returns at once; the outcome is reported by readiness (writable) and
@@ -11,7 +11,7 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 
 use crate::sys::unix::net::{self, empty_storage, to_socket_addr};
 use crate::sys::unix::syscall;
@@ -41,15 +41,14 @@ pub(crate) fn connect(addr: SocketAddr) -> io::Result<OwnedFd> {
 pub(crate) fn accept(listener: BorrowedFd<'_>) -> io::Result<(OwnedFd, SocketAddr)> {
     let (mut storage, mut len) = empty_storage();
     // SAFETY: `storage` has room for `len` bytes and the kernel updates `len`.
-    let fd = syscall!(accept4(
-        listener.as_raw_fd(),
-        (&mut storage as *mut libc::sockaddr_storage).cast(),
-        &mut len,
-        libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC
-    ))?;
-    // SAFETY: `fd` was just returned by accept4 and nothing else owns it.
-    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
-    Ok((fd, to_socket_addr(&storage, len, "accept4")?))
+    let fd = unsafe {
+        net::accept(
+            listener,
+            (&mut storage as *mut libc::sockaddr_storage).cast(),
+            &mut len,
+        )
+    }?;
+    Ok((fd, to_socket_addr(&storage, len, net::ACCEPT)?))
 }
 
 /// Turns Nagle's algorithm off (`TCP_NODELAY` on) or back on.

@@ -1,4 +1,5 @@
-//! Timeouts for the system calls that take whole milliseconds (`epoll_wait`, `poll`).
+//! Timeouts as the system calls take them: whole milliseconds (`epoll_wait`, `poll`), or a
+//! `timespec` of exact nanoseconds (`kevent`).
 
 use std::cmp;
 use std::time::Duration;
@@ -23,9 +24,32 @@ pub(crate) fn to_ms(timeout: Option<Duration>) -> libc::c_int {
     }
 }
 
+/// The largest wait one `timespec` asks for: `i32::MAX` seconds (68 years). Larger values
+/// are rejected or overflow into "now" in some kernels' deadline arithmetic; the caller's
+/// loop waits out the rest, so capping never shortens a wait.
+#[cfg(any(test, target_vendor = "apple", target_os = "freebsd"))]
+const MAX_TIMESPEC_SECS: u64 = i32::MAX as u64;
+
+/// Exactly `timeout` (no rounding: kqueue takes nanoseconds), capped at
+/// [`MAX_TIMESPEC_SECS`]. "Forever" is a null pointer, which the caller passes for `None`.
+#[cfg(any(test, target_vendor = "apple", target_os = "freebsd"))]
+pub(crate) fn to_timespec(timeout: Duration) -> libc::timespec {
+    if timeout.as_secs() > MAX_TIMESPEC_SECS {
+        return libc::timespec {
+            tv_sec: MAX_TIMESPEC_SECS as libc::time_t,
+            tv_nsec: 0,
+        };
+    }
+    libc::timespec {
+        tv_sec: timeout.as_secs() as libc::time_t,
+        // Below one billion, so it fits every platform's `c_long`.
+        tv_nsec: timeout.subsec_nanos() as libc::c_long,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::to_ms;
+    use super::{to_ms, to_timespec, MAX_TIMESPEC_SECS};
     use std::time::Duration;
 
     #[test]
@@ -47,5 +71,22 @@ mod tests {
             libc::c_int::MAX
         );
         assert_eq!(to_ms(Some(Duration::from_secs(u64::MAX))), libc::c_int::MAX);
+    }
+
+    #[test]
+    fn timespecs_are_exact_and_capped() {
+        let ts = |d| {
+            let t = to_timespec(d);
+            (t.tv_sec as u64, t.tv_nsec as u32)
+        };
+        assert_eq!(ts(Duration::ZERO), (0, 0));
+        assert_eq!(ts(Duration::from_nanos(1)), (0, 1));
+        assert_eq!(ts(Duration::from_micros(100)), (0, 100_000));
+        assert_eq!(ts(Duration::new(5, 999_999_999)), (5, 999_999_999));
+        assert_eq!(
+            ts(Duration::from_secs(MAX_TIMESPEC_SECS)),
+            (MAX_TIMESPEC_SECS, 0)
+        );
+        assert_eq!(ts(Duration::new(u64::MAX, 5)), (MAX_TIMESPEC_SECS, 0));
     }
 }

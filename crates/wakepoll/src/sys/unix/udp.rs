@@ -13,6 +13,13 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use crate::sys::unix::net;
 
+// RFC 3493's names for joining and leaving an IPv6 group; Linux calls them by its older
+// names, with the same values there.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use libc::{IPV6_ADD_MEMBERSHIP as IPV6_JOIN_GROUP, IPV6_DROP_MEMBERSHIP as IPV6_LEAVE_GROUP};
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+use libc::{IPV6_JOIN_GROUP, IPV6_LEAVE_GROUP};
+
 /// A datagram socket bound to `addr`.
 pub(crate) fn bind(addr: SocketAddr) -> io::Result<OwnedFd> {
     let fd = net::new_ip_socket(&addr, libc::SOCK_DGRAM)?;
@@ -99,9 +106,9 @@ pub(crate) fn multicast_v6(
         ipv6mr_interface: interface as _,
     };
     let name = if join {
-        libc::IPV6_ADD_MEMBERSHIP
+        IPV6_JOIN_GROUP
     } else {
-        libc::IPV6_DROP_MEMBERSHIP
+        IPV6_LEAVE_GROUP
     };
     net::set_option(fd, libc::IPPROTO_IPV6, name, mreq)
 }

@@ -1,8 +1,8 @@
 //! Unix domain sockets: addresses, listening, connecting, accepting, pairs and datagrams.
 //!
 //! Invariants:
-//! * sockets come from `net::new_socket`, `socketpair` and `accept4`, all with
-//!   `SOCK_NONBLOCK | SOCK_CLOEXEC`: never blocking, never inherited across `exec`;
+//! * sockets come from `net::new_socket`, `net::socket_pair` and `net::accept`: never
+//!   blocking, never inherited across `exec` (see net.rs for how on each platform);
 //! * paths become `sockaddr_un` here, with wakepoll's errors (`EINVAL` for an interior NUL,
 //!   `ENAMETOOLONG` for a path that does not fit), never by way of std's untagged ones;
 //! * addresses the kernel writes come back as std's `SocketAddr`: a pathname, an unnamed
@@ -10,7 +10,7 @@
 
 use std::ffi::OsStr;
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::net::SocketAddr;
 use std::path::Path;
@@ -188,21 +188,12 @@ pub(crate) fn connect_stream(addr: &UnixAddr) -> io::Result<OwnedFd> {
 
 /// A connected pair of stream sockets.
 pub(crate) fn stream_pair() -> io::Result<(OwnedFd, OwnedFd)> {
-    pair(libc::SOCK_STREAM)
+    net::socket_pair(libc::SOCK_STREAM)
 }
 
 /// A connected pair of datagram sockets.
 pub(crate) fn datagram_pair() -> io::Result<(OwnedFd, OwnedFd)> {
-    pair(libc::SOCK_DGRAM)
-}
-
-fn pair(kind: libc::c_int) -> io::Result<(OwnedFd, OwnedFd)> {
-    let mut fds: [libc::c_int; 2] = [-1, -1];
-    let kind = kind | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
-    // SAFETY: `fds` has room for the two fds socketpair writes.
-    syscall!(socketpair(libc::AF_UNIX, kind, 0, fds.as_mut_ptr()))?;
-    // SAFETY: socketpair returned two new fds that nothing else owns.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+    net::socket_pair(libc::SOCK_DGRAM)
 }
 
 /// Accepts one pending connection: the new socket (non-blocking, close-on-exec) and the
@@ -210,14 +201,13 @@ fn pair(kind: libc::c_int) -> io::Result<(OwnedFd, OwnedFd)> {
 pub(crate) fn accept(listener: BorrowedFd<'_>) -> io::Result<(OwnedFd, SocketAddr)> {
     let (mut raw, mut len) = empty();
     // SAFETY: `raw` has room for `len` bytes and the kernel updates `len`.
-    let fd = syscall!(accept4(
-        listener.as_raw_fd(),
-        (&mut raw as *mut libc::sockaddr_un).cast(),
-        &mut len,
-        libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC
-    ))?;
-    // SAFETY: `fd` was just returned by accept4 and nothing else owns it.
-    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+    let fd = unsafe {
+        net::accept(
+            listener,
+            (&mut raw as *mut libc::sockaddr_un).cast(),
+            &mut len,
+        )
+    }?;
     Ok((fd, to_std(&raw, len)?))
 }
 
@@ -269,7 +259,7 @@ pub(crate) fn send_to(fd: BorrowedFd<'_>, buf: &[u8], addr: &UnixAddr) -> io::Re
         fd.as_raw_fd(),
         buf.as_ptr().cast(),
         buf.len(),
-        libc::MSG_NOSIGNAL,
+        net::SEND_FLAGS,
         addr.as_ptr(),
         addr.len
     ))?;

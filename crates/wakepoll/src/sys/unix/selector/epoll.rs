@@ -162,6 +162,12 @@ impl Selector {
         removed
     }
 
+    /// Nothing to do: epoll reports edges itself (`REARMS_AFTER_WOULD_BLOCK` is false, so
+    /// this is never called); here so that every backend has the same interface.
+    pub(crate) fn rearm_owned(&self, _fd: RawFd) -> io::Result<()> {
+        Ok(())
+    }
+
     #[inline]
     fn refuse_owned(&self, fd: RawFd, errno: i32, message: &'static str) -> io::Result<()> {
         if self.owned.contains(fd) {

@@ -4,3 +4,16 @@
 mod epoll;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use self::epoll::{event, Event, Events, Selector, SELECTOR_CTL};
+
+#[cfg(any(target_vendor = "apple", target_os = "freebsd"))]
+mod kqueue;
+#[cfg(any(target_vendor = "apple", target_os = "freebsd"))]
+pub(crate) use self::kqueue::{event, Event, Events, Selector, SELECTOR_CTL};
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_vendor = "apple",
+    target_os = "freebsd"
+)))]
+compile_error!("wakepoll has selectors for Linux and Android (epoll), macOS and FreeBSD (kqueue)");

@@ -1,0 +1,48 @@
+// The Rust core's side of a row: runs crates/wakepoll/examples/bench_peer.rs (built once, in
+// release mode) and returns its samples, so that a JS batch and a core batch alternate in one run.
+
+import { execFile, execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const binary = `${root}target/release/examples/bench_peer${process.platform === 'win32' ? '.exe' : ''}`
+let built = false
+
+/** Builds the peer (cargo decides whether anything changed). */
+export function buildPeer(): void {
+  if (built) return
+  execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'wakepoll', '--example', 'bench_peer'], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  if (!existsSync(binary)) throw new Error(`cargo built no ${binary}`)
+  built = true
+}
+
+interface PeerOutput {
+  samples: Float64Array
+  /** How long the run took (echo-client only). */
+  elapsedNs: number | undefined
+}
+
+function parse(out: string): PeerOutput {
+  const { samples_ns, elapsed_ns } = JSON.parse(out) as { samples_ns: number[]; elapsed_ns?: number }
+  return { samples: Float64Array.from(samples_ns), elapsedNs: elapsed_ns }
+}
+
+const options = { encoding: 'utf8', maxBuffer: 256 << 20 } as const
+
+/** One batch of the peer: `args` as in bench_peer's usage; samples in nanoseconds. */
+export function runPeer(...args: (string | number)[]): Float64Array {
+  buildPeer()
+  return parse(execFileSync(binary, args.map(String), options)).samples
+}
+
+/** The same without blocking this thread (its workers go on either way). */
+export async function runPeerAsync(...args: (string | number)[]): Promise<PeerOutput> {
+  buildPeer()
+  const { stdout } = await promisify(execFile)(binary, args.map(String), options)
+  return parse(stdout)
+}

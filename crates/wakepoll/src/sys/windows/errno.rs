@@ -1,0 +1,109 @@
+//! Windows and winsock error codes → the symbolic names Node puts in `err.code`.
+//!
+//! wakepoll's errors carry the raw Windows error (`GetLastError`/`WSAGetLastError`, or an
+//! `NTSTATUS` converted with `RtlNtStatusToDosError`) as their errno; the names are libuv's
+//! (`uv_translate_sys_error`), which is what Node reports on Windows.
+
+use std::io;
+
+use windows_sys::Win32::Foundation as f;
+use windows_sys::Win32::Networking::WinSock as ws;
+
+/// The resource is busy: a second waiter, a second poller.
+pub(crate) const EBUSY: i32 = f::ERROR_BUSY as i32;
+/// Already there: a source is already registered.
+pub(crate) const EEXIST: i32 = f::ERROR_ALREADY_EXISTS as i32;
+/// Not there: a source is not registered.
+pub(crate) const ENOENT: i32 = f::ERROR_FILE_NOT_FOUND as i32;
+
+/// The `io::ErrorKind` of `errno`: std's mapping, plus the codes std leaves uncategorized
+/// that wakepoll reports (a missing feature is `Unsupported`, as on Unix).
+pub(crate) fn error_kind(errno: i32) -> io::ErrorKind {
+    match errno {
+        e if e == f::ERROR_NOT_SUPPORTED as i32 => io::ErrorKind::Unsupported,
+        e if e == ws::WSAEOPNOTSUPP => io::ErrorKind::Unsupported,
+        e if e == ws::WSAEINTR => io::ErrorKind::Interrupted,
+        e => io::Error::from_raw_os_error(e).kind(),
+    }
+}
+
+/// The name of `errno` (a Windows or winsock error), as libuv translates it for Node.
+pub(crate) fn errno_name(errno: i32) -> Option<&'static str> {
+    let Ok(code) = u32::try_from(errno) else {
+        return None;
+    };
+    let name = match code {
+        f::ERROR_ALREADY_EXISTS | f::ERROR_FILE_EXISTS => "EEXIST",
+        f::ERROR_FILE_NOT_FOUND | f::ERROR_PATH_NOT_FOUND | f::ERROR_NOT_FOUND => "ENOENT",
+        f::ERROR_BUSY => "EBUSY",
+        f::ERROR_NOT_SUPPORTED | f::ERROR_CALL_NOT_IMPLEMENTED => "ENOTSUP",
+        f::ERROR_ACCESS_DENIED => "EPERM",
+        f::ERROR_INVALID_HANDLE => "EBADF",
+        f::ERROR_INVALID_PARAMETER => "EINVAL",
+        f::ERROR_NOT_ENOUGH_MEMORY | f::ERROR_OUTOFMEMORY => "ENOMEM",
+        f::ERROR_TOO_MANY_OPEN_FILES => "EMFILE",
+        f::ERROR_OPERATION_ABORTED => "ECANCELED",
+        f::ERROR_BROKEN_PIPE | f::ERROR_NO_DATA => "EPIPE",
+        f::ERROR_TIMEOUT | f::WAIT_TIMEOUT => "ETIMEDOUT",
+        f::ERROR_IO_PENDING => "EAGAIN",
+        _ => match code as i32 {
+            ws::WSAEINTR => "EINTR",
+            ws::WSAEBADF => "EBADF",
+            ws::WSAEACCES => "EACCES",
+            ws::WSAEFAULT => "EFAULT",
+            ws::WSAEINVAL => "EINVAL",
+            ws::WSAEMFILE => "EMFILE",
+            ws::WSAEWOULDBLOCK => "EAGAIN",
+            ws::WSAEINPROGRESS => "EINPROGRESS",
+            ws::WSAEALREADY => "EALREADY",
+            ws::WSAENOTSOCK => "ENOTSOCK",
+            ws::WSAEDESTADDRREQ => "EDESTADDRREQ",
+            ws::WSAEMSGSIZE => "EMSGSIZE",
+            ws::WSAEPROTOTYPE => "EPROTOTYPE",
+            ws::WSAENOPROTOOPT => "ENOPROTOOPT",
+            ws::WSAEPROTONOSUPPORT => "EPROTONOSUPPORT",
+            ws::WSAEOPNOTSUPP => "ENOTSUP",
+            ws::WSAEAFNOSUPPORT => "EAFNOSUPPORT",
+            ws::WSAEADDRINUSE => "EADDRINUSE",
+            ws::WSAEADDRNOTAVAIL => "EADDRNOTAVAIL",
+            ws::WSAENETDOWN => "ENETDOWN",
+            ws::WSAENETUNREACH => "ENETUNREACH",
+            ws::WSAENETRESET => "ENETRESET",
+            ws::WSAECONNABORTED => "ECONNABORTED",
+            ws::WSAECONNRESET => "ECONNRESET",
+            ws::WSAENOBUFS => "ENOBUFS",
+            ws::WSAEISCONN => "EISCONN",
+            ws::WSAENOTCONN => "ENOTCONN",
+            ws::WSAESHUTDOWN => "ESHUTDOWN",
+            ws::WSAETIMEDOUT => "ETIMEDOUT",
+            ws::WSAECONNREFUSED => "ECONNREFUSED",
+            ws::WSAEHOSTDOWN => "EHOSTDOWN",
+            ws::WSAEHOSTUNREACH => "EHOSTUNREACH",
+            ws::WSAECANCELLED | ws::WSA_E_CANCELLED => "ECANCELED",
+            _ => return None,
+        },
+    };
+    Some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_kinds_of_the_codes_wakepoll_reports() {
+        assert_eq!(errno_name(EEXIST), Some("EEXIST"));
+        assert_eq!(errno_name(ENOENT), Some("ENOENT"));
+        assert_eq!(errno_name(EBUSY), Some("EBUSY"));
+        assert_eq!(errno_name(ws::WSAECONNREFUSED), Some("ECONNREFUSED"));
+        assert_eq!(errno_name(-1), None);
+        assert_eq!(error_kind(EEXIST), io::ErrorKind::AlreadyExists);
+        assert_eq!(error_kind(ENOENT), io::ErrorKind::NotFound);
+        assert_eq!(error_kind(EBUSY), io::ErrorKind::ResourceBusy);
+        assert_eq!(
+            error_kind(f::ERROR_NOT_SUPPORTED as i32),
+            io::ErrorKind::Unsupported
+        );
+        assert_eq!(error_kind(ws::WSAEWOULDBLOCK), io::ErrorKind::WouldBlock);
+    }
+}

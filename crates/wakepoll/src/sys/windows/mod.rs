@@ -1,0 +1,54 @@
+//! Windows backend: an I/O completion port, with socket readiness from AFD polls (as mio and
+//! wepoll do), Wakers and `sync::Event` notifications posted to the port, and sockets over
+//! winsock.
+//!
+//! Windows has no readiness API for sockets. Each registered socket keeps one
+//! `IOCTL_AFD_POLL` outstanding on a shared `\Device\Afd` handle that is associated with the
+//! completion port; the completion says which readiness the socket reached. Edges are
+//! emulated: a reported readiness is taken out of the socket's next poll until the operation
+//! that consumes it returns `WouldBlock` (`REARMS_AFTER_WOULD_BLOCK`; the public layer's
+//! `IoSource::do_io` calls `Selector::rearm_owned`).
+//!
+//! Parts of this backend are adapted from mio 1.2.5's `src/sys/windows` (MIT licence,
+//! Copyright (c) 2014 Carl Lerche and other MIO contributors); the files that borrow say so.
+
+mod afd;
+mod errno;
+pub(crate) mod io;
+mod io_status_block;
+mod iocp;
+pub(crate) mod net;
+mod selector;
+mod sock_state;
+mod sync_event;
+pub(crate) mod tcp;
+mod timeout;
+pub(crate) mod udp;
+mod waker;
+mod wakeup;
+
+use std::os::windows::io::{AsRawSocket, AsSocket, BorrowedSocket, OwnedSocket, RawSocket};
+
+pub(crate) use self::errno::{errno_name, error_kind, EBUSY, EEXIST, ENOENT};
+pub(crate) use self::selector::{event, Event, Events, Selector, SELECTOR_CTL};
+pub(crate) use self::sync_event::SyncEvent;
+pub(crate) use self::waker::Waker;
+
+/// The OS handle of a source: a winsock `SOCKET`.
+pub(crate) type RawSource = RawSocket;
+/// An owned source handle, closed on drop.
+pub(crate) type OwnedSource = OwnedSocket;
+/// A borrowed source handle, what the socket functions take.
+pub(crate) type BorrowedSource<'a> = BorrowedSocket<'a>;
+
+/// AFD reports a readiness once; it is asked for again after the operation that consumed it
+/// returns `WouldBlock` (see the module documentation).
+pub(crate) const REARMS_AFTER_WOULD_BLOCK: bool = true;
+
+pub(crate) fn borrow_source(source: &OwnedSource) -> BorrowedSource<'_> {
+    source.as_socket()
+}
+
+pub(crate) fn raw_source(source: &OwnedSource) -> RawSource {
+    source.as_raw_socket()
+}

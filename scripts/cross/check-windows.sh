@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Windows part of scripts/cross-check.sh: cross-compiles the core's tests (crates/wakepoll)
+# for x86_64-pc-windows-gnu with Debian's Rust (std built from source) and runs them under
+# wine. A failing test fails this script (wine passes the test binary's exit code through).
+#
+# Everything wine needs lives in a throwaway prefix under target/cross/wine (no display, no
+# dialogs): `wineboot -i` makes it, and bcryptprimitives.dll from scripts/cross/windows/ is
+# copied into its system32, because std imports ProcessPrng from it and wine 8.0 lacks it.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+# shellcheck source=scripts/cross/common.sh
+source scripts/cross/common.sh
+
+need_debian_packages rustc-web cargo-web rust-web-src rust-web-clippy gcc-mingw-w64-x86-64-posix \
+  wine64 wine
+
+target=x86_64-pc-windows-gnu
+linker=x86_64-w64-mingw32-gcc-posix
+
+export WINEPREFIX="$CROSS_TARGET_DIR/wine/prefix"
+export WINEDEBUG=-all
+# No Mono or Gecko: nothing here needs them, and their installers would ask.
+export WINEDLLOVERRIDES="mscoree,mshtml="
+# A console-only wine: never try to open a window (CI has no display).
+unset DISPLAY WAYLAND_DISPLAY
+
+# The ProcessPrng shim, rebuilt when its source changes.
+shim_dir="$CROSS_TARGET_DIR/wine"
+shim="$shim_dir/bcryptprimitives.dll"
+mkdir -p "$shim_dir"
+if [ ! -f "$shim" ] || [ scripts/cross/windows/processprng.c -nt "$shim" ] ||
+  [ scripts/cross/windows/bcryptprimitives.def -nt "$shim" ]; then
+  "$linker" -O2 -shared -o "$shim" scripts/cross/windows/processprng.c \
+    scripts/cross/windows/bcryptprimitives.def -ladvapi32
+fi
+
+# The prefix: made once; wineserver is stopped at the end so no process outlives the check.
+stop_wineserver() { wineserver -k >/dev/null 2>&1 || true; }
+trap stop_wineserver EXIT
+if [ ! -f "$WINEPREFIX/system.reg" ]; then
+  echo "cross-check windows: creating the wine prefix in $WINEPREFIX"
+  mkdir -p "$WINEPREFIX"
+  wineboot -i >/dev/null 2>&1
+  wineserver -w
+fi
+cp "$shim" "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
+
+export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER="$linker"
+export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine
+# Lints first: the Windows code is never compiled by the host's clippy. Debian's cargo-clippy
+# is called directly: `cargo clippy` would find rustup's in $CARGO_HOME/bin first, and that
+# toolchain cannot build std for this target.
+echo "cross-check windows: clippy -p wakepoll --target $target"
+RUSTC_BOOTSTRAP=1 RUSTC="$CROSS_RUSTC" CARGO="$CROSS_CARGO" CARGO_TARGET_DIR="$CROSS_TARGET_DIR" \
+  RUSTUP_TOOLCHAIN= PATH="/usr/bin:$PATH" /usr/bin/cargo-clippy clippy --target "$target" \
+  -Zbuild-std=std,panic_abort -p wakepoll --all-targets -- -D warnings
+
+# The doc tests would need rustdoc to run the Windows binaries too; the unit and integration
+# tests are the ones the Linux run also has (`--lib --tests`).
+echo "cross-check windows: cargo test -p wakepoll --target $target (under wine)"
+cross_cargo test --target "$target" -Zbuild-std=std,panic_abort -p wakepoll --lib --tests \
+  --no-fail-fast "$@"

@@ -1,0 +1,12 @@
+//! Facts about this build of the module, for benchmarks and bug reports.
+
+/// `"release"` or `"debug"`: figures measured on a debug build mean nothing, so the bench
+/// refuses one.
+#[napi_derive::napi]
+pub fn build_profile() -> &'static str {
+    if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    }
+}
