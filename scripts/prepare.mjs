@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Makes a fresh clone runnable: installs npm dependencies and builds the native
-// module + index.js when they are missing or stale. Plain Node, no dependencies.
+// module + the compiled API (dist/) when they are missing or stale. Plain Node, no dependencies.
 //
 //   node scripts/prepare.mjs          # what `npm test` / `npm run demo` run first
 //   node scripts/prepare.mjs --force  # always reinstall-check and rebuild
@@ -77,7 +77,7 @@ if (depsReason) {
   log('node_modules is up to date');
 }
 
-// 2. Native module + compiled index.js.
+// 2. Native module + compiled API (dist/index.js).
 const inputs = [
   'src',
   'crates/wakepoll/src',
@@ -92,10 +92,10 @@ const inputs = [
   'tsconfig.build.json',
 ];
 const nodeFiles = readdirSync(root).filter((f) => /^wakepoll\..+\.node$/.test(f));
-const outputs = [...nodeFiles, 'index.js'];
+const outputs = [...nodeFiles, 'dist/index.js'];
 let buildReason;
 if (nodeFiles.length === 0) buildReason = 'no wakepoll.*.node in the repo root';
-else if (!existsSync(join(root, 'index.js'))) buildReason = 'index.js is missing';
+else if (!existsSync(join(root, 'dist', 'index.js'))) buildReason = 'dist/index.js is missing';
 else if (!existsSync(join(root, 'binding.cjs'))) buildReason = 'binding.cjs is missing';
 else if (force) buildReason = '--force';
 else {
