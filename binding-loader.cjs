@@ -64,8 +64,20 @@ function loadError(cause) {
     `It looked for a local build, ${require('node:path').join(__dirname, file)}, and for the package ${pkg}.`,
   ]
   if (installed) {
-    lines.push(`${pkg} is installed but did not load; the reason is in this error's cause.`)
-  } else if (published.length > 0 && !published.includes(id)) {
+    let reason = "the generated loader's errors are in this error's cause"
+    for (let e = cause; e; e = e.cause) {
+      const message = String((e && e.message) || '')
+      if (message.includes(`${pkg}`) && !/Cannot find module/.test(message)) {
+        reason = message.split('\n')[0]
+        break
+      }
+    }
+    lines.push(`${pkg} is installed but did not load: ${reason}`)
+  } else if (published.length === 0) {
+    // A source checkout: the published package.json lists the platform packages (napi
+    // pre-publish writes them), the repository's does not.
+    lines.push('In a source checkout, `npm run build` makes the local build (it needs a Rust toolchain).')
+  } else if (!published.includes(id)) {
     lines.push(
       `wakepoll has no prebuilt binary for ${id}; there are binaries for ${published.join(', ')}.`,
       'To build one from source (needs a Rust toolchain): clone the repository and run `npm run build`.',
