@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run pack:check`: what a stranger gets from `npm install wakepoll` on linux-x64-gnu.
 //
-//   1. npm/<platform>/ matches what `napi create-npm-dirs` makes from package.json.
+//   1. npm/<platform>/ matches what `napi create-npm-dirs` makes from package.json, and the
+//      release workflow builds exactly napi.targets with scripts package.json has.
 //   2. The linux-x64-gnu binary and the compiled API are built (scripts/prepare.mjs: only
 //      when missing or stale; `--rebuild` forces `npm run build`).
 //   3. The main package and the linux-x64-gnu package are packed the way the release does it:
@@ -99,6 +100,16 @@ try {
       }
     }
   }
+  // The release workflow builds exactly these targets, with scripts that exist.
+  const workflow = readFileSync(join(root, '.github/workflows/release.yml'), 'utf8')
+  const built = new Set(workflow.match(/\b(?:x86_64|aarch64|i686|armv7|riscv64gc|powerpc64le|s390x)-[a-z0-9_]+-[a-z0-9_-]+\b/g))
+  for (const t of targets) if (!built.has(t)) fail(`.github/workflows/release.yml does not build ${t} (napi.targets)`)
+  for (const t of built) if (!targets.includes(t)) fail(`.github/workflows/release.yml builds ${t}, which is not in napi.targets`)
+  for (const [, script] of workflow.matchAll(/npm run ([\w:-]+)/g)) {
+    if (!pkg.scripts[script]) fail(`.github/workflows/release.yml runs \`npm run ${script}\`, which package.json lacks`)
+  }
+  if (!pkg.scripts.prepublishOnly?.includes('pre-publish')) fail('prepublishOnly is not `napi pre-publish`: the release publishes with `npm publish`')
+  log(`.github/workflows/release.yml builds every target in napi.targets and runs only scripts package.json has`)
   const platformPackages = expectedDirs.map((dir) => readJson(join(root, 'npm', dir, 'package.json')).name)
   log(`npm/ matches napi.targets (${targets.length} targets): ${expectedDirs.join(', ')}`)
 
