@@ -5,9 +5,10 @@
 //      release workflow builds exactly napi.targets with scripts package.json has.
 //   2. The linux-x64-gnu binary and the compiled API are built (scripts/prepare.mjs: only
 //      when missing or stale; `--rebuild` forces `npm run build`).
-//   3. The main package and the linux-x64-gnu package are packed the way the release does it:
-//      `napi artifacts` puts the binary into npm/linux-x64-gnu/, and the main package.json gets
-//      the optionalDependencies that `napi pre-publish` writes before `npm publish` packs it.
+//   3. The main package and the linux-x64-gnu package are packed the way the release does it,
+//      in a staged copy: `napi artifacts` puts the binary into npm/linux-x64-gnu/, `napi
+//      pre-publish --skip-optional-publish` writes the main package's optionalDependencies
+//      (every platform package, at exactly this version), then `npm pack` for each.
 //   4. Both file lists are checked: what users need, no Rust sources, tests, sources or build
 //      output.
 //   5. In a fresh project in a temporary directory, with no Rust toolchain on PATH, both
@@ -114,9 +115,9 @@ try {
   log(`npm/ matches napi.targets (${targets.length} targets): ${expectedDirs.join(', ')}`)
 
   // 2. The binary and the compiled API.
+  const binary = `${binaryName}.${TARGET}.node`
   if (rebuild) run('npm', ['run', 'build'])
   else run(process.execPath, [join(root, 'scripts/prepare.mjs')])
-  const binary = `${binaryName}.${TARGET}.node`
   if (!existsSync(join(root, binary))) fail(`${binary} was not built`)
   // tsc never deletes: a dist/ file whose source is gone would be published.
   const sources = new Set(['index', ...readdirSync(join(root, 'lib')).filter((f) => f.endsWith('.ts')).map((f) => `lib/${f.slice(0, -3)}`)])
@@ -125,33 +126,36 @@ try {
     if (m && !sources.has(m[1])) fail(`dist/${file} has no source (${m[1]}.ts); remove dist/ and build again`)
   }
 
-  // 3. Pack as the release does.
+  // 3. Pack as the release does: the files `npm publish` takes from the repository, staged;
+  //    `napi artifacts` puts each binary into npm/<platform>/ and `napi pre-publish` writes the
+  //    optionalDependencies (--skip-optional-publish: it publishes nothing). Both want a binary
+  //    for every target: the other targets get placeholder files, which are never packed.
   const tarballs = join(work, 'tarballs')
   mkdirSync(tarballs)
   const stage = join(work, 'stage')
-  mkdirSync(join(stage, 'artifacts', `bindings-${TARGET}`), { recursive: true })
-  copyFileSync(join(root, binary), join(stage, 'artifacts', `bindings-${TARGET}`, binary))
-  // `napi artifacts` wants a binary for every target; this check has one.
-  const stagedPkg = readJson(join(root, 'package.json'))
-  stagedPkg.napi.targets = stagedPkg.napi.targets.filter((t) => t === 'x86_64-unknown-linux-gnu')
-  writeJson(join(stage, 'package.json'), stagedPkg)
-  cpSync(join(root, 'npm'), join(stage, 'npm'), { recursive: true })
-  run(join(root, 'node_modules/.bin/napi'), ['artifacts', '--cwd', stage, '--output-dir', 'artifacts'], { capture: true })
-  const platform = npmPack(join(stage, 'npm', TARGET), tarballs)
-
-  // The files `npm publish` would take from the repository, with package.json as napi
-  // pre-publish leaves it: every platform package, at exactly this version.
   const listedOut = run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { capture: true })
   const listed = JSON.parse(listedOut.slice(listedOut.indexOf('[')))[0].files
-  const mainDir = join(stage, 'main')
   for (const { path } of listed) {
-    mkdirSync(dirname(join(mainDir, path)), { recursive: true })
-    copyFileSync(join(root, path), join(mainDir, path))
+    mkdirSync(dirname(join(stage, path)), { recursive: true })
+    copyFileSync(join(root, path), join(stage, path))
   }
-  const published = readJson(join(mainDir, 'package.json'))
-  published.optionalDependencies = Object.fromEntries(platformPackages.map((name) => [name, pkg.version]))
-  writeJson(join(mainDir, 'package.json'), published)
-  const main = npmPack(mainDir, tarballs)
+  cpSync(join(root, 'npm'), join(stage, 'npm'), { recursive: true })
+  for (const dir of expectedDirs) {
+    const artifact = join(stage, 'artifacts', `bindings-${dir}`, `${binaryName}.${dir}.node`)
+    mkdirSync(dirname(artifact), { recursive: true })
+    if (dir === TARGET) copyFileSync(join(root, binary), artifact)
+    else writeFileSync(artifact, `placeholder: pack:check builds ${TARGET} only\n`)
+  }
+  const napi = join(root, 'node_modules/.bin/napi')
+  run(napi, ['artifacts', '--cwd', stage, '--output-dir', 'artifacts'], { capture: true })
+  run(napi, ['pre-publish', '--cwd', stage, '-t', 'npm', '--no-gh-release', '--skip-optional-publish'], { capture: true })
+  const published = readJson(join(stage, 'package.json'))
+  const expectedOptional = Object.fromEntries(platformPackages.map((name) => [name, pkg.version]))
+  if (JSON.stringify(Object.entries(published.optionalDependencies ?? {}).sort()) !== JSON.stringify(Object.entries(expectedOptional).sort())) {
+    fail(`napi pre-publish wrote optionalDependencies ${JSON.stringify(published.optionalDependencies)}; expected every platform package at ${pkg.version}`)
+  }
+  const platform = npmPack(join(stage, 'npm', TARGET), tarballs)
+  const main = npmPack(stage, tarballs)
 
   // 4. File lists.
   const allowed = [
@@ -194,7 +198,7 @@ try {
   log(`main package ${relative(work, main.tarball)} (${main.size} bytes), ${main.files.length} files:`)
   for (const file of main.files) console.log(`    ${file}`)
   log(`platform package ${relative(work, platform.tarball)} (${platform.size} bytes): ${platform.files.join(', ')}`)
-  log(`optionalDependencies (as napi pre-publish writes them): ${Object.entries(published.optionalDependencies).map(([n, v]) => `${n}@${v}`).join(', ')}`)
+  log(`optionalDependencies (written by napi pre-publish): ${Object.entries(published.optionalDependencies).map(([n, v]) => `${n}@${v}`).join(', ')}`)
 
   // 5. A stranger's project, without Rust.
   const bin = join(work, 'bin')
