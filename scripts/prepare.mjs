@@ -24,7 +24,8 @@ function mtime(path) {
   }
 }
 
-// Build outputs that live next to sources (tsc emits lib/*.js + lib/*.d.ts).
+// Not sources: .js/.d.ts beside the sources are outputs of builds from before dist/ (tsc emitted
+// lib/*.js + lib/*.d.ts there).
 const isBuildOutput = (path) => /\.(?:js|d\.ts)$/.test(path);
 
 /** Newest source file under `path` (a file or a directory, recursively). */
