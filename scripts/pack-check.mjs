@@ -209,9 +209,13 @@ try {
     symlinkSync(found, join(bin, tool))
   }
   const hasRust = (dir) => ['cargo', 'rustc', 'rustup'].some((tool) => existsSync(join(dir, tool)))
-  const PATH = [bin, ...process.env.PATH.split(delimiter).filter((dir) => dir && !hasRust(dir) && !dir.includes('.cargo'))].join(delimiter)
-  const env = { ...process.env, PATH, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' }
-  for (const key of Object.keys(env)) if (/^(CARGO|RUSTUP|RUSTC|RUSTFLAGS)/.test(key)) delete env[key]
+  // Nor the repository's tools: `npm run` puts node_modules/.bin and node-gyp on PATH and its
+  // settings into npm_* variables; a stranger's shell has none of them.
+  const foreign = (dir) => !dir || hasRust(dir) || dir.includes('.cargo') || dir.includes('node_modules')
+  const PATH = [bin, ...process.env.PATH.split(delimiter).filter((dir) => !foreign(dir))].join(delimiter)
+  const env = { ...process.env, PATH }
+  for (const key of Object.keys(env)) if (/^(CARGO|RUSTUP|RUSTC|RUSTFLAGS|npm_|NODE_OPTIONS$|INIT_CWD$)/i.test(key)) delete env[key]
+  Object.assign(env, { npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' })
   for (const tool of ['cargo', 'rustc']) {
     const res = spawnSync(tool, ['--version'], { env })
     if (!res.error) fail(`${tool} is still reachable on the consumer's PATH`)
