@@ -313,7 +313,7 @@ test('a worker signals while the main thread blocks in wait(): wait() returns', 
   event.wait()
   watchdog.done()
   t.false(watchdog.fired(), 'only the watchdog ended the wait')
-  t.is(flags.get('WORKER'), 1, 'the worker had signalled')
+  t.true(flags.waitAtLeast('WORKER', 1, HANG_MS), 'the worker had signalled')
   if (flags.get('CONFIRMED') !== 1) t.log('could not see the main thread blocked: the signal may have come first')
   t.is(event.waitTimeout(0), 'timeout')
   t.is(await worker.nextMessage(), 'signalled')
@@ -335,6 +335,7 @@ test('4 workers signal in turn, each after an ack; the blocked waiter sees every
   for (let round = 1; round <= 4; round++) {
     flags.set('MAIN', round) // ack: worker `round` may signal now
     results.push(event.waitTimeout(HANG_MS))
+    flags.waitAtLeast('WORKER', round, HANG_MS) // the signaller counts just after its signal
     results.push(`after ${flags.get('WORKER')}`)
   }
   flags.set('STOP', 1)

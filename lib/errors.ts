@@ -1,8 +1,12 @@
 // Node-style errors for bad arguments. OS failures, ERR_CLOSED and ERR_INVALID_HANDLE are made
 // once, natively (src/errors.rs); these cover what JavaScript checks before calling in.
 
-/** The error codes wakepoll itself defines, beside the errno names of system errors. */
-export type WakepollErrorCode = 'ERR_CLOSED' | 'ERR_INVALID_HANDLE'
+/**
+ * The error codes wakepoll itself defines, beside the errno names of system errors.
+ * `ERR_WAKEPOLL_NATIVE_MODULE`: no native module loads for this platform (binding-loader.cjs),
+ * thrown by `import`/`require('wakepoll')` itself.
+ */
+export type WakepollErrorCode = 'ERR_CLOSED' | 'ERR_INVALID_HANDLE' | 'ERR_WAKEPOLL_NATIVE_MODULE'
 
 function describe(value: unknown): string {
   if (value === null) return 'null'

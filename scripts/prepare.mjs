@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Makes a fresh clone runnable: installs npm dependencies and builds the native
-// module + index.js when they are missing or stale. Plain Node, no dependencies.
+// module + the compiled API (dist/) when they are missing or stale. Plain Node, no dependencies.
 //
 //   node scripts/prepare.mjs          # what `npm test` / `npm run demo` run first
 //   node scripts/prepare.mjs --force  # always reinstall-check and rebuild
@@ -24,7 +24,8 @@ function mtime(path) {
   }
 }
 
-// Build outputs that live next to sources (tsc emits lib/*.js + lib/*.d.ts).
+// Not sources: .js/.d.ts beside the sources are outputs of builds from before dist/ (tsc emitted
+// lib/*.js + lib/*.d.ts there).
 const isBuildOutput = (path) => /\.(?:js|d\.ts)$/.test(path);
 
 /** Newest source file under `path` (a file or a directory, recursively). */
@@ -77,7 +78,7 @@ if (depsReason) {
   log('node_modules is up to date');
 }
 
-// 2. Native module + compiled index.js.
+// 2. Native module + compiled API (dist/index.js).
 const inputs = [
   'src',
   'crates/wakepoll/src',
@@ -92,10 +93,10 @@ const inputs = [
   'tsconfig.build.json',
 ];
 const nodeFiles = readdirSync(root).filter((f) => /^wakepoll\..+\.node$/.test(f));
-const outputs = [...nodeFiles, 'index.js'];
+const outputs = [...nodeFiles, 'dist/index.js'];
 let buildReason;
 if (nodeFiles.length === 0) buildReason = 'no wakepoll.*.node in the repo root';
-else if (!existsSync(join(root, 'index.js'))) buildReason = 'index.js is missing';
+else if (!existsSync(join(root, 'dist', 'index.js'))) buildReason = 'dist/index.js is missing';
 else if (!existsSync(join(root, 'binding.cjs'))) buildReason = 'binding.cjs is missing';
 else if (force) buildReason = '--force';
 else {

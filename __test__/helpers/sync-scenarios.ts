@@ -176,10 +176,10 @@ const scenarios: { [K in SyncScenarioName]: (data: SyncScenarioData[K]) => void 
     post('ready')
     if (!flags.waitAtLeast('MAIN', data.round)) return
     if (data.confirmTid !== null) flags.set('CONFIRMED', waitUntilBlockedInPoll(data.confirmTid) ? 1 : 2)
-    // Counted before the signal: the main thread reads the count as soon as its wait returns,
-    // which may be before this thread runs again after signal().
-    flags.add('WORKER')
     event.signal()
+    // Counted after the signal: "WORKER ≥ n" means n signals were made. A waiter woken by the
+    // signal may look before this line runs, so it waits for the count (waitAtLeast).
+    flags.add('WORKER')
     post('signalled')
   },
 

@@ -252,6 +252,12 @@ impl Selector {
         self.delete(fd)
     }
 
+    /// Nothing to do: kqueue reports edges itself (`REARMS_AFTER_WOULD_BLOCK` is false, so
+    /// this is never called); here so that every backend has the same interface.
+    pub(crate) fn rearm_owned(&self, _fd: RawFd) -> io::Result<()> {
+        Ok(())
+    }
+
     /// Adds the user event `ident` (a Waker's), edge-triggered, reporting `token`.
     pub(crate) fn register_waker(&self, ident: usize, token: Token) -> io::Result<()> {
         let mut changes = [change(

@@ -1,0 +1,2 @@
+// Types of `#binding` (binding-loader.cjs): exactly the generated loader's exports.
+export * from './binding.cjs'
