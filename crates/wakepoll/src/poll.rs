@@ -55,10 +55,47 @@ impl Poll {
     /// Unlike mio: a timeout is never shortened (the OS's millisecond resolution rounds up),
     /// and an interrupted wait (`EINTR`) is retried with the time that remains instead of
     /// being returned as an error.
+    #[inline]
     pub fn poll(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<()> {
+        // The calls an event loop makes most — no timeout, or zero — answered by the first
+        // select: one system call, no clock read, nothing out of line. The rest (a positive
+        // timeout, an interruption, waiting again) goes to `wait`.
+        if timeout.is_none_or(|t| t.is_zero()) {
+            match self.registry.selector.select(events.sys(), timeout) {
+                Ok(()) if timeout.is_some() || !events.is_empty() => return Ok(()),
+                Ok(()) => {}
+                Err(err) => return self.select_failed(events, timeout, err),
+            }
+        }
+        self.wait(events, timeout)
+    }
+
+    /// After the first select of a `poll` without a deadline failed: an interruption is
+    /// retried (or, for a zero timeout, is an empty poll); any other error is returned.
+    #[cold]
+    #[inline(never)]
+    fn select_failed(
+        &mut self,
+        events: &mut Events,
+        timeout: Option<Duration>,
+        err: io::Error,
+    ) -> io::Result<()> {
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+        events.clear();
+        match timeout {
+            None => self.wait(events, None),
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Selects until an event arrives or `timeout` passes, retrying interruptions with the
+    /// time that remains.
+    #[inline(never)]
+    fn wait(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<()> {
         // The clock is read only for a positive timeout, and again only to re-wait after an
-        // interruption: the common calls (no timeout, zero timeout, an event before the
-        // deadline) cost no clock read beyond this one.
+        // interruption or an early return.
         let start = timeout.filter(|t| !t.is_zero()).map(|_| Instant::now());
         let mut remaining = timeout;
         loop {

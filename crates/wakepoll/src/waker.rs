@@ -23,6 +23,7 @@ impl Waker {
     }
 
     /// Wakes the `Poll`. Never blocks.
+    #[inline]
     pub fn wake(&self) -> io::Result<()> {
         self.inner.wake()
     }

@@ -304,3 +304,47 @@ fn from_std_and_back() {
         io::ErrorKind::WouldBlock
     );
 }
+
+#[test]
+fn threads_racing_to_register_one_stream_with_their_own_polls_leave_exactly_one_registration() {
+    use std::sync::{Arc, Barrier};
+    use wakepoll::net::UnixStream;
+    use wakepoll::{Interest, Poll, Token};
+
+    const THREADS: usize = 4;
+    for _ in 0..50 {
+        let (a, _b) = UnixStream::pair().unwrap();
+        let stream = Arc::new(a);
+        let start = Arc::new(Barrier::new(THREADS));
+        let results: Vec<_> = (0..THREADS)
+            .map(|i| {
+                let stream = Arc::clone(&stream);
+                let start = Arc::clone(&start);
+                std::thread::spawn(move || {
+                    let poll = Poll::new().unwrap();
+                    start.wait();
+                    let result =
+                        poll.registry()
+                            .register(&mut &*stream, Token(i), Interest::READABLE);
+                    // A thread that registered deregisters; while it held the registration,
+                    // every other thread was told EEXIST.
+                    let deregistered = poll.registry().deregister(&mut &*stream);
+                    (
+                        result.map_err(|e| code(&e)),
+                        deregistered.map_err(|e| code(&e)),
+                    )
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .collect();
+        assert!(results.iter().any(|(r, _)| r.is_ok()), "{results:?}");
+        for (registered, deregistered) in &results {
+            match registered {
+                Ok(()) => assert_eq!(deregistered, &Ok(()), "{results:?}"),
+                Err(code) => assert_eq!(*code, "EEXIST", "{results:?}"),
+            }
+        }
+    }
+}

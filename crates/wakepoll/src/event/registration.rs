@@ -18,19 +18,75 @@
 //! * it holds the selector weakly: a source never keeps a closed `Poll`'s epoll fd open, and a
 //!   source whose selector is gone counts as not registered (while the `Weak` lives, the
 //!   selector's allocation is not reused, so "here" can never be mistaken);
+//! * deregistering clears `registered` but keeps the `Weak` (only the selector's allocation,
+//!   never its fd), so that a source churned on one `Poll` costs no reference-count traffic:
+//!   the `Weak` is replaced only when the source moves to another selector;
 //! * the owner calls [`clear`](Registration::clear) in its `Drop`, before its handle closes,
 //!   so that a selector never reports a token for a source that no longer exists (with `dup`ed
 //!   fds, closing one fd does not end its epoll registration).
 
+use std::cell::UnsafeCell;
 use std::io;
-use std::sync::{Arc, Mutex, Weak};
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
 
 use crate::{error, sys};
 
 /// The registration record of one of wakepoll's own sources.
-#[derive(Debug, Default)]
+///
+/// The lock is a flag rather than a `Mutex`: taking and releasing it is one compare-and-swap
+/// and one plain store (a `Mutex` also swaps on release, and checks for poisoning twice), and
+/// it is only ever contended by two threads registering the same source at once — a program
+/// error that gets `EEXIST` — so the loser yields instead of sleeping on a futex.
+#[derive(Default)]
 pub(crate) struct Registration {
-    selector: Mutex<Weak<sys::Selector>>,
+    busy: AtomicBool,
+    record: UnsafeCell<Record>,
+}
+
+// SAFETY: `record` is only reached through `RecordGuard`, which exists only while `busy` is
+// held by its thread (acquired with Acquire, released with Release): one thread at a time.
+unsafe impl Sync for Registration {}
+
+/// Access to the record while the flag is held.
+struct RecordGuard<'a> {
+    registration: &'a Registration,
+}
+
+impl Deref for RecordGuard<'_> {
+    type Target = Record;
+
+    fn deref(&self) -> &Record {
+        // SAFETY: the guard holds the flag, so no other reference to the record exists.
+        unsafe { &*self.registration.record.get() }
+    }
+}
+
+impl DerefMut for RecordGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Record {
+        // SAFETY: as in `deref`; `&mut self` makes this the only reference through the guard.
+        unsafe { &mut *self.registration.record.get() }
+    }
+}
+
+impl Drop for RecordGuard<'_> {
+    fn drop(&mut self) {
+        self.registration.busy.store(false, Ordering::Release);
+    }
+}
+
+impl std::fmt::Debug for Registration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registration").finish_non_exhaustive()
+    }
+}
+
+/// The selector last registered with, and whether the registration is still on.
+#[derive(Debug, Default)]
+struct Record {
+    selector: Weak<sys::Selector>,
+    registered: bool,
 }
 
 /// What the record knows about a selector.
@@ -56,7 +112,10 @@ impl Registration {
         match locate(&current, selector) {
             Where::Nowhere => {
                 add(selector)?;
-                *current = Arc::downgrade(selector);
+                if !std::ptr::eq(current.selector.as_ptr(), Arc::as_ptr(selector)) {
+                    current.selector = Arc::downgrade(selector);
+                }
+                current.registered = true;
                 Ok(())
             }
             Where::Here => Err(refuse(sys::EEXIST, "already registered")),
@@ -91,7 +150,7 @@ impl Registration {
         match locate(&current, selector) {
             Where::Here => {
                 remove(selector)?;
-                *current = Weak::new();
+                current.registered = false;
                 Ok(())
             }
             Where::Nowhere => Err(refuse(sys::ENOENT, "not registered")),
@@ -106,7 +165,13 @@ impl Registration {
         f: impl FnOnce(&sys::Selector) -> io::Result<()>,
     ) -> io::Result<()> {
         let current = self.lock();
-        match current.upgrade() {
+        // A deregistered source keeps its `Weak` (see the invariants): only `registered` says
+        // whether there is a registration to re-arm.
+        let selector = current
+            .registered
+            .then(|| current.selector.upgrade())
+            .flatten();
+        match selector {
             Some(selector) => f(&selector),
             None => Ok(()),
         }
@@ -116,22 +181,32 @@ impl Registration {
     /// the owner's `Drop`. Errors are ignored: the source is going away.
     pub(crate) fn clear(&self, remove: impl FnOnce(&sys::Selector) -> io::Result<()>) {
         let mut current = self.lock();
-        if let Some(selector) = current.upgrade() {
-            let _ = remove(&selector);
+        if current.registered {
+            if let Some(selector) = current.selector.upgrade() {
+                let _ = remove(&selector);
+            }
         }
-        *current = Weak::new();
+        *current = Record::default();
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Weak<sys::Selector>> {
-        // The closures run system calls only; a poisoned lock still holds a valid record.
-        self.selector.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> RecordGuard<'_> {
+        while self
+            .busy
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            std::thread::yield_now();
+        }
+        // The closures run system calls only; if one panicked anyway, the guard's drop still
+        // releases the flag, and the record is only changed after a closure succeeded.
+        RecordGuard { registration: self }
     }
 }
 
-fn locate(current: &Weak<sys::Selector>, selector: &Arc<sys::Selector>) -> Where {
-    if current.strong_count() == 0 {
+fn locate(current: &Record, selector: &Arc<sys::Selector>) -> Where {
+    if !current.registered || current.selector.strong_count() == 0 {
         Where::Nowhere
-    } else if std::ptr::eq(current.as_ptr(), Arc::as_ptr(selector)) {
+    } else if std::ptr::eq(current.selector.as_ptr(), Arc::as_ptr(selector)) {
         Where::Here
     } else {
         Where::Elsewhere

@@ -29,7 +29,22 @@ impl EventFd {
     }
 
     /// Adds one to the counter: the fd becomes (or stays) readable.
+    #[inline]
     pub(crate) fn increment(&self) -> io::Result<()> {
+        let one: u64 = 1;
+        // SAFETY: writes 8 bytes from a live u64 to an eventfd we own.
+        let n = unsafe { libc::write(self.fd.as_raw_fd(), (&one as *const u64).cast(), 8) };
+        if n == 8 {
+            return Ok(());
+        }
+        self.increment_again()
+    }
+
+    /// `increment` after a first write failed: a full counter is drained and written again,
+    /// an interruption retried.
+    #[cold]
+    #[inline(never)]
+    fn increment_again(&self) -> io::Result<()> {
         let one: u64 = 1;
         loop {
             // SAFETY: writes 8 bytes from a live u64 to an eventfd we own.

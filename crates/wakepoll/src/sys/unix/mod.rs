@@ -6,6 +6,8 @@ mod errno;
 mod eventfd;
 pub(crate) mod io;
 pub(crate) mod net;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod owned_fds;
 pub(crate) mod pipe;
 mod selector;
 mod sync_event;
@@ -16,6 +18,8 @@ pub(crate) mod uds;
 mod waker;
 
 pub(crate) use self::errno::{errno_name, EBUSY, EEXIST, ENOENT};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) use self::owned_fds::OwnedFds;
 pub(crate) use self::selector::{event, Event, Events, Selector, SELECTOR_CTL};
 pub(crate) use self::sync_event::SyncEvent;
 pub(crate) use self::waker::Waker;

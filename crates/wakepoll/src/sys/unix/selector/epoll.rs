@@ -7,17 +7,15 @@
 //! * fds that wakepoll registers for itself (wakers, `sync::Event`s, sockets, pipes) are
 //!   listed in `owned`, and the raw-fd entry points refuse to touch them: a stale fd number in
 //!   user code can never silently deregister or retarget one of them, nor put the source's
-//!   registration record out of step with epoll. The list is a hash set: a server registers
-//!   one socket per connection, and every registration consults it.
+//!   registration record out of step with epoll. Every raw-fd call consults the list, so it
+//!   is a lock-free bitmap (`OwnedFds`): one load to answer, no hashing, no lock.
 
-use std::collections::HashSet;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::sync::RwLock;
 use std::time::Duration;
 use std::{cmp, io};
 
 use crate::error;
-use crate::sys::unix::{syscall, timeout};
+use crate::sys::unix::{syscall, timeout, OwnedFds};
 use crate::sys::Trigger;
 use crate::{Interest, Token};
 
@@ -58,7 +56,7 @@ impl Events {
 #[derive(Debug)]
 pub(crate) struct Selector {
     ep: OwnedFd,
-    owned: RwLock<HashSet<RawFd>>,
+    owned: OwnedFds,
 }
 
 impl Selector {
@@ -68,11 +66,12 @@ impl Selector {
         Ok(Selector {
             // SAFETY: `ep` was just returned by epoll_create1 and nothing else owns it.
             ep: unsafe { OwnedFd::from_raw_fd(ep) },
-            owned: RwLock::new(HashSet::new()),
+            owned: OwnedFds::new(),
         })
     }
 
     /// Waits for events once; `timeout` is rounded up to whole milliseconds.
+    #[inline]
     pub(crate) fn select(&self, events: &mut Events, timeout: Option<Duration>) -> io::Result<()> {
         let timeout_ms = timeout::to_ms(timeout);
         let max = cmp::min(events.capacity, events.buf.capacity());
@@ -127,10 +126,13 @@ impl Selector {
         interests: Interest,
         trigger: Trigger,
     ) -> io::Result<()> {
-        let mut owned = self.owned.write().unwrap_or_else(|e| e.into_inner());
-        self.ctl(libc::EPOLL_CTL_ADD, fd, token, interests, trigger)?;
-        owned.insert(fd);
-        Ok(())
+        // Listed before it is added, so that no raw-fd call can reach it once it is in epoll.
+        self.owned.insert(fd);
+        let added = self.ctl(libc::EPOLL_CTL_ADD, fd, token, interests, trigger);
+        if added.is_err() {
+            self.owned.remove(fd);
+        }
+        added
     }
 
     /// Replaces token, interests and trigger of an fd registered with
@@ -147,16 +149,17 @@ impl Selector {
 
     /// Undoes [`register_owned`](Self::register_owned); call before closing `fd`.
     pub(crate) fn deregister_owned(&self, fd: RawFd) -> io::Result<()> {
-        let mut owned = self.owned.write().unwrap_or_else(|e| e.into_inner());
-        owned.remove(&fd);
         // SAFETY: a null event is allowed for EPOLL_CTL_DEL since Linux 2.6.9.
-        syscall!(epoll_ctl(
+        let removed = syscall!(epoll_ctl(
             self.ep.as_raw_fd(),
             libc::EPOLL_CTL_DEL,
             fd,
             std::ptr::null_mut()
         ))
-        .map(drop)
+        .map(drop);
+        // Unlisted only once it has left epoll: no raw-fd call can reach it in between.
+        self.owned.remove(fd);
+        removed
     }
 
     /// Nothing to do: epoll reports edges itself (`REARMS_AFTER_WOULD_BLOCK` is false, so
@@ -165,9 +168,9 @@ impl Selector {
         Ok(())
     }
 
+    #[inline]
     fn refuse_owned(&self, fd: RawFd, errno: i32, message: &'static str) -> io::Result<()> {
-        let owned = self.owned.read().unwrap_or_else(|e| e.into_inner());
-        if owned.contains(&fd) {
+        if self.owned.contains(fd) {
             return Err(error::with_message("epoll_ctl", errno, message));
         }
         Ok(())

@@ -29,6 +29,7 @@ impl Waker {
         })
     }
 
+    #[inline]
     pub(crate) fn wake(&self) -> io::Result<()> {
         self.fd.increment()
     }
