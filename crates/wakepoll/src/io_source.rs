@@ -88,13 +88,44 @@ impl IoSource {
         if sys::REARMS_AFTER_WOULD_BLOCK {
             if let Err(err) = &result {
                 if err.kind() == io::ErrorKind::WouldBlock {
-                    let raw = self.as_raw_source();
-                    self.registration
-                        .with_current(|selector| selector.rearm_owned(raw))?;
+                    self.rearm()?;
                 }
             }
         }
         result
+    }
+
+    /// [`do_io`](Self::do_io) for a read of a *stream* socket into buffers of `capacity`
+    /// bytes. A read that returns fewer bytes than asked emptied the receive queue when it ran,
+    /// so it counts as reaching `WouldBlock`: the caller may stop reading there and still gets
+    /// an event for the next data. epoll and kqueue report every arrival of data on a stream
+    /// socket by themselves; where the backend re-arms after `WouldBlock`, it re-arms after a
+    /// short read too. (Not for datagrams, where a read takes one datagram of several, nor for
+    /// pipes, whose wake-ups on older Linux kernels come only when the pipe was empty.)
+    #[inline]
+    pub(crate) fn do_stream_read(
+        &self,
+        capacity: usize,
+        f: impl FnOnce(sys::BorrowedSource<'_>) -> io::Result<usize>,
+    ) -> io::Result<usize> {
+        let result = f(self.as_source());
+        if sys::REARMS_AFTER_WOULD_BLOCK {
+            match &result {
+                // The bytes were read: they reach the caller even if re-arming fails (it fails
+                // only for a handle that is going away; the next operation reports that).
+                Ok(n) if *n < capacity => drop(self.rearm()),
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.rearm()?,
+                _ => {}
+            }
+        }
+        result
+    }
+
+    /// Asks the backend to report the next change to ready (IOCP + AFD: a new poll).
+    fn rearm(&self) -> io::Result<()> {
+        let raw = self.as_raw_source();
+        self.registration
+            .with_current(|selector| selector.rearm_owned(raw))
     }
 
     /// The handle, for an operation that cannot block (an option, an address).
@@ -320,6 +351,35 @@ pub(crate) use os_handle_impls;
 /// `sys::BorrowedSource` and the buffer(s)) run by `IoSource::do_io`. `flush` does nothing:
 /// nothing is buffered.
 macro_rules! io_impls {
+    // A stream socket's reads: a short read counts as reaching WouldBlock (do_stream_read).
+    ($ty:ident: stream_read = $read:path, read_vectored = $readv:path) => {
+        impl ::std::io::Read for $ty {
+            fn read(&mut self, buf: &mut [u8]) -> ::std::io::Result<usize> {
+                (&*self).read(buf)
+            }
+
+            fn read_vectored(
+                &mut self,
+                bufs: &mut [::std::io::IoSliceMut<'_>],
+            ) -> ::std::io::Result<usize> {
+                (&*self).read_vectored(bufs)
+            }
+        }
+
+        impl ::std::io::Read for &$ty {
+            fn read(&mut self, buf: &mut [u8]) -> ::std::io::Result<usize> {
+                self.inner.do_stream_read(buf.len(), |s| $read(s, buf))
+            }
+
+            fn read_vectored(
+                &mut self,
+                bufs: &mut [::std::io::IoSliceMut<'_>],
+            ) -> ::std::io::Result<usize> {
+                let capacity = bufs.iter().map(|b| b.len()).sum();
+                self.inner.do_stream_read(capacity, |s| $readv(s, bufs))
+            }
+        }
+    };
     ($ty:ident: read = $read:path, read_vectored = $readv:path) => {
         impl ::std::io::Read for $ty {
             fn read(&mut self, buf: &mut [u8]) -> ::std::io::Result<usize> {

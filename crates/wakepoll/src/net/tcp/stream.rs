@@ -121,7 +121,7 @@ impl TcpStream {
 }
 
 io_source_impls!(TcpStream);
-io_impls!(TcpStream: read = sys::io::read, read_vectored = sys::io::read_vectored);
+io_impls!(TcpStream: stream_read = sys::io::read, read_vectored = sys::io::read_vectored);
 io_impls!(TcpStream: write = sys::net::send, write_vectored = sys::net::send_vectored);
 
 /// Ends any registration, then gives the socket to the standard library.

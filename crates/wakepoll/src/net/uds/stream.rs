@@ -96,7 +96,7 @@ impl UnixStream {
 }
 
 io_source_impls!(UnixStream);
-io_impls!(UnixStream: read = sys::io::read, read_vectored = sys::io::read_vectored);
+io_impls!(UnixStream: stream_read = sys::io::read, read_vectored = sys::io::read_vectored);
 io_impls!(UnixStream: write = sys::net::send, write_vectored = sys::net::send_vectored);
 
 /// Ends any registration, then gives the socket to the standard library.
