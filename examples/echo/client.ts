@@ -94,6 +94,7 @@ function onEvent(c: Conn, readable: boolean, writable: boolean): void {
       latencies.push(Number(process.hrtime.bigint() - c.t0) / 1e6)
       start(c) // closed loop: the next message only after the whole echo
     }
+    if (n < buf.length) return // a short read drained the socket (see server-wakepoll.ts)
   }
 }
 

@@ -1,7 +1,7 @@
 // The echo server on wakepoll: its whole event loop runs in this worker, blocked in one Poll.
-// Edge-triggered: on each event, accept / read until null; echo what was read; what the socket
-// does not take is buffered and WRITABLE interest added until it drains. The main thread stops
-// the loop through a Waker (token STOP).
+// Edge-triggered: on each event, accept until null, read until null or a short read; echo
+// what was read; what the socket does not take is buffered and WRITABLE interest added until
+// it drains. The main thread stops the loop through a Waker (token STOP).
 
 import { parentPort } from 'node:worker_threads'
 
@@ -77,6 +77,9 @@ function onConn(token: number, conn: Conn, readable: boolean, writable: boolean)
       if (n === null) return
       if (n === 0) return close(token, conn)
       send(token, conn, buf.subarray(0, n))
+      // A short read drained the socket: the next data brings a new event (a wakepoll
+      // guarantee for stream sockets), so no read that would only say "would block".
+      if (n < buf.length) return
     }
   } catch {
     close(token, conn) // ECONNRESET, EPIPE: the client went away

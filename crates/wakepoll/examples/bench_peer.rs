@@ -251,7 +251,9 @@ fn send(conn: &mut Conn, message: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// Reads until the socket would block; each complete echo starts the next message.
+/// Reads until the socket would block or a read comes back short (which drained it: wakepoll
+/// reports the next data of a stream socket anyway); each complete echo starts the next
+/// message.
 fn receive(
     conn: &mut Conn,
     buf: &mut [u8],
@@ -269,6 +271,9 @@ fn receive(
                     conn.received = 0;
                     conn.started = Instant::now();
                     send(conn, message)?;
+                }
+                if n < buf.len() {
+                    return Ok(());
                 }
             }
             Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Ok(()),
