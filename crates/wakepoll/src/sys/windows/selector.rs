@@ -253,6 +253,24 @@ impl Selector {
         self.owned.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The raw-handle calls (`event::SourceRaw`): unsupported on Windows. An AFD poll could
+    /// watch a socket wakepoll does not own, but its edges are emulated by re-arming after the
+    /// owner's `WouldBlock` (`IoSource::do_io`), which a caller's own I/O would never do: the
+    /// source would report once and then go silent. mio has no raw-socket source either.
+    pub(crate) fn register(&self, _: RawSocket, _: Token, _: Interest) -> io::Result<()> {
+        Err(raw_unsupported())
+    }
+
+    /// See [`register`](Selector::register).
+    pub(crate) fn reregister(&self, _: RawSocket, _: Token, _: Interest) -> io::Result<()> {
+        Err(raw_unsupported())
+    }
+
+    /// See [`register`](Selector::register).
+    pub(crate) fn deregister(&self, _: RawSocket) -> io::Result<()> {
+        Err(raw_unsupported())
+    }
+
     /// Registers a socket wakepoll owns, edge-triggered.
     pub(crate) fn register_owned(
         &self,
@@ -397,6 +415,14 @@ impl fmt::Debug for Selector {
 fn lock(sock: &SockRef) -> MutexGuard<'_, SockState> {
     // A poisoned SockState is still consistent: its fields change only between calls.
     sock.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn raw_unsupported() -> io::Error {
+    error::with_message(
+        SELECTOR_CTL,
+        super::ENOTSUP,
+        "raw handles cannot be registered on Windows: register a wakepoll socket",
+    )
 }
 
 fn not_registered() -> io::Error {
