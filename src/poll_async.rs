@@ -70,8 +70,21 @@ pub(crate) fn start(
     if shared.is_closed() {
         return Err(errors::closed(env, "Poll"));
     }
-    let (Some(fd), Some(uv_loop)) = (shared.selector_fd(), uv::event_loop(env)) else {
-        return Err(errors::closed(env, "Poll"));
+    let (Some(fd), Some(uv_loop)) = (shared.pollable(), uv::event_loop(env)) else {
+        if shared.is_closed() {
+            return Err(errors::closed(env, "Poll"));
+        }
+        // The selector is no readiness source that libuv could watch (a completion port, on
+        // Windows). Not done yet: a waiter thread of our own that blocks in the poll and hands
+        // the result to this loop (never a libuv pool thread, contract §4). Until then, a clear
+        // ENOTSUP rather than a wait that would hold a thread.
+        return Err(errors::system(
+            env,
+            &wakepoll::error::unsupported(
+                "pollAsync",
+                "pollAsync needs a selector the event loop can watch; on this platform use poll() in a worker",
+            ),
+        ));
     };
     shared.unwatch_loop();
 
@@ -83,9 +96,10 @@ pub(crate) fn start(
     let handle = NonNull::new(unsafe { alloc::alloc_zeroed(layout) } as *mut c_void)
         .ok_or_else(|| napi::Error::from_reason("out of memory"))?;
     // SAFETY: `handle` is zeroed memory of uv_poll_t's size; `fd` is the live selector fd.
-    let rc = unsafe { uv::uv_poll_init(uv_loop, handle.as_ptr(), fd) };
+    let rc = unsafe { uv::uv_poll_init_socket(uv_loop, handle.as_ptr(), fd) };
     if rc != 0 {
-        // SAFETY: uv_poll_init failed, so libuv does not know the handle; we allocated it.
+        // SAFETY: uv_poll_init_socket failed, so libuv does not know the handle; we allocated
+        // it.
         unsafe { alloc::dealloc(handle.as_ptr() as *mut u8, layout) };
         return Err(errors::system(
             env,
@@ -107,7 +121,7 @@ pub(crate) fn start(
         closing: false,
     });
     let wait = NonNull::from(Box::leak(wait));
-    // SAFETY: `handle` was initialised by uv_poll_init; the wait outlives it (freed in its close
+    // SAFETY: `handle` was initialised by uv_poll_init_socket; the wait outlives it (freed in its close
     // callback).
     unsafe { uv::set_data(handle.as_ptr(), wait.as_ptr() as *mut c_void) };
     // SAFETY: `wait` is live and its cleanup field is written once, here.

@@ -16,8 +16,14 @@ pub(crate) type CloseCallback = unsafe extern "C" fn(handle: *mut c_void);
 
 extern "C" {
     pub(crate) fn uv_handle_size(kind: c_int) -> usize;
-    pub(crate) fn uv_poll_init(loop_: *mut sys::uv_loop_s, handle: *mut c_void, fd: c_int)
-        -> c_int;
+    /// `uv_poll_init_socket`: `uv_os_sock_t` is an `int` fd on Unix (where this is exactly
+    /// `uv_poll_init`) and a `SOCKET` on Windows, the same two types as the core's
+    /// `RawSource`, so the one declaration is right on every platform.
+    pub(crate) fn uv_poll_init_socket(
+        loop_: *mut sys::uv_loop_s,
+        handle: *mut c_void,
+        socket: wakepoll::event::RawSource,
+    ) -> c_int;
     pub(crate) fn uv_poll_start(handle: *mut c_void, events: c_int, cb: PollCallback) -> c_int;
     pub(crate) fn uv_poll_stop(handle: *mut c_void) -> c_int;
     pub(crate) fn uv_close(handle: *mut c_void, cb: CloseCallback);
