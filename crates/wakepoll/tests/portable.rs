@@ -5,12 +5,11 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::time::Duration;
 
 use wakepoll::event::{AsRawSource, SourceRaw};
 use wakepoll::net::{TcpListener, TcpStream, UnixDatagram, UnixListener, UnixStream};
 use wakepoll::sync::{Event, WaitContext};
-use wakepoll::{error, pipe, Events, Interest, Poll, Token};
+use wakepoll::{error, pipe, Interest, Poll, Token};
 
 fn is_enotsup(err: &io::Error) -> bool {
     err.kind() == io::ErrorKind::Unsupported
@@ -67,6 +66,8 @@ fn nothing_is_pollable_on_windows() {
 fn source_raw_watches_a_raw_fd_like_source_fd() {
     use std::io::Write;
     use std::os::fd::AsRawFd;
+    use std::time::Duration;
+    use wakepoll::Events;
     let (mut a, b) = std::os::unix::net::UnixStream::pair().unwrap();
     b.set_nonblocking(true).unwrap();
     let fd = b.as_raw_fd();
