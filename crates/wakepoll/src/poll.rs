@@ -184,6 +184,20 @@ impl Registry {
         sys::pollable_selector(&self.selector)
     }
 
+    /// Blocks until this `Poll` has events to collect (`true`) or `timeout` passes (`false`),
+    /// without collecting them: the next [`Poll::poll`] does, and the deregister guarantee
+    /// holds for them as for any event. For a thread that waits on behalf of a poller that is
+    /// not polling meanwhile (another event loop, say, where the selector is not a source it
+    /// can watch: see [`as_pollable`](Registry::as_pollable)). `true` may be spurious (a
+    /// readiness the next `poll` finds deregistered or already consumed). An interrupted wait
+    /// (`EINTR`) returns `false` early; call again.
+    pub fn wait_ready(&self, timeout: Option<Duration>) -> io::Result<bool> {
+        match sys::wait_ready(&self.selector, timeout) {
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => Ok(false),
+            other => other,
+        }
+    }
+
     pub(crate) fn selector(&self) -> &Arc<sys::Selector> {
         &self.selector
     }

@@ -133,3 +133,50 @@ fn unix_kinds_exist_everywhere_and_fail_clearly_where_absent() {
         }
     }
 }
+
+#[test]
+fn wait_ready_waits_for_events_without_collecting_them() {
+    use std::time::Duration;
+    use wakepoll::{Events, Waker};
+    let mut poll = Poll::new().unwrap();
+    let waker = Waker::new(poll.registry(), Token(7)).unwrap();
+    let registry = poll.registry().try_clone().unwrap();
+    assert!(!registry
+        .wait_ready(Some(Duration::from_millis(10)))
+        .unwrap());
+    let waiter = std::thread::spawn(move || {
+        // An interrupted wait returns false early: wait again.
+        while !registry.wait_ready(Some(Duration::from_secs(10))).unwrap() {}
+    });
+    std::thread::sleep(Duration::from_millis(20));
+    waker.wake().unwrap();
+    waiter.join().unwrap();
+    let mut events = Events::with_capacity(4);
+    poll.poll(&mut events, Some(Duration::ZERO)).unwrap();
+    let tokens: Vec<Token> = events.iter().map(|e| e.token()).collect();
+    assert_eq!(tokens, vec![Token(7)]);
+}
+
+#[test]
+fn wait_ready_keeps_the_deregister_guarantee() {
+    use std::io::Write;
+    use std::time::Duration;
+    use wakepoll::Events;
+    let listener = std::net::TcpListener::bind(loopback()).unwrap();
+    let mut stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (mut peer, _) = listener.accept().unwrap();
+    let mut poll = Poll::new().unwrap();
+    poll.registry()
+        .register(&mut stream, Token(1), Interest::READABLE)
+        .unwrap();
+    peer.write_all(b"x").unwrap();
+    assert!(poll
+        .registry()
+        .wait_ready(Some(Duration::from_secs(5)))
+        .unwrap());
+    poll.registry().deregister(&mut stream).unwrap();
+    let mut events = Events::with_capacity(4);
+    poll.poll(&mut events, Some(Duration::from_millis(50)))
+        .unwrap();
+    assert!(events.iter().all(|e| e.token() != Token(1)));
+}

@@ -49,6 +49,22 @@ pub(crate) fn pollable_selector(selector: &Selector) -> Option<RawSource> {
     Some(std::os::fd::AsRawFd::as_raw_fd(selector))
 }
 
+/// Blocks until the selector has events to collect (`true`) or `timeout` passes (`false`),
+/// without collecting them: `poll(2)` on its fd, as another readiness loop would watch it.
+pub(crate) fn wait_ready(
+    selector: &Selector,
+    timeout: Option<std::time::Duration>,
+) -> std::io::Result<bool> {
+    let mut pollfd = libc::pollfd {
+        fd: std::os::fd::AsRawFd::as_raw_fd(selector),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, alive across the call.
+    let n = syscall!(poll(&mut pollfd, 1, timeout::to_ms(timeout)))?;
+    Ok(n > 0)
+}
+
 /// A `SyncEvent`'s fd, readable while it is signalled.
 pub(crate) fn pollable_sync_event(event: &SyncEvent) -> Option<RawSource> {
     Some(std::os::fd::AsRawFd::as_raw_fd(event))

@@ -59,6 +59,15 @@ pub(crate) fn pollable_selector(_selector: &Selector) -> Option<RawSource> {
     None
 }
 
+/// Blocks until the port has completions (`true`) or `timeout` passes (`false`); what it
+/// dequeues is kept for the next `select` (see `Selector::wait_ready`).
+pub(crate) fn wait_ready(
+    selector: &Selector,
+    timeout: Option<std::time::Duration>,
+) -> std::io::Result<bool> {
+    selector.wait_ready(timeout)
+}
+
 /// A `SyncEvent` is an event object, not a socket: nothing a readiness loop can watch.
 pub(crate) fn pollable_sync_event(_event: &SyncEvent) -> Option<RawSource> {
     None
