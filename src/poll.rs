@@ -163,6 +163,25 @@ impl PollShared {
         registry.as_ref().and_then(|r| r.as_pollable())
     }
 
+    /// Another handle to the selector, for pollAsync's waiter thread (poll_async.rs).
+    pub(crate) fn registry_clone(&self) -> Option<wakepoll::Registry> {
+        let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
+        registry.as_ref().and_then(|r| r.try_clone().ok())
+    }
+
+    /// Wakes whatever waits in the selector (the closer's wake; its event is never reported),
+    /// so that pollAsync's waiter thread looks at its orders.
+    pub(crate) fn nudge(&self) {
+        if let Some(closer) = self
+            .closer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            let _ = closer.wake();
+        }
+    }
+
     pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
     }
