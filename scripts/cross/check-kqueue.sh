@@ -4,7 +4,8 @@
 # the Node binding (wakepoll-node) for aarch64-apple-darwin, so that it keeps compiling
 # against the core's platform-neutral API there. `cargo check` needs no linker and no SDK;
 # std is built from source (-Zbuild-std) because no prebuilt std for these targets is
-# installed. Cold: ~2 min (the binding adds well under a minute); cached: seconds.
+# installed. Cold: ~2 min, plus up to a minute for the binding (napi and its proc-macros; 18 s
+# once check-windows.sh has built those); cached: seconds.
 # Running the tests on real kernels is the job of .github/workflows/ci.yml (macos, freebsd).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
