@@ -2,17 +2,22 @@
 //!
 //! The same problem as a blocked `poll` (see thread_stop.rs), the same answer: the wait blocks
 //! in a per-thread, edge-triggered core Poll that watches the thread's libuv loop fd (under
-//! `LOOP_TOKEN`) and, for the length of one wait, the fd of what is waited for (an eventfd, or
-//! a WaitContext's epoll fd; both readable while something is signalled). Between blocks the
-//! caller's `consume` does the real, non-blocking wait; loop activity that is not a stop goes
-//! back to waiting for the time that remains.
+//! `LOOP_TOKEN`) and, for the length of one wait, the pollable handle of what is waited for
+//! (an eventfd, or a WaitContext's epoll fd; both readable while something is signalled).
+//! Between blocks the caller's `attempt(ZERO)` does the real, non-blocking wait; loop activity
+//! that is not a stop goes back to waiting for the time that remains.
+//!
+//! Where that cannot be done — the target has no pollable handle (an event object or a
+//! completion port on Windows), or the loop has no fd to watch — the wait blocks in slices of
+//! at most `thread_stop::STOP_PROBE_SLICE` and asks `is_stopping` between them: in the
+//! target's own wait (`attempt(slice)`) when the target is not pollable, in the per-thread Poll
+//! otherwise.
 
 use std::cell::RefCell;
-use std::os::fd::RawFd;
 use std::time::{Duration, Instant};
 
 use napi::Env;
-use wakepoll::unix::SourceFd;
+use wakepoll::event::{RawSource, SourceRaw};
 use wakepoll::{Events, Interest, Poll, Token};
 
 use crate::{errors, thread_stop};
@@ -22,43 +27,57 @@ const TARGET: Token = Token(0);
 struct Waiter {
     poll: Poll,
     events: Events,
+    /// Whether `poll` watches the thread's loop (else: slices, see the module docs).
+    loop_watched: bool,
 }
 
 thread_local! {
     // One per thread, made at its first wait; closed when the thread ends.
+    // (The initializer is const: clippy 1.96 says otherwise for Windows targets.)
+    #[allow(clippy::missing_const_for_thread_local)]
     static WAITER: RefCell<Option<Waiter>> = const { RefCell::new(None) };
 }
 
 fn waiter(env: &Env) -> std::io::Result<Waiter> {
     let poll = Poll::new()?;
-    if let Some(fd) = thread_stop::loop_fd(env) {
-        poll.registry().register(
-            &mut SourceFd(&fd),
-            thread_stop::LOOP_TOKEN,
-            Interest::READABLE,
-        )?;
-    }
+    let loop_watched = match thread_stop::loop_fd(env) {
+        Some(fd) => poll
+            .registry()
+            .register(
+                &mut SourceRaw(&fd),
+                thread_stop::LOOP_TOKEN,
+                Interest::READABLE,
+            )
+            .is_ok(),
+        None => false,
+    };
     Ok(Waiter {
         poll,
         events: Events::with_capacity(4),
+        loop_watched,
     })
 }
 
-/// Waits until `consume` returns `Some` (checked first, then after each readiness of `fd`), or
-/// `timeout` passes (`Ok(None)`). A stop of the thread returns into the pending termination.
+/// Waits until `attempt` returns `Some`, or `timeout` passes (`Ok(None)`). `attempt(d)` is the
+/// target's own wait, blocking at most `d` (`ZERO`: not at all); it is tried first without
+/// blocking, then after each readiness of `target` (its pollable handle, if it has one). A
+/// stop of the thread returns into the pending termination.
 pub(crate) fn wait_for<T>(
     env: &Env,
-    fd: RawFd,
+    target: Option<RawSource>,
     timeout: Option<Duration>,
-    mut consume: impl FnMut() -> std::io::Result<Option<T>>,
+    mut attempt: impl FnMut(Duration) -> std::io::Result<Option<T>>,
 ) -> napi::Result<Option<T>> {
     let sys = |e: std::io::Error| errors::system(env, &e);
-    if let Some(done) = consume().map_err(sys)? {
+    if let Some(done) = attempt(Duration::ZERO).map_err(sys)? {
         return Ok(Some(done));
     }
     if timeout == Some(Duration::ZERO) {
         return Ok(None);
     }
+    let Some(fd) = target else {
+        return sliced(env, timeout, &mut attempt);
+    };
     WAITER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -69,41 +88,70 @@ pub(crate) fn wait_for<T>(
         };
         w.poll
             .registry()
-            .register(&mut SourceFd(&fd), TARGET, Interest::READABLE)
+            .register(&mut SourceRaw(&fd), TARGET, Interest::READABLE)
             .map_err(sys)?;
-        let outcome = block(env, w, timeout, &mut consume);
-        let _ = w.poll.registry().deregister(&mut SourceFd(&fd));
+        let outcome = block(env, w, timeout, &mut attempt);
+        let _ = w.poll.registry().deregister(&mut SourceRaw(&fd));
         outcome
     })
+}
+
+/// What remains of `timeout` since `start`; `Err(())` once it has passed.
+fn remaining(timeout: Option<Duration>, start: Instant) -> Result<Option<Duration>, ()> {
+    match timeout {
+        None => Ok(None),
+        Some(t) => match t.checked_sub(start.elapsed()) {
+            Some(left) if !left.is_zero() => Ok(Some(left)),
+            _ => Err(()),
+        },
+    }
 }
 
 fn block<T>(
     env: &Env,
     w: &mut Waiter,
     timeout: Option<Duration>,
-    consume: &mut impl FnMut() -> std::io::Result<Option<T>>,
+    attempt: &mut impl FnMut(Duration) -> std::io::Result<Option<T>>,
 ) -> napi::Result<Option<T>> {
     let sys = |e: std::io::Error| errors::system(env, &e);
     let start = Instant::now();
     loop {
-        let remaining = match timeout {
-            None => None,
-            Some(t) => match t.checked_sub(start.elapsed()) {
-                Some(left) if !left.is_zero() => Some(left),
-                _ => return consume().map_err(sys),
-            },
+        let Ok(remaining) = remaining(timeout, start) else {
+            return attempt(Duration::ZERO).map_err(sys);
         };
-        // Registered after the first `consume`: a signal in between is still an edge here.
-        if let Some(done) = consume().map_err(sys)? {
+        // Registered after the first attempt: a signal in between is still an edge here.
+        if let Some(done) = attempt(Duration::ZERO).map_err(sys)? {
             return Ok(Some(done));
         }
-        w.poll.poll(&mut w.events, remaining).map_err(sys)?;
-        let stopping = w
-            .events
-            .iter()
-            .any(|e| e.token() == thread_stop::LOOP_TOKEN)
-            && thread_stop::is_stopping(env);
-        if stopping {
+        let slice = thread_stop::slice(remaining, w.loop_watched);
+        w.poll.poll(&mut w.events, slice).map_err(sys)?;
+        let probe = !w.loop_watched
+            || w.events
+                .iter()
+                .any(|e| e.token() == thread_stop::LOOP_TOKEN);
+        if probe && thread_stop::is_stopping(env) {
+            return Err(thread_stop::stopping());
+        }
+    }
+}
+
+/// The target cannot be watched by a Poll: wait in it directly, a slice at a time.
+fn sliced<T>(
+    env: &Env,
+    timeout: Option<Duration>,
+    attempt: &mut impl FnMut(Duration) -> std::io::Result<Option<T>>,
+) -> napi::Result<Option<T>> {
+    let sys = |e: std::io::Error| errors::system(env, &e);
+    let start = Instant::now();
+    loop {
+        let Ok(remaining) = remaining(timeout, start) else {
+            return attempt(Duration::ZERO).map_err(sys);
+        };
+        let slice = thread_stop::slice(remaining, false).unwrap_or(thread_stop::STOP_PROBE_SLICE);
+        if let Some(done) = attempt(slice).map_err(sys)? {
+            return Ok(Some(done));
+        }
+        if thread_stop::is_stopping(env) {
             return Err(thread_stop::stopping());
         }
     }

@@ -12,7 +12,6 @@
 
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr};
-use std::os::fd::AsRawFd;
 use std::os::raw::c_void;
 use std::ptr;
 use std::sync::{Arc, RwLock};
@@ -20,8 +19,13 @@ use std::sync::{Arc, RwLock};
 use napi::bindgen_prelude::{ToNapiValue, Uint8ArraySlice, Unknown};
 use napi::{sys, Env};
 use napi_derive::napi;
-use wakepoll::net::{TcpListener, TcpStream, UdpSocket, UnixDatagram, UnixListener, UnixStream};
-use wakepoll::unix::pipe;
+use wakepoll::event::AsRawSource;
+// The Unix kinds and pipes exist under these names on every platform; where the OS lacks them
+// (Windows) their constructors fail with ENOTSUP, and no value of them can exist.
+use wakepoll::net::{
+    TcpListener, TcpStream, UdpSocket, UnixDatagram, UnixListener, UnixSocketAddr, UnixStream,
+};
+use wakepoll::pipe;
 use wakepoll::{Interest, Registry, Token};
 
 use crate::errors::{self, Class};
@@ -198,7 +202,7 @@ fn inet(addr: SocketAddr) -> RawAddress {
     }
 }
 
-fn unix(addr: &std::os::unix::net::SocketAddr) -> RawAddress {
+fn unix(addr: &UnixSocketAddr) -> RawAddress {
     RawAddress {
         family: "unix".to_owned(),
         address: String::new(),
@@ -389,9 +393,18 @@ impl NativeSocket {
             .is_none()
     }
 
+    /// The OS handle: an fd on Unix, a SOCKET on Windows (a Number either way: handle values
+    /// are far below 2^53).
     #[napi(getter)]
-    pub fn fd(&self, env: Env) -> napi::Result<i32> {
-        self.shared.with(&env, |s| Ok(each!(s, s => s.as_raw_fd())))
+    pub fn fd(&self, env: Env) -> napi::Result<f64> {
+        self.shared.with(&env, |s| {
+            let raw = each!(s, s => s.as_raw_source());
+            // i32 → i64 on Unix (infallible), u64 → i64 on Windows: one cfg-free conversion.
+            #[allow(clippy::unnecessary_fallible_conversions)]
+            i64::try_from(raw)
+                .map(|raw| raw as f64)
+                .map_err(|_| errors::out_of_range(&env, "fd", "a handle below 2^63"))
+        })
     }
 
     /// A tagged external for the fast `netRead`/`netWrite`; lib/net.ts asks once.

@@ -17,9 +17,7 @@ use napi::bindgen_prelude::{Float64ArraySlice, Uint8ArraySlice, Unknown};
 use napi::{Env, JsValue};
 use napi_derive::napi;
 
-use std::os::fd::{AsRawFd, RawFd};
-
-use wakepoll::unix::SourceFd;
+use wakepoll::event::{RawSource, SourceRaw};
 use wakepoll::Interest;
 
 use crate::handles::{self, Kind};
@@ -93,7 +91,7 @@ pub(crate) struct PollShared {
     wakers: Mutex<Vec<Weak<WakerShared>>>,
     /// The libuv loop fd of the thread that owns this Poll, and whether the selector watches
     /// it now (registered at the first blocking poll; see thread_stop.rs).
-    loop_fd: Option<RawFd>,
+    loop_fd: Option<RawSource>,
     loop_watched: AtomicBool,
     /// A pollAsync in progress (poll_async.rs), owned by this Poll's thread.
     pub(crate) pending: Mutex<Option<PendingWait>>,
@@ -124,19 +122,25 @@ impl PollShared {
     }
 
     /// Starts watching the owning thread's loop fd, once, so that a blocking poll notices
-    /// when Node stops the thread.
-    pub(crate) fn watch_loop(&self) {
-        let Some(fd) = self.loop_fd else { return };
+    /// when Node stops the thread. Returns whether the selector watches the loop; when it
+    /// cannot (no loop fd: Windows), blocking polls wait in slices and probe between them
+    /// (`thread_stop::STOP_PROBE_SLICE`).
+    pub(crate) fn watch_loop(&self) -> bool {
+        let Some(fd) = self.loop_fd else {
+            return false;
+        };
         if self.loop_watched.swap(true, Ordering::AcqRel) {
-            return;
+            return true;
         }
         let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
         let added = registry
             .as_ref()
-            .map(|r| r.register(&mut SourceFd(&fd), LOOP_TOKEN, Interest::READABLE));
+            .map(|r| r.register(&mut SourceRaw(&fd), LOOP_TOKEN, Interest::READABLE));
         if !matches!(added, Some(Ok(()))) {
             self.loop_watched.store(false, Ordering::Release);
+            return false;
         }
+        true
     }
 
     /// Stops watching the loop fd: libuv is about to watch this Poll's selector (pollAsync),
@@ -148,14 +152,34 @@ impl PollShared {
         }
         let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
         if let Some(registry) = registry.as_ref() {
-            let _ = registry.deregister(&mut SourceFd(&fd));
+            let _ = registry.deregister(&mut SourceRaw(&fd));
         }
     }
 
-    /// The selector's fd, for libuv to watch (pollAsync).
-    pub(crate) fn selector_fd(&self) -> Option<RawFd> {
+    /// The selector as a source libuv can watch (pollAsync); `None` when the Poll is closed
+    /// or its selector is no such source (a completion port).
+    pub(crate) fn pollable(&self) -> Option<RawSource> {
         let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
-        registry.as_ref().map(|r| r.as_raw_fd())
+        registry.as_ref().and_then(|r| r.as_pollable())
+    }
+
+    /// Another handle to the selector, for pollAsync's waiter thread (poll_async.rs).
+    pub(crate) fn registry_clone(&self) -> Option<wakepoll::Registry> {
+        let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
+        registry.as_ref().and_then(|r| r.try_clone().ok())
+    }
+
+    /// Wakes whatever waits in the selector (the closer's wake; its event is never reported),
+    /// so that pollAsync's waiter thread looks at its orders.
+    pub(crate) fn nudge(&self) {
+        if let Some(closer) = self
+            .closer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            let _ = closer.wake();
+        }
     }
 
     pub(crate) fn is_closed(&self) -> bool {
@@ -328,14 +352,13 @@ pub(crate) fn poll_blocking(
     if capacity == 0 {
         return Err(errors::out_of_range(env, "events.capacity", ">= 1"));
     }
-    if timeout != Some(Duration::ZERO) {
-        shared.watch_loop();
-    }
+    // A zero timeout never blocks, so it needs no way to be stopped.
+    let loop_watched = timeout == Some(Duration::ZERO) || shared.watch_loop();
     let start = timeout.filter(|t| !t.is_zero()).map(|_| Instant::now());
     let mut remaining = timeout;
     loop {
         poller
-            .wait(capacity, remaining)
+            .wait(capacity, thread_stop::slice(remaining, loop_watched))
             .map_err(|e| errors::system(env, &e))?;
         if shared.is_closed() {
             return Err(errors::closed(env, "Poll"));
@@ -344,7 +367,8 @@ pub(crate) fn poll_blocking(
         if collected.count > 0 {
             return Ok(collected.count as u32);
         }
-        if collected.loop_activity && thread_stop::is_stopping(env) {
+        // Unwatched loop: every empty slice is a chance that Node is stopping the thread.
+        if (collected.loop_activity || !loop_watched) && thread_stop::is_stopping(env) {
             // Node is ending this thread: return into the pending termination.
             return Err(thread_stop::stopping());
         }

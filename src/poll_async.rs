@@ -16,11 +16,25 @@
 //!
 //! While a wait is pending the Poll's selector must not watch the loop fd (thread_stop.rs):
 //! two epoll instances may not contain each other.
+//!
+//! Where the selector is no source libuv can watch (`as_pollable()` is `None`: an I/O
+//! completion port on Windows), a thread of ours waits instead — still never one of libuv's
+//! pool threads. It blocks in `Registry::wait_ready`, which waits for events without
+//! collecting them (so an abort or a timeout loses nothing, and the deregister guarantee holds
+//! for whatever it saw), then tells the loop with a `uv_async_t`; the loop thread collects
+//! exactly as [`on_ready`] does, and sends the thread back to waiting if nothing of the user's
+//! was there. The async handle replaces the poll handle in every lifetime rule above; ending
+//! the wait first stops the thread (under the lock it sends with, then joined: it never
+//! touches the handle after that) and only then closes the handle. The thread is per wait,
+//! and wakes from its wait through the Poll's closer (`PollShared::nudge`), whose event is
+//! never reported. `WAKEPOLL_POLL_ASYNC_THREAD=1` selects this path everywhere, so that the
+//! Linux test suite can run it.
 
 use std::alloc::{self, Layout};
 use std::os::raw::{c_int, c_void};
 use std::ptr::{self, NonNull};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use napi::bindgen_prelude::ToNapiValue;
@@ -49,6 +63,81 @@ struct AsyncWait {
     context: sys::napi_async_context,
     cleanup: sys::napi_async_cleanup_hook_handle,
     closing: bool,
+    /// Whether the handle is a `uv_async_t` (a waiter thread's) rather than a `uv_poll_t`.
+    is_async: bool,
+    /// The waiter thread, when the handle is a `uv_async_t` (see the module docs).
+    waiter: Option<Waiter>,
+}
+
+/// pollAsync's own waiter thread and what it shares with the loop thread.
+struct Waiter {
+    state: Arc<WaiterState>,
+    thread: Option<JoinHandle<()>>,
+}
+
+struct WaiterState {
+    phase: Mutex<Phase>,
+    changed: Condvar,
+    handle: AsyncHandle,
+}
+
+#[derive(Debug)]
+enum Phase {
+    /// The thread waits in the selector.
+    Waiting,
+    /// The thread told the loop (with this outcome of `wait_ready`) and waits for orders.
+    Sent(Option<std::io::Error>),
+    /// The wait is over: the thread must not touch the handle again, and ends.
+    Stopped,
+}
+
+/// The `uv_async_t` the waiter thread sends to.
+struct AsyncHandle(*mut c_void);
+
+// SAFETY: the pointer is only passed to uv_async_send, which libuv allows from any thread, and
+// only while the phase (under its lock) is not `Stopped`; the loop thread sets `Stopped` under
+// that lock and joins the thread before it closes the handle.
+unsafe impl Send for AsyncHandle {}
+// SAFETY: as above.
+unsafe impl Sync for AsyncHandle {}
+
+impl WaiterState {
+    fn lock(&self) -> MutexGuard<'_, Phase> {
+        self.phase.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The waiter thread: wait for events, tell the loop, wait for orders; until stopped.
+fn waiter_thread(registry: wakepoll::Registry, state: Arc<WaiterState>) {
+    loop {
+        let ready = registry.wait_ready(None);
+        let mut phase = state.lock();
+        if matches!(*phase, Phase::Stopped) {
+            return;
+        }
+        let error = match ready {
+            // Interrupted: wait again.
+            Ok(false) => continue,
+            Ok(true) => None,
+            Err(err) => Some(err),
+        };
+        // SAFETY: not stopped, under the lock (see AsyncHandle).
+        unsafe { uv::uv_async_send(state.handle.0) };
+        *phase = Phase::Sent(error);
+        while matches!(*phase, Phase::Sent(_)) {
+            phase = state.changed.wait(phase).unwrap_or_else(|e| e.into_inner());
+        }
+        if matches!(*phase, Phase::Stopped) {
+            return;
+        }
+    }
+}
+
+/// Whether pollAsync uses a waiter thread even where libuv could watch the selector
+/// (`WAKEPOLL_POLL_ASYNC_THREAD=1`: the Linux tests of the Windows path).
+fn thread_forced() -> bool {
+    static FORCED: OnceLock<bool> = OnceLock::new();
+    *FORCED.get_or_init(|| std::env::var_os("WAKEPOLL_POLL_ASYNC_THREAD").is_some_and(|v| v == "1"))
 }
 
 /// Starts waiting: `callback(err, count)` is called once, on this thread, unless the wait is
@@ -70,22 +159,46 @@ pub(crate) fn start(
     if shared.is_closed() {
         return Err(errors::closed(env, "Poll"));
     }
-    let (Some(fd), Some(uv_loop)) = (shared.selector_fd(), uv::event_loop(env)) else {
+    let Some(uv_loop) = uv::event_loop(env) else {
         return Err(errors::closed(env, "Poll"));
+    };
+    // Where libuv can watch the selector, it does (uv_poll); else a waiter thread of ours.
+    let pollable = if thread_forced() {
+        None
+    } else {
+        shared.pollable()
+    };
+    let registry = match pollable {
+        Some(_) => None,
+        None => match shared.registry_clone() {
+            Some(registry) => Some(registry),
+            None => return Err(errors::closed(env, "Poll")),
+        },
     };
     shared.unwatch_loop();
 
+    let kind = if pollable.is_some() {
+        uv::UV_POLL
+    } else {
+        uv::UV_ASYNC
+    };
     // SAFETY: uv_handle_size only reads the handle type.
-    let size = unsafe { uv::uv_handle_size(uv::UV_POLL) };
+    let size = unsafe { uv::uv_handle_size(kind) };
     let layout = Layout::from_size_align(size.max(1), 16)
         .map_err(|e| napi::Error::from_reason(e.to_string()))?;
     // SAFETY: `layout` has a non-zero size.
     let handle = NonNull::new(unsafe { alloc::alloc_zeroed(layout) } as *mut c_void)
         .ok_or_else(|| napi::Error::from_reason("out of memory"))?;
-    // SAFETY: `handle` is zeroed memory of uv_poll_t's size; `fd` is the live selector fd.
-    let rc = unsafe { uv::uv_poll_init(uv_loop, handle.as_ptr(), fd) };
+    let rc = match pollable {
+        // SAFETY: `handle` is zeroed memory of uv_poll_t's size; `fd` is the live selector fd.
+        Some(fd) => unsafe { uv::uv_poll_init_socket(uv_loop, handle.as_ptr(), fd) },
+        // SAFETY: `handle` is zeroed memory of uv_async_t's size; `on_async` matches
+        // uv_async_cb. An async handle is active (and so keeps the loop alive) from here on.
+        None => unsafe { uv::uv_async_init(uv_loop, handle.as_ptr(), on_async) },
+    };
     if rc != 0 {
-        // SAFETY: uv_poll_init failed, so libuv does not know the handle; we allocated it.
+        // SAFETY: uv_poll_init_socket failed, so libuv does not know the handle; we allocated
+        // it.
         unsafe { alloc::dealloc(handle.as_ptr() as *mut u8, layout) };
         return Err(errors::system(
             env,
@@ -105,9 +218,11 @@ pub(crate) fn start(
         context: async_context(env)?,
         cleanup: ptr::null_mut(),
         closing: false,
+        is_async: pollable.is_none(),
+        waiter: None,
     });
     let wait = NonNull::from(Box::leak(wait));
-    // SAFETY: `handle` was initialised by uv_poll_init; the wait outlives it (freed in its close
+    // SAFETY: `handle` was initialised by uv_poll_init_socket; the wait outlives it (freed in its close
     // callback).
     unsafe { uv::set_data(handle.as_ptr(), wait.as_ptr() as *mut c_void) };
     // SAFETY: `wait` is live and its cleanup field is written once, here.
@@ -119,16 +234,39 @@ pub(crate) fn start(
             &mut (*wait.as_ptr()).cleanup,
         )
     };
-    // SAFETY: the handle is initialised and `on_ready` matches uv_poll_cb.
-    let rc = unsafe { uv::uv_poll_start(handle.as_ptr(), uv::UV_READABLE, on_ready) };
-    if status != sys::Status::napi_ok || rc != 0 {
+    let started = if status != sys::Status::napi_ok {
+        Err(std::io::Error::other("napi_add_async_cleanup_hook failed"))
+    } else if let Some(registry) = registry {
+        let state = Arc::new(WaiterState {
+            phase: Mutex::new(Phase::Waiting),
+            changed: Condvar::new(),
+            handle: AsyncHandle(handle.as_ptr()),
+        });
+        let theirs = Arc::clone(&state);
+        std::thread::Builder::new()
+            .name("wakepoll-pollAsync".to_owned())
+            .spawn(move || waiter_thread(registry, theirs))
+            .map(|thread| {
+                // SAFETY: `wait` is live and only this thread touches it.
+                unsafe {
+                    (*wait.as_ptr()).waiter = Some(Waiter {
+                        state,
+                        thread: Some(thread),
+                    })
+                };
+            })
+    } else {
+        // SAFETY: the handle is an initialised uv_poll_t and `on_ready` matches uv_poll_cb.
+        let rc = unsafe { uv::uv_poll_start(handle.as_ptr(), uv::UV_READABLE, on_ready) };
+        if rc != 0 {
+            Err(wakepoll::error::from_errno("uv_poll_start", -rc))
+        } else {
+            Ok(())
+        }
+    };
+    if let Err(err) = started {
         // SAFETY: `wait` is live and not yet published; closing it frees it in on_closed.
         unsafe { close_handle(wait, true) };
-        let err = if rc != 0 {
-            wakepoll::error::from_errno("uv_poll_start", -rc)
-        } else {
-            std::io::Error::other("napi_add_async_cleanup_hook failed")
-        };
         return Err(errors::system(env, &err));
     }
     *pending = Some(PendingWait(wait));
@@ -165,6 +303,35 @@ pub(crate) fn finish_closed(env: &Env, shared: &PollShared) {
 
 /// libuv: the selector became readable (or failed).
 unsafe extern "C" fn on_ready(handle: *mut c_void, status: c_int, _events: c_int) {
+    let failed = (status < 0).then(|| wakepoll::error::from_errno("uv_poll", -status));
+    // SAFETY: `handle` is the live uv_poll_t of a wait, in its callback.
+    unsafe { ready(handle, failed) }
+}
+
+/// libuv: the waiter thread says the selector has events (or that waiting failed).
+unsafe extern "C" fn on_async(handle: *mut c_void) {
+    // SAFETY: `data` was set to the live wait in `start`, before the thread was started; the
+    // wait is live until the close callback, which cannot have run yet.
+    let w = unsafe { &*(uv::data(handle) as *const AsyncWait) };
+    if w.closing {
+        return;
+    }
+    let failed = w
+        .waiter
+        .as_ref()
+        .and_then(|waiter| match &mut *waiter.state.lock() {
+            Phase::Sent(err) => err.take(),
+            _ => None,
+        });
+    // SAFETY: `handle` is the live uv_async_t of a wait, in its callback.
+    unsafe { ready(handle, failed) }
+}
+
+/// Collects and calls back, or keeps waiting when nothing of the user's was there.
+///
+/// # Safety
+/// `handle` is the live handle of a wait, and this runs in its libuv callback.
+unsafe fn ready(handle: *mut c_void, failed: Option<std::io::Error>) {
     // SAFETY: `data` was set to the live wait in `start`, before the handle was started.
     let wait = unsafe { NonNull::new_unchecked(uv::data(handle) as *mut AsyncWait) };
     // SAFETY: the wait is live until the close callback, which cannot have run: the handle
@@ -180,15 +347,21 @@ unsafe extern "C" fn on_ready(handle: *mut c_void, status: c_int, _events: c_int
     if unsafe { sys::napi_open_handle_scope(w.env, &mut scope) } != sys::Status::napi_ok {
         return;
     }
-    let outcome = if status < 0 {
-        Some(Err(errors::system(
-            &env,
-            &wakepoll::error::from_errno("uv_poll", -status),
-        )))
-    } else {
+    let outcome = match failed {
+        Some(err) => Some(Err(errors::system(&env, &err))),
         // SAFETY: the refs are live while the wait is; this thread owns the arrays.
-        unsafe { collect(w) }.transpose()
+        None => unsafe { collect(w) }.transpose(),
     };
+    if outcome.is_none() {
+        if let Some(waiter) = &w.waiter {
+            // Nothing of the user's: the waiter thread waits again.
+            let mut phase = waiter.state.lock();
+            if matches!(*phase, Phase::Sent(_)) {
+                *phase = Phase::Waiting;
+                waiter.state.changed.notify_all();
+            }
+        }
+    }
     if let Some(result) = outcome {
         // The wait leaves `pending` first, so a callback that polls again finds it free.
         let mine = {
@@ -294,15 +467,38 @@ unsafe fn close_handle(wait: NonNull<AsyncWait>, release: bool) {
         return;
     }
     w.closing = true;
-    // SAFETY: the handle is an initialised uv_poll_t that is not closing yet.
+    // SAFETY: forwarded: owning thread, the handle is initialised and not closing yet.
+    unsafe { stop(w) };
+    // SAFETY: the handle is initialised and not closing yet; nothing else uses it any more.
     unsafe {
-        uv::uv_poll_stop(w.handle.as_ptr());
         uv::uv_close(w.handle.as_ptr(), on_closed);
         sys::napi_delete_reference(w.env, w.tokens);
         sys::napi_delete_reference(w.env, w.flags);
         if release {
             sys::napi_delete_reference(w.env, w.callback);
             sys::napi_async_destroy(w.env, w.context);
+        }
+    }
+}
+
+/// Stops what feeds the handle: the uv_poll, or the waiter thread (told under its lock, woken,
+/// joined), so that nothing but libuv touches the handle when it is closed.
+///
+/// # Safety
+/// Owning thread; the handle is initialised and not closed yet.
+unsafe fn stop(w: &mut AsyncWait) {
+    if !w.is_async {
+        // SAFETY: forwarded: an initialised uv_poll_t.
+        unsafe { uv::uv_poll_stop(w.handle.as_ptr()) };
+        return;
+    }
+    if let Some(waiter) = w.waiter.as_mut() {
+        *waiter.state.lock() = Phase::Stopped;
+        waiter.state.changed.notify_all();
+        // Out of `wait_ready`: the closer's event, which no poll reports.
+        w.shared.nudge();
+        if let Some(thread) = waiter.thread.take() {
+            let _ = thread.join();
         }
     }
 }
@@ -339,7 +535,7 @@ unsafe extern "C" fn on_teardown(_hook: sys::napi_async_cleanup_hook_handle, arg
         // SAFETY: the handle is initialised and not closing; JavaScript can no longer run, so
         // the references are left to the env's own teardown.
         unsafe {
-            uv::uv_poll_stop(w.handle.as_ptr());
+            stop(w);
             uv::uv_close(w.handle.as_ptr(), on_closed);
         }
     }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use napi::Env;
 use napi_derive::napi;
-use wakepoll::unix::SourceFd;
+use wakepoll::event::{RawSource, SourceRaw};
 use wakepoll::Interest;
 
 use crate::handles::{self, Kind, Lookup};
@@ -23,6 +23,16 @@ impl NativeRegistry {
     pub(crate) fn new(shared: Arc<PollShared>) -> NativeRegistry {
         NativeRegistry { shared }
     }
+}
+
+/// A raw fd from JavaScript as the core's `RawSource` (the same `i32` on Unix). Registering a
+/// raw handle on Windows fails in the core with `ENOTSUP` (see `wakepoll::event::SourceRaw`);
+/// a negative number, which no SOCKET is, fails here first the same way.
+fn raw_source(env: &Env, fd: i32) -> napi::Result<RawSource> {
+    RawSource::try_from(fd).map_err(|_| {
+        let err = wakepoll::error::unsupported("register", "not a raw handle of this platform");
+        errors::system(env, &err)
+    })
 }
 
 fn interest(env: &Env, bits: u32) -> napi::Result<Interest> {
@@ -61,8 +71,9 @@ impl NativeRegistry {
         token: f64,
         interest_bits: u32,
     ) -> napi::Result<()> {
+        let fd = raw_source(&env, fd)?;
         self.change(&env, token, interest_bits, |registry, token, interest| {
-            registry.register(&mut SourceFd(&fd), token, interest)
+            registry.register(&mut SourceRaw(&fd), token, interest)
         })
     }
 
@@ -74,16 +85,18 @@ impl NativeRegistry {
         token: f64,
         interest_bits: u32,
     ) -> napi::Result<()> {
+        let fd = raw_source(&env, fd)?;
         self.change(&env, token, interest_bits, |registry, token, interest| {
-            registry.reregister(&mut SourceFd(&fd), token, interest)
+            registry.reregister(&mut SourceRaw(&fd), token, interest)
         })
     }
 
     #[napi]
     pub fn deregister_fd(&self, env: Env, fd: i32) -> napi::Result<()> {
+        let fd = raw_source(&env, fd)?;
         self.shared.with_registry(&env, |registry| {
             registry
-                .deregister(&mut SourceFd(&fd))
+                .deregister(&mut SourceRaw(&fd))
                 .map_err(|e| errors::system(&env, &e))
         })
     }

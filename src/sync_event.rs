@@ -13,7 +13,6 @@
 //! waits). The blocking wait is a plain Node-API call (fast.rs), like `poll`, so that a
 //! termination it returns into stays pending for Node.
 
-use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -91,18 +90,24 @@ impl SyncEventShared {
         self.waiting.store(false, Ordering::Release);
     }
 
-    fn try_consume(&self) -> std::io::Result<Option<Consumed>> {
+    /// Consumes the signal if it comes within `timeout` (`ZERO`: only if it is there now).
+    fn try_consume(&self, timeout: Duration) -> std::io::Result<Option<Consumed>> {
         if self.is_closed() {
             return Ok(Some(Consumed::Closed));
         }
         let event = self.event.read().unwrap_or_else(|e| e.into_inner());
-        match event.as_ref() {
-            Some(event) => Ok(
-                (event.wait_timeout(Duration::ZERO)? == EventWaitResult::Signaled)
-                    .then_some(Consumed::Signaled),
-            ),
-            None => Ok(Some(Consumed::Closed)),
+        let Some(event) = event.as_ref() else {
+            return Ok(Some(Consumed::Closed));
+        };
+        if event.wait_timeout(timeout)? != EventWaitResult::Signaled {
+            return Ok(None);
         }
+        // The signal may have been close()'s wake-up call (a wait that blocked saw it).
+        Ok(Some(if self.is_closed() {
+            Consumed::Closed
+        } else {
+            Consumed::Signaled
+        }))
     }
 
     /// The blocking wait (fast.rs calls it): whether the event was signalled before
@@ -116,8 +121,8 @@ impl SyncEventShared {
 
     fn wait_entered(&self, env: &Env, timeout_ms: Option<f64>) -> napi::Result<bool> {
         let timeout = timeout_ms.and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok());
-        let fd = self.with(env, |event| Ok(event.as_raw_fd()))?;
-        match blocking_wait::wait_for(env, fd, timeout, || self.try_consume())? {
+        let target = self.with(env, |event| Ok(event.as_pollable()))?;
+        match blocking_wait::wait_for(env, target, timeout, |t| self.try_consume(t))? {
             Some(Consumed::Closed) => Err(errors::closed(env, "SyncEvent")),
             Some(Consumed::Signaled) => Ok(true),
             None => Ok(false),
@@ -183,9 +188,21 @@ impl NativeSyncEvent {
     }
 
     /// The event's own fd (readable while signalled), for a hidden Poll of `waitAsync`.
+    /// `ENOTSUP` where the event has none (Windows: an event object).
     #[napi(getter)]
     pub fn fd(&self, env: Env) -> napi::Result<i32> {
-        self.shared.with(&env, |event| Ok(event.as_raw_fd()))
+        self.shared.with(&env, |event| {
+            // The identity on Unix; a Windows handle would need narrowing (there is none).
+            #[allow(clippy::useless_conversion)]
+            let fd = event.as_pollable().and_then(|fd| i32::try_from(fd).ok());
+            fd.ok_or_else(|| {
+                let err = wakepoll::error::unsupported(
+                    "waitAsync",
+                    "this platform's events have no fd for the event loop to watch",
+                );
+                errors::system(&env, &err)
+            })
+        })
     }
 
     /// A tagged external for the fast blocking `wait` (fast.rs); lib/sync-event.ts asks once.
@@ -234,7 +251,7 @@ impl NativeSyncEvent {
     /// Consumes the signal if there is one, without blocking.
     #[napi]
     pub fn try_consume(&self, env: Env) -> napi::Result<bool> {
-        match self.shared.try_consume() {
+        match self.shared.try_consume(Duration::ZERO) {
             Ok(Some(Consumed::Signaled)) => Ok(true),
             Ok(None) => Ok(false),
             Ok(Some(Consumed::Closed)) => Err(errors::closed(&env, "SyncEvent")),

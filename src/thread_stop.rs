@@ -14,9 +14,10 @@
 //! running a trivial script: V8 refuses to run JavaScript once termination was requested, so
 //! the poll returns into the termination instead of waiting again.
 
-use std::os::raw::c_int;
+use std::time::Duration;
 
 use napi::{sys, Env, JsValue};
+use wakepoll::event::RawSource;
 use wakepoll::Token;
 
 use crate::uv;
@@ -24,12 +25,33 @@ use crate::uv;
 /// The token of the thread's libuv loop fd in every Poll's selector (above every JS token).
 pub(crate) const LOOP_TOKEN: Token = Token(usize::MAX - 1);
 
-/// The fd of the calling thread's libuv loop (its epoll/kqueue fd), if it has one.
-pub(crate) fn loop_fd(env: &Env) -> Option<c_int> {
+/// The longest a blocking wait blocks at once when its selector cannot watch the loop (on
+/// Windows, where libuv's loop is a completion port and `uv_backend_fd` is -1; or when the
+/// registration failed): between slices it asks [`is_stopping`], so that `worker.terminate()`
+/// still ends it well under the contract's 100 ms. A slice costs one wake-up and one trivial
+/// script every 20 ms of a long wait, nothing on the path of an event.
+pub(crate) const STOP_PROBE_SLICE: Duration = Duration::from_millis(20);
+
+/// The fd of the calling thread's libuv loop (its epoll/kqueue fd), if it has one. libuv
+/// reports -1 where the loop has no such fd (Windows): then `None`, and blocking waits probe
+/// in slices ([`STOP_PROBE_SLICE`]).
+pub(crate) fn loop_fd(env: &Env) -> Option<RawSource> {
     let uv_loop = uv::event_loop(env)?;
     // SAFETY: `uv_loop` is this env's live loop, as napi just returned it.
     let fd = unsafe { uv::uv_backend_fd(uv_loop) };
-    (fd >= 0).then_some(fd)
+    if fd < 0 {
+        return None;
+    }
+    RawSource::try_from(fd).ok()
+}
+
+/// How long one blocking call may block: all of `remaining` while the loop is watched, at most
+/// one [`STOP_PROBE_SLICE`] while it is not.
+pub(crate) fn slice(remaining: Option<Duration>, loop_watched: bool) -> Option<Duration> {
+    if loop_watched {
+        return remaining;
+    }
+    Some(remaining.map_or(STOP_PROBE_SLICE, |r| r.min(STOP_PROBE_SLICE)))
 }
 
 /// Whether Node has asked this thread's JavaScript to stop (terminate / exit).

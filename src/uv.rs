@@ -5,6 +5,8 @@ use std::os::raw::{c_int, c_void};
 
 use napi::sys;
 
+/// `UV_ASYNC` of `uv_handle_type`.
+pub(crate) const UV_ASYNC: c_int = 1;
 /// `UV_POLL` of `uv_handle_type`.
 pub(crate) const UV_POLL: c_int = 8;
 /// `UV_READABLE` of `uv_poll_event`.
@@ -13,11 +15,25 @@ pub(crate) const UV_READABLE: c_int = 1;
 pub(crate) type PollCallback =
     unsafe extern "C" fn(handle: *mut c_void, status: c_int, events: c_int);
 pub(crate) type CloseCallback = unsafe extern "C" fn(handle: *mut c_void);
+pub(crate) type AsyncCallback = unsafe extern "C" fn(handle: *mut c_void);
 
 extern "C" {
     pub(crate) fn uv_handle_size(kind: c_int) -> usize;
-    pub(crate) fn uv_poll_init(loop_: *mut sys::uv_loop_s, handle: *mut c_void, fd: c_int)
-        -> c_int;
+    /// `uv_poll_init_socket`: `uv_os_sock_t` is an `int` fd on Unix (where this is exactly
+    /// `uv_poll_init`) and a `SOCKET` on Windows, the same two types as the core's
+    /// `RawSource`, so the one declaration is right on every platform.
+    pub(crate) fn uv_poll_init_socket(
+        loop_: *mut sys::uv_loop_s,
+        handle: *mut c_void,
+        socket: wakepoll::event::RawSource,
+    ) -> c_int;
+    pub(crate) fn uv_async_init(
+        loop_: *mut sys::uv_loop_s,
+        handle: *mut c_void,
+        cb: AsyncCallback,
+    ) -> c_int;
+    /// The one libuv call that is safe from any thread.
+    pub(crate) fn uv_async_send(handle: *mut c_void) -> c_int;
     pub(crate) fn uv_poll_start(handle: *mut c_void, events: c_int, cb: PollCallback) -> c_int;
     pub(crate) fn uv_poll_stop(handle: *mut c_void) -> c_int;
     pub(crate) fn uv_close(handle: *mut c_void, cb: CloseCallback);

@@ -4,7 +4,6 @@
 //! signalled from anywhere. Its waits block in blocking_wait.rs, so that Node can still stop
 //! the thread.
 
-use std::os::fd::AsRawFd;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -42,8 +41,8 @@ impl WaitContextShared {
     pub(crate) fn wait(&self, env: &Env, timeout_ms: Option<f64>) -> napi::Result<Vec<f64>> {
         let timeout = timeout_ms.and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok());
         self.with(env, |ctx| {
-            let signalled = blocking_wait::wait_for(env, ctx.as_raw_fd(), timeout, || {
-                let tokens = ctx.wait_timeout(Duration::ZERO)?;
+            let signalled = blocking_wait::wait_for(env, ctx.as_pollable(), timeout, |t| {
+                let tokens = ctx.wait_timeout(t)?;
                 Ok((!tokens.is_empty()).then_some(tokens))
             })?;
             Ok(signalled

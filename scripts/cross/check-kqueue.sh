@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # kqueue part of scripts/cross-check.sh: type-checks crates/wakepoll (library and tests) for
-# macOS (x86_64, aarch64) and FreeBSD, whose kqueue backend this Linux machine cannot run.
-# `cargo check` needs no linker and no SDK; std is built from source (-Zbuild-std) because no
-# prebuilt std for these targets is installed. Cold: ~2 min; cached: seconds.
+# macOS (x86_64, aarch64) and FreeBSD, whose kqueue backend this Linux machine cannot run, and
+# the Node binding (wakepoll-node) for aarch64-apple-darwin, so that it keeps compiling
+# against the core's platform-neutral API there. `cargo check` needs no linker and no SDK;
+# std is built from source (-Zbuild-std) because no prebuilt std for these targets is
+# installed. Cold: ~2 min, plus up to a minute for the binding (napi and its proc-macros; 18 s
+# once check-windows.sh has built those); cached: seconds.
 # Running the tests on real kernels is the job of .github/workflows/ci.yml (macos, freebsd).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -23,3 +26,8 @@ echo "cross-check kqueue: cargo check -p wakepoll --lib --tests for ${targets[*]
 # -D warnings: an unused import or dead code on one platform is a bug in its cfgs.
 RUSTFLAGS="-D warnings" cross_cargo check --locked -p wakepoll --lib --tests \
   -Zbuild-std=std,panic_abort "${target_args[@]}"
+
+# The same RUSTFLAGS as above, so that the std already built for this target is reused.
+echo "cross-check kqueue: cargo check -p wakepoll-node for aarch64-apple-darwin"
+RUSTFLAGS="-D warnings" cross_cargo check --locked -p wakepoll-node \
+  -Zbuild-std=std,panic_abort --target aarch64-apple-darwin

@@ -82,6 +82,12 @@ pub fn busy(operation: &'static str, message: &'static str) -> io::Error {
     with_message(operation, crate::sys::EBUSY, message)
 }
 
+/// `ENOTSUP`: what the platform lacks (a Unix domain socket on Windows, a raw-handle
+/// source where there is none). For code that serves every platform without `cfg`.
+pub fn unsupported(operation: &'static str, message: &'static str) -> io::Error {
+    with_message(operation, crate::sys::ENOTSUP, message)
+}
+
 /// Wraps `errno` as the failure of `syscall`, keeping std's error kind. Public so that code
 /// calling the OS (or libuv) beside wakepoll can report errors in the same shape.
 pub fn from_errno(syscall: &'static str, errno: i32) -> io::Error {

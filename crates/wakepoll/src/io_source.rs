@@ -256,6 +256,12 @@ macro_rules! io_source_impls {
 
         $crate::io_source::os_handle_impls!($ty);
 
+        impl $crate::event::AsRawSource for $ty {
+            fn as_raw_source(&self) -> $crate::event::RawSource {
+                self.inner.as_raw_source()
+            }
+        }
+
         impl ::std::fmt::Debug for $ty {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(stringify!($ty))

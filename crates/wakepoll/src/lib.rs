@@ -62,9 +62,20 @@ mod sys;
 mod token;
 #[cfg(unix)]
 pub mod unix;
+#[cfg(not(unix))]
+mod unsupported;
 mod waker;
 #[cfg(windows)]
 pub mod windows;
+
+/// Pipes as event sources under a name that exists on every platform: `unix::pipe` on Unix;
+/// elsewhere [`pipe::new`] fails with `Unsupported` (code `ENOTSUP`).
+pub mod pipe {
+    #[cfg(unix)]
+    pub use crate::unix::pipe::{new, Receiver, Sender};
+    #[cfg(not(unix))]
+    pub use crate::unsupported::pipe::{new, Receiver, Sender};
+}
 
 pub use atomic_waker::AtomicWaker;
 pub use event::Events;

@@ -4,7 +4,7 @@ use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::event::Source;
+use crate::event::{RawSource, Source};
 use crate::{sys, Events, Interest, Token};
 
 /// Polls for readiness events on all registered sources.
@@ -44,6 +44,11 @@ impl Poll {
     /// The registry of this `Poll`.
     pub fn registry(&self) -> &Registry {
         &self.registry
+    }
+
+    /// See [`Registry::as_pollable`].
+    pub fn as_pollable(&self) -> Option<RawSource> {
+        self.registry.as_pollable()
     }
 
     /// Waits for readiness events.
@@ -170,6 +175,27 @@ impl Registry {
         Ok(Registry {
             selector: Arc::clone(&self.selector),
         })
+    }
+
+    /// The selector as a source that another readiness loop (libuv's `uv_poll`, another
+    /// `Poll`) can watch: readable while this `Poll` has events to collect. `None` where the
+    /// selector is not such a source (an I/O completion port on Windows).
+    pub fn as_pollable(&self) -> Option<RawSource> {
+        sys::pollable_selector(&self.selector)
+    }
+
+    /// Blocks until this `Poll` has events to collect (`true`) or `timeout` passes (`false`),
+    /// without collecting them: the next [`Poll::poll`] does, and the deregister guarantee
+    /// holds for them as for any event. For a thread that waits on behalf of a poller that is
+    /// not polling meanwhile (another event loop, say, where the selector is not a source it
+    /// can watch: see [`as_pollable`](Registry::as_pollable)). `true` may be spurious (a
+    /// readiness the next `poll` finds deregistered or already consumed). An interrupted wait
+    /// (`EINTR`) returns `false` early; call again.
+    pub fn wait_ready(&self, timeout: Option<Duration>) -> io::Result<bool> {
+        match sys::wait_ready(&self.selector, timeout) {
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => Ok(false),
+            other => other,
+        }
     }
 
     pub(crate) fn selector(&self) -> &Arc<sys::Selector> {

@@ -3,10 +3,12 @@
 #[allow(clippy::module_inception)]
 mod event;
 mod events;
+mod raw_source;
 mod registration;
 mod source;
 
 pub use self::event::Event;
 pub use self::events::{Events, Iter};
+pub use self::raw_source::{AsRawSource, RawSource, SourceRaw};
 pub(crate) use self::registration::Registration;
 pub use self::source::Source;

@@ -1,5 +1,5 @@
 //! Networking sources, with mio 1.x's API: TCP and UDP everywhere, Unix domain sockets on
-//! Unix.
+//! Unix (elsewhere their constructors fail with `Unsupported`, code `ENOTSUP`).
 //!
 //! Every socket here is created non-blocking and close-on-exec, implements
 //! [`event::Source`](crate::event::Source) (for `T` and `&T`), belongs to one
@@ -27,3 +27,10 @@ pub use self::tcp::{TcpListener, TcpStream};
 pub use self::udp::UdpSocket;
 #[cfg(unix)]
 pub use self::uds::{UnixDatagram, UnixListener, UnixStream};
+/// The address of a Unix domain socket, under a name that exists on every platform.
+#[cfg(unix)]
+pub use std::os::unix::net::SocketAddr as UnixSocketAddr;
+// Elsewhere the same names exist, so that code for every platform needs no `cfg`; their
+// constructors fail with `Unsupported` (see unsupported.rs).
+#[cfg(not(unix))]
+pub use crate::unsupported::{UnixDatagram, UnixListener, UnixSocketAddr, UnixStream};

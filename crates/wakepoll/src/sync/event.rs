@@ -126,6 +126,14 @@ impl Event {
         })
     }
 
+    /// The Event's own handle as a source another readiness loop can watch (readable while
+    /// signalled; each clone has its own), or `None` where it is not one (an event object on
+    /// Windows). Reading it directly bypasses the one-waiter rule: prefer
+    /// [`wait`](Event::wait).
+    pub fn as_pollable(&self) -> Option<crate::event::RawSource> {
+        sys::pollable_sync_event(&self.inner)
+    }
+
     pub(crate) fn sys(&self) -> &sys::SyncEvent {
         &self.inner
     }

@@ -45,6 +45,13 @@ impl WaitContext {
         &self.selector
     }
 
+    /// The context's selector as a source another readiness loop can watch (readable while
+    /// one of its Events is signalled), or `None` where it is not one (a completion port on
+    /// Windows).
+    pub fn as_pollable(&self) -> Option<crate::event::RawSource> {
+        sys::pollable_selector(&self.selector)
+    }
+
     /// Creates a context that watches no Event.
     pub fn new() -> io::Result<WaitContext> {
         Ok(WaitContext {

@@ -6,8 +6,9 @@
 //! * `Selector`: `new`, `register(fd, token, interests)`, `reregister`, `deregister(fd)`,
 //!   `select(&mut Events, Option<Duration>)` — one wait, at most one system call, timeouts
 //!   rounded up to the backend's resolution; the public [`Poll`](crate::Poll) owns the retry
-//!   loop (`EINTR`, deadlines). The raw-fd calls are edge-triggered, and Unix-only (they
-//!   serve `unix::SourceFd`; Windows, like mio, has no raw-handle source).
+//!   loop (`EINTR`, deadlines). The raw-handle calls are edge-triggered; they serve
+//!   `unix::SourceFd` and `event::SourceRaw`, and on Windows (which, like mio, has no
+//!   raw-handle source) they fail with `ENOTSUP`.
 //!   wakepoll's own sources use `register_owned(…, Trigger)`, `reregister_owned`,
 //!   `deregister_owned`, which the raw-fd calls cannot reach, and which may be level-triggered
 //!   (a [`WaitContext`](crate::sync::WaitContext)).
@@ -29,7 +30,9 @@
 //!   On Windows the same names over winsock (`tcp`, `udp`, `net`, `io::read`), without `uds`
 //!   and `pipe`.
 //! * Source handles: `RawSource`, `OwnedSource`, `BorrowedSource` (an fd on Unix, a `SOCKET`
-//!   on Windows), `borrow_source`, `raw_source`.
+//!   on Windows), `borrow_source`, `raw_source`; `pollable_selector`, `pollable_sync_event`:
+//!   the handle another readiness loop can watch, or `None` (a completion port, an event
+//!   object).
 //! * Edges: `REARMS_AFTER_WOULD_BLOCK`, and `Selector::rearm_owned(raw)`, which the public
 //!   `IoSource::do_io` calls after an operation returned `WouldBlock` when the backend
 //!   emulates edges (IOCP + AFD report a readiness once; epoll needs nothing).

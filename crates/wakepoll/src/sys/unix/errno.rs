@@ -6,6 +6,8 @@ pub(crate) const EBUSY: i32 = libc::EBUSY;
 pub(crate) const EEXIST: i32 = libc::EEXIST;
 /// No such file or directory: a source is not registered.
 pub(crate) const ENOENT: i32 = libc::ENOENT;
+/// Not supported on this platform.
+pub(crate) const ENOTSUP: i32 = libc::ENOTSUP;
 
 /// The name of `errno` on this platform (`libc::EEXIST` → `"EEXIST"`), as Node's
 /// `util.getSystemErrorName` gives it.

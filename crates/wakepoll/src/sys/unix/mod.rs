@@ -17,7 +17,7 @@ pub(crate) mod udp;
 pub(crate) mod uds;
 mod waker;
 
-pub(crate) use self::errno::{errno_name, EBUSY, EEXIST, ENOENT};
+pub(crate) use self::errno::{errno_name, EBUSY, EEXIST, ENOENT, ENOTSUP};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use self::owned_fds::OwnedFds;
 pub(crate) use self::selector::{event, Event, Events, Selector, SELECTOR_CTL};
@@ -41,6 +41,33 @@ pub(crate) fn borrow_source(source: &OwnedSource) -> BorrowedSource<'_> {
 
 pub(crate) fn raw_source(source: &OwnedSource) -> RawSource {
     std::os::fd::AsRawFd::as_raw_fd(source)
+}
+
+/// The selector as a source another readiness loop can watch: an epoll or kqueue fd is
+/// readable while it holds events.
+pub(crate) fn pollable_selector(selector: &Selector) -> Option<RawSource> {
+    Some(std::os::fd::AsRawFd::as_raw_fd(selector))
+}
+
+/// Blocks until the selector has events to collect (`true`) or `timeout` passes (`false`),
+/// without collecting them: `poll(2)` on its fd, as another readiness loop would watch it.
+pub(crate) fn wait_ready(
+    selector: &Selector,
+    timeout: Option<std::time::Duration>,
+) -> std::io::Result<bool> {
+    let mut pollfd = libc::pollfd {
+        fd: std::os::fd::AsRawFd::as_raw_fd(selector),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, alive across the call.
+    let n = syscall!(poll(&mut pollfd, 1, timeout::to_ms(timeout)))?;
+    Ok(n > 0)
+}
+
+/// A `SyncEvent`'s fd, readable while it is signalled.
+pub(crate) fn pollable_sync_event(event: &SyncEvent) -> Option<RawSource> {
+    Some(std::os::fd::AsRawFd::as_raw_fd(event))
 }
 
 /// The `io::ErrorKind` of `errno`: std's mapping.

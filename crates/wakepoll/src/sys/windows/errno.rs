@@ -15,6 +15,8 @@ pub(crate) const EBUSY: i32 = f::ERROR_BUSY as i32;
 pub(crate) const EEXIST: i32 = f::ERROR_ALREADY_EXISTS as i32;
 /// Not there: a source is not registered.
 pub(crate) const ENOENT: i32 = f::ERROR_FILE_NOT_FOUND as i32;
+/// Not supported on this platform (libuv, and so Node, name it `ENOTSUP`).
+pub(crate) const ENOTSUP: i32 = f::ERROR_NOT_SUPPORTED as i32;
 
 /// The `io::ErrorKind` of `errno`: std's mapping, plus the codes std leaves uncategorized
 /// that wakepoll reports (a missing feature is `Unsupported`, as on Unix).

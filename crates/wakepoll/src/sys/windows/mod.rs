@@ -29,7 +29,7 @@ mod wakeup;
 
 use std::os::windows::io::{AsRawSocket, AsSocket, BorrowedSocket, OwnedSocket, RawSocket};
 
-pub(crate) use self::errno::{errno_name, error_kind, EBUSY, EEXIST, ENOENT};
+pub(crate) use self::errno::{errno_name, error_kind, EBUSY, EEXIST, ENOENT, ENOTSUP};
 pub(crate) use self::selector::{event, Event, Events, Selector, SELECTOR_CTL};
 pub(crate) use self::sync_event::SyncEvent;
 pub(crate) use self::waker::Waker;
@@ -51,4 +51,24 @@ pub(crate) fn borrow_source(source: &OwnedSource) -> BorrowedSource<'_> {
 
 pub(crate) fn raw_source(source: &OwnedSource) -> RawSource {
     source.as_raw_socket()
+}
+
+/// A completion port is not a readiness source: no other loop (libuv's `uv_poll`, another
+/// `Poll`) can watch it for "has events".
+pub(crate) fn pollable_selector(_selector: &Selector) -> Option<RawSource> {
+    None
+}
+
+/// Blocks until the port has completions (`true`) or `timeout` passes (`false`); what it
+/// dequeues is kept for the next `select` (see `Selector::wait_ready`).
+pub(crate) fn wait_ready(
+    selector: &Selector,
+    timeout: Option<std::time::Duration>,
+) -> std::io::Result<bool> {
+    selector.wait_ready(timeout)
+}
+
+/// A `SyncEvent` is an event object, not a socket: nothing a readiness loop can watch.
+pub(crate) fn pollable_sync_event(_event: &SyncEvent) -> Option<RawSource> {
+    None
 }

@@ -106,9 +106,18 @@ pub(crate) struct Selector {
     wakeups: RwLock<HashMap<usize, Arc<Wakeup>>>,
     /// How many of `wakeups` are level-triggered: a `Poll` (none) skips the scan.
     level: AtomicUsize,
-    /// How many threads are in `select` now.
+    /// How many threads are in `select` (or `wait_ready`) now.
     polling: AtomicUsize,
+    /// Completions `wait_ready` dequeued, fed to the next `select` before the port.
+    stash: Mutex<Stash>,
 }
+
+/// Dequeued completions waiting for `select`.
+struct Stash(Vec<CompletionStatus>);
+
+// SAFETY: as for `Statuses`: plain data until `select` (holding the lock) feeds them, which
+// turns each `OVERLAPPED` back into its `SockState` exactly once.
+unsafe impl Send for Stash {}
 
 impl Selector {
     pub(crate) fn new() -> io::Result<Selector> {
@@ -121,6 +130,7 @@ impl Selector {
             wakeups: RwLock::new(HashMap::new()),
             level: AtomicUsize::new(0),
             polling: AtomicUsize::new(0),
+            stash: Mutex::new(Stash(Vec::new())),
         })
     }
 
@@ -143,7 +153,9 @@ impl Selector {
         if self.level.load(Ordering::Acquire) > 0 {
             self.collect_level(events);
         }
-        // Level-triggered events are ready now: collect the rest without waiting.
+        // Completions `wait_ready` already dequeued come first.
+        self.feed_stash(events);
+        // Level-triggered or stashed events are ready now: collect the rest without waiting.
         let timeout_ms = if events.events.is_empty() {
             timeout::to_ms(timeout)
         } else {
@@ -161,6 +173,54 @@ impl Selector {
         self.polling.fetch_sub(1, Ordering::AcqRel);
         self.feed(result?, &mut events.events);
         Ok(())
+    }
+
+    /// Blocks until the port has completions (`true`) or `timeout` passes (`false`), without
+    /// turning them into events: they wait in the stash for the next `select`, which applies
+    /// the deregister guarantee to them as to any completion. For a thread that waits on
+    /// behalf of a poller that is not polling (another loop's view of the selector).
+    pub(crate) fn wait_ready(&self, timeout: Option<Duration>) -> io::Result<bool> {
+        if !self.lock_stash().0.is_empty() {
+            return Ok(true);
+        }
+        if self.level.load(Ordering::Acquire) > 0 {
+            let wakeups = self.wakeups.read().unwrap_or_else(|e| e.into_inner());
+            if wakeups
+                .values()
+                .any(|w| w.trigger() == Trigger::Level && w.is_signalled())
+            {
+                return Ok(true);
+            }
+        }
+        let mut statuses = vec![zero_status(); 64];
+        self.polling.fetch_add(1, Ordering::AcqRel);
+        let result = self
+            .update_sockets()
+            .and_then(|()| self.port.get_many(&mut statuses, timeout::to_ms(timeout)));
+        self.polling.fetch_sub(1, Ordering::AcqRel);
+        let got = result?;
+        if got.is_empty() {
+            return Ok(false);
+        }
+        self.lock_stash().0.extend_from_slice(got);
+        Ok(true)
+    }
+
+    /// Feeds stashed completions (`wait_ready`) into `events`, as many as fit.
+    fn feed_stash(&self, events: &mut Events) {
+        let mut stash = self.lock_stash();
+        if stash.0.is_empty() {
+            return;
+        }
+        let room = events.capacity - events.events.len();
+        let n = room.min(stash.0.len());
+        let taken: Vec<CompletionStatus> = stash.0.drain(..n).collect();
+        drop(stash);
+        self.feed(&taken, &mut events.events);
+    }
+
+    fn lock_stash(&self) -> MutexGuard<'_, Stash> {
+        self.stash.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Reports the level-triggered registrations that are signalled now.
@@ -251,6 +311,24 @@ impl Selector {
 
     fn lock_owned(&self) -> MutexGuard<'_, HashMap<RawSocket, SockRef>> {
         self.owned.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The raw-handle calls (`event::SourceRaw`): unsupported on Windows. An AFD poll could
+    /// watch a socket wakepoll does not own, but its edges are emulated by re-arming after the
+    /// owner's `WouldBlock` (`IoSource::do_io`), which a caller's own I/O would never do: the
+    /// source would report once and then go silent. mio has no raw-socket source either.
+    pub(crate) fn register(&self, _: RawSocket, _: Token, _: Interest) -> io::Result<()> {
+        Err(raw_unsupported())
+    }
+
+    /// See [`register`](Selector::register).
+    pub(crate) fn reregister(&self, _: RawSocket, _: Token, _: Interest) -> io::Result<()> {
+        Err(raw_unsupported())
+    }
+
+    /// See [`register`](Selector::register).
+    pub(crate) fn deregister(&self, _: RawSocket) -> io::Result<()> {
+        Err(raw_unsupported())
     }
 
     /// Registers a socket wakepoll owns, edge-triggered.
@@ -370,6 +448,13 @@ impl Drop for Selector {
         for (_, sock) in self.lock_owned().drain() {
             lock(&sock).mark_delete();
         }
+        let stashed = std::mem::take(&mut self.lock_stash().0);
+        for status in stashed {
+            if !status.lpOverlapped.is_null() {
+                // SAFETY: as below: an AFD poll's OVERLAPPED, dequeued once (by `wait_ready`).
+                drop(unsafe { from_overlapped(status.lpOverlapped) });
+            }
+        }
         let mut statuses = vec![zero_status(); 256];
         while let Ok(done) = self.port.get_many(&mut statuses, 0) {
             if done.is_empty() {
@@ -397,6 +482,14 @@ impl fmt::Debug for Selector {
 fn lock(sock: &SockRef) -> MutexGuard<'_, SockState> {
     // A poisoned SockState is still consistent: its fields change only between calls.
     sock.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn raw_unsupported() -> io::Error {
+    error::with_message(
+        SELECTOR_CTL,
+        super::ENOTSUP,
+        "raw handles cannot be registered on Windows: register a wakepoll socket",
+    )
 }
 
 fn not_registered() -> io::Error {
