@@ -32,7 +32,8 @@ port.on('message', (msg: { mode: 'wakepoll' | 'atomics' | 'stop'; rounds: number
   } else {
     // flag[0]: 1 = ping pending (main → worker), 2 = pong pending (worker → main)
     for (let i = 0; i < msg.rounds; i++) {
-      while (Atomics.load(flag, 0) !== 1) Atomics.wait(flag, 0, 0)
+      // Wait on the value seen: waiting only while it is 0 would spin while it is still 2.
+      for (let v; (v = Atomics.load(flag, 0)) !== 1; ) Atomics.wait(flag, 0, v)
       Atomics.store(flag, 0, 2)
       Atomics.notify(flag, 0)
     }

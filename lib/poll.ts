@@ -71,16 +71,27 @@ export class Poll implements Disposable {
    * Rejects with `ERR_CLOSED` if the Poll is closed meanwhile, with an `AbortError` when
    * `options.signal` aborts, with `EBUSY` if another wait is in progress.
    */
-  async pollAsync(events: Events, timeout?: number | null, options?: PollAsyncOptions): Promise<number> {
-    if (!(events instanceof Events)) throw invalidArgType('events', 'an instance of Events', events)
-    let ms = validateTimeout(timeout)
-    const signal = validateSignalOptions(options)
-    if (signal?.aborted) throw abortError(signal)
-    if (ms !== null && ms > MAX_TIMER_MS) ms = null
-    // What is ready now needs no wait (and a busy or closed Poll throws here).
-    const ready = this.poll(events, 0)
-    if (ready > 0 || ms === 0) return ready
+  pollAsync(events: Events, timeout?: number | null, options?: PollAsyncOptions): Promise<number> {
+    // Not an `async` function: each promise it returns is the one the native callback settles,
+    // with no adopting promise (and its microtask hops) in between. Errors still reject.
+    let ms: number | null
+    let signal: AbortSignal | undefined
+    try {
+      if (!(events instanceof Events)) throw invalidArgType('events', 'an instance of Events', events)
+      ms = validateTimeout(timeout)
+      signal = validateSignalOptions(options)
+      if (signal?.aborted) throw abortError(signal)
+      if (ms !== null && ms > MAX_TIMER_MS) ms = null
+      // A zero timeout never waits. (Otherwise what is ready now is reported by the loop's
+      // first turn: the selector's fd is already readable, no system call is spent asking.)
+      if (ms === 0) return Promise.resolve(this.poll(events, 0))
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    return this.#waitAsync(events, ms, signal)
+  }
 
+  #waitAsync(events: Events, ms: number | null, signal: AbortSignal | undefined): Promise<number> {
     const inner = this.#inner
     const tokens = events[kTokens]
     const flags = events[kFlags]

@@ -95,7 +95,7 @@ export class WakePeer {
     const flag = this.flag
     Atomics.store(flag, 0, 1)
     Atomics.notify(flag, 0)
-    while (Atomics.load(flag, 0) !== 2) Atomics.wait(flag, 0, 1)
+    for (let v; (v = Atomics.load(flag, 0)) !== 2; ) Atomics.wait(flag, 0, v)
     Atomics.store(flag, 0, 0)
   }
 
@@ -104,8 +104,8 @@ export class WakePeer {
     const flag = this.flag
     Atomics.store(flag, 0, 1)
     Atomics.notify(flag, 0)
-    while (Atomics.load(flag, 0) !== 2) {
-      const wait = Atomics.waitAsync(flag, 0, 1)
+    for (let v; (v = Atomics.load(flag, 0)) !== 2; ) {
+      const wait = Atomics.waitAsync(flag, 0, v)
       if (wait.async) await wait.value
     }
     Atomics.store(flag, 0, 0)

@@ -45,7 +45,9 @@ control.on('message', (msg: { mode: Mode; rounds: number }) => {
   } else if (msg.mode === 'atomics') {
     // flag[0]: 1 = ping pending (main → worker), 2 = pong pending (worker → main)
     for (let i = 0; i < msg.rounds; i++) {
-      while (Atomics.load(flag, 0) !== 1) Atomics.wait(flag, 0, 0)
+      // Wait on the value seen, whatever it is: waiting only while it is 0 would spin (wait
+      // returns at once) while it is still 2, and the worker would never sleep.
+      for (let v; (v = Atomics.load(flag, 0)) !== 1; ) Atomics.wait(flag, 0, v)
       Atomics.store(flag, 0, 2)
       Atomics.notify(flag, 0)
     }
