@@ -389,14 +389,14 @@ macro_rules! io_impls {
     ($ty:ident: read = $read:path, read_vectored = $readv:path) => {
         impl ::std::io::Read for $ty {
             fn read(&mut self, buf: &mut [u8]) -> ::std::io::Result<usize> {
-                self.inner.do_io(|s| $read(s, buf))
+                (&*self).read(buf)
             }
 
             fn read_vectored(
                 &mut self,
                 bufs: &mut [::std::io::IoSliceMut<'_>],
             ) -> ::std::io::Result<usize> {
-                self.inner.do_io(|s| $readv(s, bufs))
+                (&*self).read_vectored(bufs)
             }
         }
 
@@ -416,14 +416,14 @@ macro_rules! io_impls {
     ($ty:ident: write = $write:path, write_vectored = $writev:path) => {
         impl ::std::io::Write for $ty {
             fn write(&mut self, buf: &[u8]) -> ::std::io::Result<usize> {
-                self.inner.do_io(|s| $write(s, buf))
+                (&*self).write(buf)
             }
 
             fn write_vectored(
                 &mut self,
                 bufs: &[::std::io::IoSlice<'_>],
             ) -> ::std::io::Result<usize> {
-                self.inner.do_io(|s| $writev(s, bufs))
+                (&*self).write_vectored(bufs)
             }
 
             fn flush(&mut self) -> ::std::io::Result<()> {

@@ -3,7 +3,7 @@
 use std::io;
 use std::os::fd::RawFd;
 
-use crate::event::Source;
+use crate::event::{Source, SourceRaw};
 use crate::{Interest, Registry, Token};
 
 /// Adapter for a [`RawFd`] providing an [`event::Source`](crate::event::Source)
@@ -29,6 +29,7 @@ use crate::{Interest, Registry, Token};
 #[derive(Debug)]
 pub struct SourceFd<'a>(pub &'a RawFd);
 
+// The same calls as the platform-neutral `SourceRaw`, which on Unix is this very adapter.
 impl Source for SourceFd<'_> {
     fn register(
         &mut self,
@@ -36,7 +37,7 @@ impl Source for SourceFd<'_> {
         token: Token,
         interests: Interest,
     ) -> io::Result<()> {
-        registry.selector().register(*self.0, token, interests)
+        SourceRaw(self.0).register(registry, token, interests)
     }
 
     fn reregister(
@@ -45,10 +46,10 @@ impl Source for SourceFd<'_> {
         token: Token,
         interests: Interest,
     ) -> io::Result<()> {
-        registry.selector().reregister(*self.0, token, interests)
+        SourceRaw(self.0).reregister(registry, token, interests)
     }
 
     fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        registry.selector().deregister(*self.0)
+        SourceRaw(self.0).deregister(registry)
     }
 }
