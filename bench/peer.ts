@@ -1,8 +1,10 @@
-// The Rust core's side of a row: runs crates/wakepoll/examples/bench_peer.rs (built once, in
+// The Rust core's side of a row: runs crates/wakepoll/examples/bench_peer/ (built once, in
 // release mode) and returns its samples, so that a JS batch and a core batch alternate in one run.
 
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile, execFileSync, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync } from 'node:fs'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
@@ -45,4 +47,33 @@ export async function runPeerAsync(...args: (string | number)[]): Promise<PeerOu
   buildPeer()
   const { stdout } = await promisify(execFile)(binary, args.map(String), options)
   return parse(stdout)
+}
+
+/** A server process of the peer's (`echo-server-raw`): its port, and how to stop it. */
+export interface PeerServer {
+  port: number
+  /** Closes the server's stdin (its signal to stop) and resolves when it has exited. */
+  stop(): Promise<void>
+}
+
+/** Starts `bench_peer echo-server-raw` and resolves once it listens on 127.0.0.1. */
+export async function startRawEchoServer(): Promise<PeerServer> {
+  buildPeer()
+  const child = spawn(binary, ['echo-server-raw'], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const exited = once(child, 'exit')
+  const [line] = (await Promise.race([
+    once(createInterface({ input: child.stdout! }), 'line'),
+    exited.then(([code]) => {
+      throw new Error(`bench_peer echo-server-raw exited (${code}) before listening`)
+    }),
+  ])) as [string]
+  const { port } = JSON.parse(line) as { port: number }
+  return {
+    port,
+    async stop() {
+      child.stdin!.end()
+      const [code] = (await exited) as [number | null]
+      if (code !== 0) throw new Error(`bench_peer echo-server-raw exited with ${code}`)
+    },
+  }
 }

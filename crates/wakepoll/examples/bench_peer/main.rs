@@ -11,6 +11,9 @@
 //!                                      the echo row's load: N connections to 127.0.0.1:port,
 //!                                      each a closed loop of size-byte messages; one sample
 //!                                      per echoed message (its latency, ns)
+//! bench_peer echo-server-raw           (Linux) an echo server on libc's epoll alone, the echo
+//!                                      row's physical limit (raw_echo.rs): prints
+//!                                      `{"port":N}`, serves until stdin closes
 //! ```
 //!
 //! The echo row's client is native so that it is never the bottleneck, and the same for every
@@ -30,12 +33,24 @@ use std::time::{Duration, Instant};
 use wakepoll::net::TcpStream;
 use wakepoll::{Events, Interest, Poll, Token, Waker};
 
+#[cfg(target_os = "linux")]
+mod raw_echo;
+
 const PING: Token = Token(1);
 const PONG: Token = Token(2);
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    if args == ["echo-server-raw"] {
+        return match serve_raw() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("bench_peer echo-server-raw: {err}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match run(&args).and_then(print) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -43,6 +58,19 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+#[cfg(target_os = "linux")]
+fn serve_raw() -> io::Result<()> {
+    raw_echo::serve()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn serve_raw() -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "the raw echo server is written on epoll: Linux only",
+    ))
 }
 
 fn run(args: &[&str]) -> io::Result<Measured> {
@@ -56,7 +84,7 @@ fn run(args: &[&str]) -> io::Result<Measured> {
         _ => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "usage: bench_peer roundtrip <rounds> | deliver <k> <rounds> \
-             | echo-client <port> <connections> <size> <seconds>",
+             | echo-client <port> <connections> <size> <seconds> | echo-server-raw",
         )),
     }
 }
