@@ -6,12 +6,14 @@
 //   npm run bench -- --quick           smoke run (< 1 min) → bench/results.quick.json
 //   npm run bench -- --rows 1,3        only some rows;  --out FILE  elsewhere
 //
-// Rows: 1 wake round trip, 2 event delivery, 3 pollAsync round trip, 4 TCP echo, 5 memory.
+// Rows: 1 wake round trip, 2 event delivery, 3 pollAsync round trip, 4 TCP echo, 5 memory,
+// 6 memory per idle connection.
 
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 
 import { chartSvg } from './chart.ts'
+import { idleConnections } from './rows/conns.ts'
 import { buildPeer } from './peer.ts'
 import { machine } from './machine.ts'
 import type { RowOptions, RowResult } from './row.ts'
@@ -28,6 +30,7 @@ const ROWS: Record<string, (o: RowOptions) => Promise<RowResult>> = {
   '3': pollAsyncRoundTrip,
   '4': echoThroughput,
   '5': memory,
+  '6': idleConnections,
 }
 
 const { values } = parseArgs({

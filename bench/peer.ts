@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const binary = `${root}target/release/examples/bench_peer${process.platform === 'win32' ? '.exe' : ''}`
+/** The peer's executable (build it with [buildPeer] first). */
+export const binaryPath = `${root}target/release/examples/bench_peer${process.platform === 'win32' ? '.exe' : ''}`
 let built = false
 
 /** Builds the peer (cargo decides whether anything changed). */
@@ -19,7 +20,7 @@ export function buildPeer(): void {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],
   })
-  if (!existsSync(binary)) throw new Error(`cargo built no ${binary}`)
+  if (!existsSync(binaryPath)) throw new Error(`cargo built no ${binaryPath}`)
   built = true
 }
 
@@ -39,13 +40,13 @@ const options = { encoding: 'utf8', maxBuffer: 256 << 20 } as const
 /** One batch of the peer: `args` as in bench_peer's usage; samples in nanoseconds. */
 export function runPeer(...args: (string | number)[]): Float64Array {
   buildPeer()
-  return parse(execFileSync(binary, args.map(String), options)).samples
+  return parse(execFileSync(binaryPath, args.map(String), options)).samples
 }
 
 /** The same without blocking this thread (its workers go on either way). */
 export async function runPeerAsync(...args: (string | number)[]): Promise<PeerOutput> {
   buildPeer()
-  const { stdout } = await promisify(execFile)(binary, args.map(String), options)
+  const { stdout } = await promisify(execFile)(binaryPath, args.map(String), options)
   return parse(stdout)
 }
 
@@ -59,7 +60,7 @@ export interface PeerServer {
 /** Starts `bench_peer echo-server-raw` and resolves once it listens on 127.0.0.1. */
 export async function startRawEchoServer(): Promise<PeerServer> {
   buildPeer()
-  const child = spawn(binary, ['echo-server-raw'], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const child = spawn(binaryPath, ['echo-server-raw'], { stdio: ['pipe', 'pipe', 'inherit'] })
   const exited = once(child, 'exit')
   const [line] = (await Promise.race([
     once(createInterface({ input: child.stdout! }), 'line'),
