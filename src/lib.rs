@@ -13,6 +13,7 @@ mod net;
 mod poll;
 mod poll_async;
 mod registry;
+mod runtime;
 mod sync_event;
 mod thread_stop;
 mod token;
