@@ -24,5 +24,6 @@ mod waker;
 /// Module init, once per env (main thread and each worker): adds the raw fast paths.
 #[napi_derive::napi(module_exports)]
 pub fn init(mut exports: napi::bindgen_prelude::Object, env: napi::Env) -> napi::Result<()> {
+    runtime::guard_teardown(&env);
     fast::export(&env, &mut exports)
 }

@@ -321,7 +321,9 @@ pub(crate) fn start(
                     Ok(())
                 }
             }
-            _ => Err(std::io::Error::other("pollAsync: no way to watch the selector")),
+            _ => Err(std::io::Error::other(
+                "pollAsync: no way to watch the selector",
+            )),
         }
     };
     if let Err(err) = started {
@@ -466,7 +468,12 @@ unsafe extern "C" fn on_ready(handle: *mut c_void, status: c_int, _events: c_int
     // SAFETY: `data` was set to the live wait in `start`, before the handle was started; the
     // wait is live until the close callback, which cannot have run: the handle would not be
     // polled any more.
-    unsafe { ready(NonNull::new_unchecked(uv::data(handle) as *mut AsyncWait), failed) }
+    unsafe {
+        ready(
+            NonNull::new_unchecked(uv::data(handle) as *mut AsyncWait),
+            failed,
+        )
+    }
 }
 
 /// libuv: the waiter thread says the selector has events (or that waiting failed).
@@ -677,7 +684,9 @@ unsafe fn close_notify(wait: NonNull<AsyncWait>) {
     let w = unsafe { &mut *wait.as_ptr() };
     match &w.notify {
         // SAFETY: an initialised handle, closed once (`closing`).
-        Notify::UvPoll(h) | Notify::UvAsync(h) => unsafe { (h.uv.close)(h.ptr.as_ptr(), on_closed) },
+        Notify::UvPoll(h) | Notify::UvAsync(h) => unsafe {
+            (h.uv.close)(h.ptr.as_ptr(), on_closed)
+        },
         // SAFETY: the function is live and this thread holds its only count: releasing it
         // finalizes it once every queued call has run (`closing` makes them no-ops).
         Notify::Tsfn(tsfn) => unsafe {

@@ -45,7 +45,8 @@ pub(crate) fn uv(env: &Env) -> Option<&'static Uv> {
 
 fn detect(env: &Env) -> Host {
     let raw = env.raw();
-    let versions = property(raw, global(raw), c"process").and_then(|p| property(raw, Some(p), c"versions"));
+    let versions =
+        property(raw, global(raw), c"process").and_then(|p| property(raw, Some(p), c"versions"));
     let version_of = |key: &CStr| versions.and_then(|v| string_property(raw, v, key));
     let (name, version) = if let Some(v) = version_of(c"bun") {
         ("bun", v)
@@ -69,7 +70,11 @@ fn global(env: sys::napi_env) -> Option<sys::napi_value> {
 }
 
 /// `object[key]` if it is an object.
-fn property(env: sys::napi_env, object: Option<sys::napi_value>, key: &CStr) -> Option<sys::napi_value> {
+fn property(
+    env: sys::napi_env,
+    object: Option<sys::napi_value>,
+    key: &CStr,
+) -> Option<sys::napi_value> {
     let object = object?;
     let mut value = ptr::null_mut();
     let mut kind = 0;
@@ -119,5 +124,32 @@ fn clear_exception(env: sys::napi_env) {
             let mut ignored = ptr::null_mut();
             sys::napi_get_and_clear_last_exception(env, &mut ignored);
         }
+    }
+}
+
+/// Works around napi-rs 3.16's env cleanup hook `reflect_intrinsics_env_cleanup`, which calls
+/// `napi_get_and_clear_last_exception` with no handle scope when an exception is pending at
+/// teardown — as it is in a worker stopped by `worker.terminate()` — and so makes V8 abort
+/// the whole process ("Cannot create a handle without a HandleScope"). Cleanup hooks run last
+/// added first, so this one, added at module init after napi-rs's, runs before it and clears
+/// the exception inside a handle scope of its own; napi-rs's hook then finds none pending.
+pub(crate) fn guard_teardown(env: &Env) {
+    unsafe extern "C" fn clear_at_teardown(arg: *mut std::ffi::c_void) {
+        let env = arg as sys::napi_env;
+        let mut scope = ptr::null_mut();
+        // SAFETY: Node runs env cleanup hooks on the env's thread while the env is alive; the
+        // scope is closed before returning.
+        unsafe {
+            if sys::napi_open_handle_scope(env, &mut scope) != sys::Status::napi_ok {
+                return;
+            }
+            clear_exception(env);
+            sys::napi_close_handle_scope(env, scope);
+        }
+    }
+    // SAFETY: `env` is the live env of module init; the hook's argument is the env itself,
+    // unique per env as Node requires. A failure only leaves napi-rs's behaviour as it is.
+    unsafe {
+        sys::napi_add_env_cleanup_hook(env.raw(), Some(clear_at_teardown), env.raw().cast());
     }
 }

@@ -1,0 +1,48 @@
+// AtomicWaker and SyncEvent, within a thread and across workers.
+import assert from 'node:assert/strict'
+import { AtomicWaker, Events, Interest, Poll, SyncEvent } from 'wakepoll'
+import { test } from './harness.mjs'
+import { startWorker } from './workers.mjs'
+
+test("AtomicWaker: register() resolves when a worker wakes it; take() removes a registration", async (own) => {
+  const atomic = own(new AtomicWaker())
+  const w = await startWorker('signal', { atomic: atomic.handle })
+  try {
+    const registered = atomic.register()
+    w.post('wake')
+    await registered
+    assert.equal(atomic.take(), false, 'the wake used the registration up')
+    const replaced = atomic.register()
+    assert.equal(atomic.take(), true)
+    await replaced
+  } finally {
+    await w.worker.terminate()
+  }
+})
+
+test("SyncEvent: a worker's signal ends the main thread's blocking wait()", async (own) => {
+  const event = own(new SyncEvent())
+  const w = await startWorker('signal', { event: event.handle })
+  try {
+    w.post('signal')
+    event.wait()
+    event.reset()
+    assert.equal(event.waitTimeout(5), 'timeout')
+  } finally {
+    await w.worker.terminate()
+  }
+})
+
+test('SyncEvent: waitAsync resolves on a signal; a Poll reports it readable', async (own) => {
+  const event = own(new SyncEvent())
+  const pending = event.waitAsync(null)
+  event.signal()
+  assert.equal(await pending, 'signaled')
+  event.signal()
+  const poll = own(new Poll())
+  poll.registry.register(event, 4, Interest.READABLE)
+  const events = new Events(2)
+  assert.equal(poll.poll(events, 0), 1)
+  assert.equal(events.token(0), 4)
+  poll.registry.deregister(event)
+})
