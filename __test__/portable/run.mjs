@@ -7,6 +7,7 @@ import './async.mjs'
 import './atomic-sync.mjs'
 import './net.mjs'
 import './terminate.mjs'
+import './loader.mjs'
 
 const failed = await run()
 // Exit now: a test that failed may have left a worker or a wait behind.
