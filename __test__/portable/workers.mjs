@@ -1,6 +1,6 @@
 // Helpers for tests with workers: start one from ./worker.mjs and talk to it.
 import { Worker } from 'node:worker_threads'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 
 /** Starts ./worker.mjs running `scenario` with `data`; resolves once it said 'started'. */
 export async function startWorker(scenario, data) {
@@ -40,6 +40,20 @@ export async function blockedInEpoll(tid, ms = 5_000) {
     }
     if (BLOCKING_SYSCALLS.has(call)) return
     if (performance.now() > deadline) throw new Error(`thread ${tid} never seen in epoll_wait (last: ${call})`)
+    await new Promise((r) => setTimeout(r, 2))
+  }
+}
+
+/**
+ * Resolves once thread `tid` of this process has ended (Linux; elsewhere at once); rejects if
+ * it has not within `ms`. A runtime may resolve terminate() before the thread is gone (Deno
+ * does): this checks that the wait really returned.
+ */
+export async function threadEnded(tid, ms) {
+  if (process.platform !== 'linux' || !tid) return
+  const deadline = performance.now() + ms
+  while (existsSync(`/proc/self/task/${tid}`)) {
+    if (performance.now() > deadline) throw new Error(`thread ${tid} still runs ${ms} ms after terminate()`)
     await new Promise((r) => setTimeout(r, 2))
   }
 }
