@@ -369,9 +369,11 @@ unsafe fn set_up_notify(
             )
         };
         if status != sys::Status::napi_ok || tsfn.is_null() {
-            return Err(std::io::Error::other(
-                "pollAsync: napi_create_threadsafe_function failed",
-            ));
+            return Err(std::io::Error::other(format!(
+                "pollAsync needs a Node-API threadsafe function where there is no libuv, and \
+                 napi_create_threadsafe_function failed under {}",
+                runtime::host(env).describe()
+            )));
         }
         // SAFETY: `wait` is live and only this thread touches it.
         unsafe { (*wait.as_ptr()).notify = Notify::Tsfn(tsfn) };

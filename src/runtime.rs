@@ -31,6 +31,17 @@ pub(crate) struct Host {
     pub(crate) uv: Option<Uv>,
 }
 
+impl Host {
+    /// For error messages: `"bun 1.4.4"`, `"deno 2.9.6"`, `"node 22.1.0"`.
+    pub(crate) fn describe(&self) -> String {
+        if self.version.is_empty() {
+            self.name.to_owned()
+        } else {
+            format!("{} {}", self.name, self.version)
+        }
+    }
+}
+
 static HOST: OnceLock<Host> = OnceLock::new();
 
 /// The host, detected at the first call (every thread of a process has the same one).
