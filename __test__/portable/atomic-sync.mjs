@@ -1,6 +1,6 @@
 // AtomicWaker and SyncEvent, within a thread and across workers.
 import assert from 'node:assert/strict'
-import { AtomicWaker, Events, Interest, Poll, SyncEvent } from 'wakepoll'
+import { AtomicWaker, Events, Interest, Poll, SyncEvent, WaitContext } from 'wakepoll'
 import { test } from './harness.mjs'
 import { startWorker } from './workers.mjs'
 
@@ -45,4 +45,20 @@ test('SyncEvent: waitAsync resolves on a signal; a Poll reports it readable', as
   assert.equal(poll.poll(events, 0), 1)
   assert.equal(events.token(0), 4)
   poll.registry.deregister(event)
+})
+
+test("WaitContext: wait() returns the tokens of signalled events; a worker's signal ends it", async (own) => {
+  const context = own(new WaitContext())
+  const a = own(new SyncEvent())
+  const b = own(new SyncEvent())
+  context.add(a, 1)
+  context.add(b, 2)
+  assert.deepEqual(context.waitTimeout(0), [])
+  const w = await startWorker('signal', { event: b.handle })
+  try {
+    w.post('signal')
+    assert.deepEqual(context.wait(), [2])
+  } finally {
+    await w.worker.terminate()
+  }
 })

@@ -8,6 +8,7 @@ import './atomic-sync.mjs'
 import './net.mjs'
 import './terminate.mjs'
 import './loader.mjs'
+import './process.mjs'
 
 const failed = await run()
 // Exit now: a test that failed may have left a worker or a wait behind.
