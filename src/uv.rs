@@ -56,8 +56,9 @@ impl Uv {
     /// a stub that aborts (Bun).
     pub(crate) fn resolve() -> Option<Uv> {
         // SAFETY: napi-rs' loader of the host's symbols: it opens the running process (no new
-        // library is loaded) and re-reads the napi_* functions, which are the same ones it read
-        // when this module was registered.
+        // library is loaded) and re-reads the napi_* functions, storing the same pointers it
+        // stored when this module was registered — as napi-rs itself does at the registration
+        // in every worker. Called once per process (runtime.rs).
         let host = unsafe { sys::setup() };
         macro_rules! get {
             ($name:literal) => {
