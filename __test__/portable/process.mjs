@@ -12,6 +12,9 @@ function child(name) {
   return spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 20_000, env: { ...process.env, NO_COLOR: '1' } })
 }
 
+// Checked by breaking the binding: a threadsafe function never released hangs the child under
+// every runtime; an unref'd one lets Node (WAKEPOLL_NO_LIBUV=1) exit early, while Bun 1.4 and
+// Deno 2.9 keep their loops alive for a threadsafe function even when it is unref'd.
 test('a pending pollAsync keeps the process alive; settled, it lets the process exit', () => {
   const r = child('keep-alive.mjs')
   assert.equal(r.error, undefined, `the child did not exit: ${r.error}`)
