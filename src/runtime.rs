@@ -9,7 +9,8 @@
 //!   ours waits and calls back through a Node-API threadsafe function.
 //!
 //! The host is read once per process from `process.versions` (`bun`, `deno`; `node` alone is
-//! Node, or a Node embedder such as Electron, which exports libuv as Node does), and libuv is
+//! Node, or a Node embedder such as Electron, which exports libuv as Node does) and the
+//! globals `Bun` and `Deno`; a host it cannot name counts as one without libuv. libuv is
 //! used only under Node, after its functions were all found (uv.rs). `WAKEPOLL_NO_LIBUV=1`
 //! takes the paths without libuv under Node too, so that Node's test suite covers them.
 
@@ -56,13 +57,20 @@ pub(crate) fn uv(env: &Env) -> Option<&'static Uv> {
 
 fn detect(env: &Env) -> Host {
     let raw = env.raw();
+    let global = global(raw);
     let versions =
-        property(raw, global(raw), c"process").and_then(|p| property(raw, Some(p), c"versions"));
+        property(raw, global, c"process").and_then(|p| property(raw, Some(p), c"versions"));
     let version_of = |key: &CStr| versions.and_then(|v| string_property(raw, v, key));
+    // The runtimes' own globals too, should `process.versions` ever pose as Node's alone.
+    let has_global = |key: &CStr| property(raw, global, key).is_some();
     let (name, version) = if let Some(v) = version_of(c"bun") {
         ("bun", v)
     } else if let Some(v) = version_of(c"deno") {
         ("deno", v)
+    } else if has_global(c"Bun") {
+        ("bun", String::new())
+    } else if has_global(c"Deno") {
+        ("deno", String::new())
     } else if let Some(v) = version_of(c"node") {
         ("node", v)
     } else {
