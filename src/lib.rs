@@ -13,6 +13,7 @@ mod net;
 mod poll;
 mod poll_async;
 mod registry;
+mod runtime;
 mod sync_event;
 mod thread_stop;
 mod token;
@@ -23,5 +24,6 @@ mod waker;
 /// Module init, once per env (main thread and each worker): adds the raw fast paths.
 #[napi_derive::napi(module_exports)]
 pub fn init(mut exports: napi::bindgen_prelude::Object, env: napi::Env) -> napi::Result<()> {
+    runtime::guard_teardown(&env);
     fast::export(&env, &mut exports)
 }
