@@ -104,7 +104,7 @@ test('resolves when a registered FIFO becomes readable after the wait started', 
   const poll = newPoll(t)
   const events = new Events(4)
   const fifo = openFifo(t)
-  poll.registry.register(fifo.fd, 21, Interest.READABLE)
+  poll.registry.register(fifo.source, 21, Interest.READABLE)
 
   let written = false
   const pending = poll.pollAsync(events, null)
@@ -130,6 +130,7 @@ test('a registration made from a worker while pollAsync is pending takes effect 
     {
       registry: poll.registry.handle,
       fd: fifo.fd,
+      writer: fifo.writerHandle(),
       token: 11,
       rescue: rescue.handle,
       signals: signals.buffer,
@@ -287,7 +288,7 @@ test('close() while pollAsync is pending rejects it with ERR_CLOSED; later uses 
   t.throws(() => waker.wake(), closed)
   t.true(waker.closed)
   for (const r of [registry, other]) {
-    t.throws(() => r.register(fifo.fd, 2, Interest.READABLE), closed)
+    t.throws(() => r.register(fifo.source, 2, Interest.READABLE), closed)
     t.throws(() => r.handle, closed)
   }
   t.throws(() => new Waker(registry, 3), closed)

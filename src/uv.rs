@@ -1,7 +1,8 @@
 //! The few libuv functions the binding calls. Node exports libuv from its own binary, as it
 //! does the napi_* functions, so these resolve when the module is loaded.
 
-use std::os::raw::{c_int, c_void};
+use std::ffi::CStr;
+use std::os::raw::{c_char, c_int, c_void};
 
 use napi::sys;
 
@@ -38,6 +39,28 @@ extern "C" {
     pub(crate) fn uv_poll_stop(handle: *mut c_void) -> c_int;
     pub(crate) fn uv_close(handle: *mut c_void, cb: CloseCallback);
     pub(crate) fn uv_backend_fd(loop_: *const sys::uv_loop_s) -> c_int;
+    /// The name of a libuv error (`"EEXIST"`); a leaked "Unknown system error N" for others.
+    pub(crate) fn uv_err_name(err: c_int) -> *const c_char;
+    /// The description of a libuv error, as `util.getSystemErrorMessage` gives it.
+    pub(crate) fn uv_strerror(err: c_int) -> *const c_char;
+}
+
+/// libuv's (so Node's) name and description of the libuv error `err`, when libuv has a name
+/// for it.
+pub(crate) fn error_text(err: c_int) -> Option<(String, String)> {
+    // SAFETY: both return a pointer to a static NUL-terminated string for any number (for
+    // unknown ones, a string they allocate and never free).
+    let (name, message) = unsafe {
+        (
+            CStr::from_ptr(uv_err_name(err)),
+            CStr::from_ptr(uv_strerror(err)),
+        )
+    };
+    let name = name.to_str().ok()?;
+    if name.starts_with("Unknown") {
+        return None;
+    }
+    Some((name.to_owned(), message.to_string_lossy().into_owned()))
 }
 
 /// Every uv handle starts with `void* data` (UV_HANDLE_FIELDS), the user's pointer.

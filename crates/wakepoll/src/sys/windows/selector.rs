@@ -313,22 +313,35 @@ impl Selector {
         self.owned.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The raw-handle calls (`event::SourceRaw`): unsupported on Windows. An AFD poll could
-    /// watch a socket wakepoll does not own, but its edges are emulated by re-arming after the
-    /// owner's `WouldBlock` (`IoSource::do_io`), which a caller's own I/O would never do: the
-    /// source would report once and then go silent. mio has no raw-socket source either.
-    pub(crate) fn register(&self, _: RawSocket, _: Token, _: Interest) -> io::Result<()> {
-        Err(raw_unsupported())
+    /// The raw-handle calls (`event::SourceRaw`): a SOCKET the caller owns, watched through
+    /// an AFD poll of its own. Level-triggered: the edges of wakepoll's own sockets are
+    /// emulated by re-arming after their `WouldBlock` (`IoSource::do_io`), which a caller's own
+    /// I/O never does, so an edge-triggered raw socket would report once and then go silent.
+    /// A raw socket that is still ready is reported by every poll instead.
+    pub(crate) fn register(
+        &self,
+        socket: RawSocket,
+        token: Token,
+        interests: Interest,
+    ) -> io::Result<()> {
+        self.register_socket(socket, token, interests, Trigger::Edge, true)
     }
 
     /// See [`register`](Selector::register).
-    pub(crate) fn reregister(&self, _: RawSocket, _: Token, _: Interest) -> io::Result<()> {
-        Err(raw_unsupported())
+    pub(crate) fn reregister(
+        &self,
+        socket: RawSocket,
+        token: Token,
+        interests: Interest,
+    ) -> io::Result<()> {
+        check_raw(socket)?;
+        self.reregister_owned(socket, token, interests, Trigger::Edge)
     }
 
     /// See [`register`](Selector::register).
-    pub(crate) fn deregister(&self, _: RawSocket) -> io::Result<()> {
-        Err(raw_unsupported())
+    pub(crate) fn deregister(&self, socket: RawSocket) -> io::Result<()> {
+        check_raw(socket)?;
+        self.deregister_owned(socket)
     }
 
     /// Registers a socket wakepoll owns, edge-triggered.
@@ -339,10 +352,27 @@ impl Selector {
         interests: Interest,
         trigger: Trigger,
     ) -> io::Result<()> {
+        self.register_socket(socket, token, interests, trigger, false)
+    }
+
+    fn register_socket(
+        &self,
+        socket: RawSocket,
+        token: Token,
+        interests: Interest,
+        trigger: Trigger,
+        level: bool,
+    ) -> io::Result<()> {
         let flags = interests_to_afd(interests, trigger)?;
         let afd = self.afd_group.acquire()?;
         let sock: SockRef = Arc::pin(Mutex::new(SockState::new(socket, afd)?));
-        lock(&sock).set_interests(flags, token.0);
+        {
+            let mut state = lock(&sock);
+            state.set_interests(flags, token.0);
+            if level {
+                state.set_level();
+            }
+        }
         {
             let mut owned = self.lock_owned();
             if owned.contains_key(&socket) {
@@ -484,12 +514,16 @@ fn lock(sock: &SockRef) -> MutexGuard<'_, SockState> {
     sock.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn raw_unsupported() -> io::Error {
-    error::with_message(
-        SELECTOR_CTL,
-        super::ENOTSUP,
-        "raw handles cannot be registered on Windows: register a wakepoll socket",
-    )
+/// A raw number that is no socket is `ENOTSOCK` from every raw call (not "not registered"),
+/// reported as the failure of the selector's control call, as on the other platforms.
+fn check_raw(socket: RawSocket) -> io::Result<()> {
+    match super::net::base_socket(socket) {
+        Ok(_) => Ok(()),
+        Err(err) => Err(match error::errno(&err) {
+            Some(errno) => error::from_errno(SELECTOR_CTL, errno),
+            None => err,
+        }),
+    }
 }
 
 fn not_registered() -> io::Error {
