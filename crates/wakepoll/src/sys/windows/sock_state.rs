@@ -99,6 +99,11 @@ impl SockState {
         self.level = true;
     }
 
+    /// Whether the registration is level-triggered (a raw socket's).
+    pub(crate) fn is_level(&self) -> bool {
+        self.level
+    }
+
     /// Asks again for everything registered (after `WouldBlock`); `true` if the pending poll
     /// does not cover it.
     pub(crate) fn rearm(&mut self) -> bool {
