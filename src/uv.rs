@@ -39,21 +39,27 @@ extern "C" {
     pub(crate) fn uv_poll_stop(handle: *mut c_void) -> c_int;
     pub(crate) fn uv_close(handle: *mut c_void, cb: CloseCallback);
     pub(crate) fn uv_backend_fd(loop_: *const sys::uv_loop_s) -> c_int;
-    /// The name of a libuv error (`"EEXIST"`); a leaked "Unknown system error N" for others.
-    pub(crate) fn uv_err_name(err: c_int) -> *const c_char;
-    /// The description of a libuv error, as `util.getSystemErrorMessage` gives it.
-    pub(crate) fn uv_strerror(err: c_int) -> *const c_char;
+    /// The name of a libuv error (`"EEXIST"`) into `buf`, NUL-terminated ("Unknown system
+    /// error N" for others).
+    pub(crate) fn uv_err_name_r(err: c_int, buf: *mut c_char, len: usize) -> *mut c_char;
+    /// The description of a libuv error into `buf`, as `util.getSystemErrorMessage` gives it.
+    pub(crate) fn uv_strerror_r(err: c_int, buf: *mut c_char, len: usize) -> *mut c_char;
 }
 
 /// libuv's (so Node's) name and description of the libuv error `err`, when libuv has a name
-/// for it.
+/// for it. The `_r` calls: the plain ones allocate, and never free, a string for a number
+/// libuv does not know.
 pub(crate) fn error_text(err: c_int) -> Option<(String, String)> {
-    // SAFETY: both return a pointer to a static NUL-terminated string for any number (for
-    // unknown ones, a string they allocate and never free).
+    let mut name = [0 as c_char; 64];
+    let mut message = [0 as c_char; 256];
+    // SAFETY: each buffer is valid for writes of its length; libuv writes at most that many
+    // bytes, NUL-terminated (truncating), and keeps no pointer to it.
     let (name, message) = unsafe {
+        uv_err_name_r(err, name.as_mut_ptr(), name.len());
+        uv_strerror_r(err, message.as_mut_ptr(), message.len());
         (
-            CStr::from_ptr(uv_err_name(err)),
-            CStr::from_ptr(uv_strerror(err)),
+            CStr::from_ptr(name.as_ptr()),
+            CStr::from_ptr(message.as_ptr()),
         )
     };
     let name = name.to_str().ok()?;
