@@ -109,7 +109,7 @@ cat "$log"
 # ava's closing lines name only what went wrong when anything did: count the ticks.
 passed="$(grep -Ec '^ +(√|✔) ' "$log" || true)"
 skipped="$(grep -Ec '^ +- \[skip\]' "$log" || true)"
-failed="$(grep -Eo '^ *[0-9]+ (tests? failed|uncaught exceptions?|unhandled rejections?)' "$log" |
+failed="$({ grep -Eo '^ *[0-9]+ (tests? failed|uncaught exceptions?|unhandled rejections?)' "$log" || true; } |
   awk '{ s += $1 } END { print s + 0 }')"
 [ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 echo "windows: $passed passed, $failed failed, $skipped skipped"
