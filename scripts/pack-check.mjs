@@ -247,7 +247,8 @@ try {
   // 6. Windows: the same main package with the win32-x64-msvc package, its binary the
   //    windows-gnu build of scripts/cross/check-windows-node.sh (which also fetches npm's
   //    Windows node.exe and sets up wine), installed into a project of its own (npm told the
-  //    project is win32/x64) and run there by node.exe under wine: the ESM and CJS checks.
+  //    project is win32/x64; --force, since npm still refuses a package of another os by name) and
+  //    run there by node.exe under wine: the ESM and CJS checks.
   if (process.platform === 'linux' && process.arch === 'x64' && process.env.WAKEPOLL_PACK_CHECK_WINDOWS !== '0') {
     const WIN = 'win32-x64-msvc'
     const crossCheck = join(root, 'scripts/cross/check-windows-node.sh')
@@ -258,7 +259,7 @@ try {
     const winApp = join(work, 'consumer-win32')
     mkdirSync(winApp)
     writeJson(join(winApp, 'package.json'), { name: 'wakepoll-consumer-win32', version: '1.0.0', private: true, type: 'module' })
-    run(join(bin, 'npm'), ['install', '--offline', '--no-audit', '--no-fund', '--os=win32', '--cpu=x64', main.tarball, winPlatform.tarball], { cwd: winApp, env })
+    run(join(bin, 'npm'), ['install', '--offline', '--no-audit', '--no-fund', '--os=win32', '--cpu=x64', '--force', main.tarball, winPlatform.tarball], { cwd: winApp, env })
     if (!existsSync(join(winApp, 'node_modules', `${binaryName}-${WIN}`, winBinary))) fail(`node_modules/${binaryName}-${WIN}/${winBinary} is missing`)
     for (const [name, text] of Object.entries(consumerFiles(`${binaryName}-${WIN}`, winBinary))) {
       if (/\.[cm]?js$/.test(name)) writeFileSync(join(winApp, name), text)
