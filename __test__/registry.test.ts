@@ -16,7 +16,7 @@ import {
   unchecked,
 } from './helpers/expect.js'
 import { NOT_OPEN, onLinux, openFifo, openRegularFile, unopenedFd } from './helpers/fds.js'
-import { onWindows, unixOnly } from './helpers/platform.js'
+import { unixOnly } from './helpers/platform.js'
 
 test('registering an fd twice with one Poll is EEXIST "already registered"; the first registration stays', (t) => {
   const poll = newPoll(t)
