@@ -13,7 +13,7 @@ import {
   throwsSystemError,
   unchecked,
 } from './helpers/expect.js'
-import { fdsLinkedTo, onLinux, openFifo, openRegularFile, SELECTOR_CTL, unopenedFd } from './helpers/fds.js'
+import { fdsLinkedTo, NOT_OPEN, onLinux, openFifo, openRegularFile, SELECTOR_CTL, unopenedFd } from './helpers/fds.js'
 
 /** An interest this platform lacks: AIO everywhere but FreeBSD, PRIORITY everywhere but Linux. */
 const UNSUPPORTED = onLinux ? Interest.AIO : Interest.PRIORITY
@@ -35,20 +35,20 @@ test('argument errors name the argument and what was received, as Node’s own d
 test('system errors have code, negative errno and syscall, with a Node-style message', (t) => {
   const poll = newPoll(t)
   const fifo = openFifo(t)
-  poll.registry.register(fifo.fd, 1, Interest.READABLE)
+  poll.registry.register(fifo.source, 1, Interest.READABLE)
 
-  const exists = throwsSystemError(t, () => poll.registry.register(fifo.fd, 1, Interest.READABLE), 'EEXIST')
+  const exists = throwsSystemError(t, () => poll.registry.register(fifo.source, 1, Interest.READABLE), 'EEXIST')
   t.regex(exists?.message ?? '', new RegExp(`^EEXIST: .*already registered.*, ${SELECTOR_CTL}$`))
-  const missing = throwsSystemError(t, () => poll.registry.deregister(openFifo(t).fd), 'ENOENT')
+  const missing = throwsSystemError(t, () => poll.registry.deregister(openFifo(t).source), 'ENOENT')
   t.regex(missing?.message ?? '', new RegExp(`^ENOENT: .*not registered.*, ${SELECTOR_CTL}$`))
-  const bad = throwsSystemError(t, () => poll.registry.register(unopenedFd(), 1, Interest.READABLE), 'EBADF')
-  t.regex(bad?.message ?? '', new RegExp(`^EBADF: .+, ${SELECTOR_CTL}$`))
+  const bad = throwsSystemError(t, () => poll.registry.register(unopenedFd(), 1, Interest.READABLE), NOT_OPEN)
+  t.regex(bad?.message ?? '', new RegExp(`^${NOT_OPEN}: .+, ${SELECTOR_CTL}$`))
   if (onLinux) {
     // Only epoll refuses regular files; kqueue watches them.
     const perm = throwsSystemError(t, () => poll.registry.register(openRegularFile(t), 1, Interest.READABLE), 'EPERM')
     t.regex(perm?.message ?? '', /^EPERM: .+, epoll_ctl$/)
   }
-  throwsSystemError(t, () => poll.registry.register(openFifo(t).fd, 1, UNSUPPORTED), 'ENOTSUP')
+  throwsSystemError(t, () => poll.registry.register(openFifo(t).source, 1, UNSUPPORTED), 'ENOTSUP')
 })
 
 test('use after close is ERR_CLOSED from every entry point', (t) => {
@@ -62,9 +62,9 @@ test('use after close is ERR_CLOSED from every entry point', (t) => {
 
   const uses: [string, () => unknown][] = [
     ['poll.poll', () => poll.poll(new Events(1), 0)],
-    ['registry.register', () => registry.register(fifo.fd, 1, Interest.READABLE)],
-    ['registry.reregister', () => registry.reregister(fifo.fd, 1, Interest.READABLE)],
-    ['registry.deregister', () => registry.deregister(fifo.fd)],
+    ['registry.register', () => registry.register(fifo.source, 1, Interest.READABLE)],
+    ['registry.reregister', () => registry.reregister(fifo.source, 1, Interest.READABLE)],
+    ['registry.deregister', () => registry.deregister(fifo.source)],
     ['registry.handle', () => registry.handle],
     ['Registry.fromHandle', () => Registry.fromHandle(registryHandle)],
     ['new Waker', () => new Waker(registry, 2)],
@@ -108,7 +108,7 @@ test('a storm of bad calls neither disturbs registrations nor loses pending even
   const fifo = openFifo(t)
   const spare = openFifo(t)
   const waker = new Waker(poll.registry, 1)
-  poll.registry.register(fifo.fd, 2, Interest.READABLE)
+  poll.registry.register(fifo.source, 2, Interest.READABLE)
   waker.wake()
   fifo.write()
 
@@ -116,12 +116,12 @@ test('a storm of bad calls neither disturbs registrations nor loses pending even
     () => poll.poll(events, -1),
     () => poll.poll(events, unchecked('0')),
     () => poll.poll(unchecked({}), 0),
-    () => poll.registry.register(fifo.fd, 3, Interest.WRITABLE), // EEXIST
-    () => poll.registry.register(fifo.fd, -1, Interest.READABLE),
-    () => poll.registry.reregister(fifo.fd, 3, 0),
-    () => poll.registry.reregister(fifo.fd, 3, UNSUPPORTED), // ENOTSUP
-    () => poll.registry.reregister(spare.fd, 3, Interest.READABLE), // ENOENT
-    () => poll.registry.deregister(spare.fd), // ENOENT
+    () => poll.registry.register(fifo.source, 3, Interest.WRITABLE), // EEXIST
+    () => poll.registry.register(fifo.source, -1, Interest.READABLE),
+    () => poll.registry.reregister(fifo.source, 3, 0),
+    () => poll.registry.reregister(fifo.source, 3, UNSUPPORTED), // ENOTSUP
+    () => poll.registry.reregister(spare.source, 3, Interest.READABLE), // ENOENT
+    () => poll.registry.deregister(spare.source), // ENOENT
     () => poll.registry.deregister(unopenedFd()), // EBADF
     () => poll.registry.register(unopenedFd(), 3, Interest.READABLE), // EBADF
     () => poll.registry.register(unchecked(1.5), 3, Interest.READABLE),

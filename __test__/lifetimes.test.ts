@@ -13,7 +13,11 @@ import test from 'ava'
 
 import { Events, Interest, Poll, Registry, Waker, type WakerHandle } from '../index.ts'
 import { fdsLinkedTo, openFifo } from './helpers/fds.js'
+import { NO_HANDLE_COUNT, wineOnlySkip } from './helpers/platform.js'
 import { collectGarbage, fdCount, rssMiB, stressOr } from './helpers/resources.js'
+
+/** The tests that count descriptors (handles on Windows): serial, and not under wine. */
+const countsHandles = wineOnlySkip(NO_HANDLE_COUNT, { serial: true })
 import { waitUntilInEpollWait } from './helpers/threads.js'
 import { startWorker, type TestWorker } from './helpers/workers.js'
 
@@ -59,7 +63,7 @@ async function terminateBlocked(blocked: Pick<Blocked, 'worker' | 'handle'>): Pr
   return outcome
 }
 
-test.serial('workers blocked in poll(…, null) and terminated leak no file descriptors and no memory', async (t) => {
+countsHandles('workers blocked in poll(…, null) and terminated leak no file descriptors and no memory', async (t) => {
   const total = stressOr(200, 24)
   const batch = 8
   // Worker threads grow glibc's malloc arenas up to 8 per CPU; until they are all there, RSS
@@ -121,7 +125,7 @@ test.serial('workers blocked in poll(…, null) and terminated leak no file desc
   t.true(growth < rssLimit, `RSS grew by ${growth.toFixed(1)} MiB over ${total} workers (limit ${rssLimit} MiB)`)
 })
 
-test.serial('create / register / wake / poll / close cycles on the main thread leak no fds and no memory', async (t) => {
+countsHandles('create / register / wake / poll / close cycles on the main thread leak no fds and no memory', async (t) => {
   const cycles = stressOr(10_000, 2_000)
   const fifo = openFifo(t)
   const events = new Events(4)
@@ -131,12 +135,12 @@ test.serial('create / register / wake / poll / close cycles on the main thread l
     const poll = new Poll()
     const waker = new Waker(poll.registry, 1)
     const registry = Registry.fromHandle(poll.registry.handle)
-    registry.register(fifo.fd, 2, Interest.READABLE)
+    registry.register(fifo.source, 2, Interest.READABLE)
     Waker.fromHandle(waker.handle).wake()
     const second = new Waker(registry, 3)
     if (poll.poll(events, 0) !== 1 || events.token(0) !== 1) wrong++
     second.close()
-    poll.registry.deregister(fifo.fd)
+    poll.registry.deregister(fifo.source)
     poll.close()
   }
 
@@ -158,7 +162,7 @@ test.serial('create / register / wake / poll / close cycles on the main thread l
   t.true(growth < 5, `RSS grew by ${growth.toFixed(2)} MiB (limit 5 MiB)`)
 })
 
-test.serial('pollAsync cycles (resolved by a wake, aborted, closed while pending, timed out) leak no fds and no memory', async (t) => {
+countsHandles('pollAsync cycles (resolved by a wake, aborted, closed while pending, timed out) leak no fds and no memory', async (t) => {
   const cycles = stressOr(10_000, 2_000)
   const failures: string[] = []
 
@@ -229,7 +233,7 @@ test.serial('pollAsync cycles (resolved by a wake, aborted, closed while pending
   t.true(growth < 5, `RSS grew by ${growth.toFixed(2)} MiB (limit 5 MiB)`)
 })
 
-test.serial('Polls dropped without close() are freed by the garbage collector, with their Wakers', async (t) => {
+countsHandles('Polls dropped without close() are freed by the garbage collector, with their Wakers', async (t) => {
   const fifo = openFifo(t)
   await collectGarbage()
   const fdsBefore = fdCount()
@@ -240,7 +244,7 @@ test.serial('Polls dropped without close() are freed by the garbage collector, w
     for (let i = 0; i < 50; i++) {
       const poll = new Poll()
       if (i % 2 === 1) new Waker(poll.registry, i).wake() // a wake nobody collects
-      if (i % 5 === 0) Registry.fromHandle(poll.registry.handle).register(fifo.fd, i, Interest.READABLE)
+      if (i % 5 === 0) Registry.fromHandle(poll.registry.handle).register(fifo.source, i, Interest.READABLE)
       if (i % 7 === 0) poll.poll(new Events(2), 0)
       made.push(new WeakRef(poll))
     }
@@ -256,7 +260,7 @@ test.serial('Polls dropped without close() are freed by the garbage collector, w
   t.is(fdCount(), fdsBefore, 'file descriptors')
 })
 
-test.serial('a pending pollAsync keeps its unreachable Poll working through GC; afterwards GC frees it', async (t) => {
+countsHandles('a pending pollAsync keeps its unreachable Poll working through GC; afterwards GC frees it', async (t) => {
   await collectGarbage()
   const fdsBefore = fdCount()
   const events = new Events(4)
@@ -277,7 +281,7 @@ test.serial('a pending pollAsync keeps its unreachable Poll working through GC; 
   t.is(fdCount(), fdsBefore, 'once the wait ended, the dropped Poll was freed')
 })
 
-test.serial('workers terminated while a pollAsync is pending in them leak no file descriptors', async (t) => {
+countsHandles('workers terminated while a pollAsync is pending in them leak no file descriptors', async (t) => {
   await collectGarbage()
   const fdsBefore = fdCount()
   const selectorsBefore = selectorFds()

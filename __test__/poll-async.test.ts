@@ -17,6 +17,7 @@ import test, { type ExecutionContext, type ThrowsExpectation } from 'ava'
 import { Events, Interest, Poll, Registry, Waker, type WakerHandle } from '../index.ts'
 import { badArgument, closed, invalidArgType, newPoll, pollTokens, unchecked } from './helpers/expect.js'
 import { openFifo } from './helpers/fds.js'
+import { onWine } from './helpers/platform.js'
 import { Signals, currentTid } from './helpers/threads.js'
 import type { PollAsyncMessage, UseAfterCloseResult } from './helpers/worker-scenarios.js'
 import { startChildScript, type Child } from './helpers/child.js'
@@ -104,7 +105,7 @@ test('resolves when a registered FIFO becomes readable after the wait started', 
   const poll = newPoll(t)
   const events = new Events(4)
   const fifo = openFifo(t)
-  poll.registry.register(fifo.fd, 21, Interest.READABLE)
+  poll.registry.register(fifo.source, 21, Interest.READABLE)
 
   let written = false
   const pending = poll.pollAsync(events, null)
@@ -130,6 +131,7 @@ test('a registration made from a worker while pollAsync is pending takes effect 
     {
       registry: poll.registry.handle,
       fd: fifo.fd,
+      writer: fifo.writerHandle(),
       token: 11,
       rescue: rescue.handle,
       signals: signals.buffer,
@@ -287,7 +289,7 @@ test('close() while pollAsync is pending rejects it with ERR_CLOSED; later uses 
   t.throws(() => waker.wake(), closed)
   t.true(waker.closed)
   for (const r of [registry, other]) {
-    t.throws(() => r.register(fifo.fd, 2, Interest.READABLE), closed)
+    t.throws(() => r.register(fifo.source, 2, Interest.READABLE), closed)
     t.throws(() => r.handle, closed)
   }
   t.throws(() => new Waker(registry, 3), closed)
@@ -470,6 +472,13 @@ test('options and options.signal may be left out or undefined', async (t) => {
 
 // --- Keeping the process alive: checked in child processes ---------------------------------
 
+/**
+ * How long a child may take to exit before it counts as kept alive: a bound that only detects a
+ * hang. Under wine a node.exe child (tsx compiling the script with esbuild.exe) starts many
+ * times slower.
+ */
+const CHILD_EXIT_BOUND = onWine ? 90_000 : 10_000
+
 const childScript = fileURLToPath(new URL('./helpers/keepalive-child.ts', import.meta.url))
 
 function startChild(t: ExecutionContext, mode: 'pending' | 'idle' | 'settled'): Child {
@@ -485,7 +494,7 @@ test('a pending pollAsync keeps the process alive until a wake ends it; then the
 
   child.writeLine('wake') // the child's worker wakes the Poll only now
   t.is(await child.nextLine(), 'resolved 1 7')
-  const outcome = await settlesWithin(child.exited, 10_000)
+  const outcome = await settlesWithin(child.exited, CHILD_EXIT_BOUND)
   if (outcome === 'hung') child.kill()
   t.is(outcome, 'settled', 'the child exits by itself once the wait resolved')
   t.deepEqual(await child.exited, { code: 0, signal: null }, child.stderr())
@@ -494,7 +503,7 @@ test('a pending pollAsync keeps the process alive until a wake ends it; then the
 
 test('Poll, Waker and Registry objects left open do not keep the process alive', async (t) => {
   const child = startChild(t, 'idle')
-  const outcome = await settlesWithin(child.exited, 10_000)
+  const outcome = await settlesWithin(child.exited, CHILD_EXIT_BOUND)
   if (outcome === 'hung') child.kill()
   t.is(outcome, 'settled', `the child did not exit by itself; it printed ${JSON.stringify(child.lines)}`)
   t.deepEqual(await child.exited, { code: 0, signal: null }, child.stderr())
@@ -503,7 +512,7 @@ test('Poll, Waker and Registry objects left open do not keep the process alive',
 
 test('pollAsync calls that ended (resolved, timed out, aborted, EBUSY) and a left watch() do not keep the process alive', async (t) => {
   const child = startChild(t, 'settled')
-  const outcome = await settlesWithin(child.exited, 10_000)
+  const outcome = await settlesWithin(child.exited, CHILD_EXIT_BOUND)
   if (outcome === 'hung') child.kill()
   t.is(outcome, 'settled', `the child did not exit by itself; it printed ${JSON.stringify(child.lines)}`)
   t.deepEqual(await child.exited, { code: 0, signal: null }, child.stderr())

@@ -22,7 +22,7 @@ test('poll(events, 0) returns 0 when nothing is ready, and clears events from th
 test('poll(events, 0) still collects what is ready', (t) => {
   const poll = newPoll(t)
   const fifo = openFifo(t)
-  poll.registry.register(fifo.fd, 3, Interest.READABLE)
+  poll.registry.register(fifo.source, 3, Interest.READABLE)
   fifo.write()
   t.deepEqual(pollTokens(poll, new Events(4), 0), [3])
 })
@@ -43,7 +43,7 @@ test('a ready fd is reported once, with its token and the readiness it registere
   const poll = newPoll(t)
   const events = new Events(4)
   const fifo = openFifo(t)
-  poll.registry.register(fifo.fd, 42, Interest.READABLE)
+  poll.registry.register(fifo.source, 42, Interest.READABLE)
   fifo.write()
 
   t.is(poll.poll(events, null), 1)
@@ -60,7 +60,7 @@ test('ready events beyond capacity come with the next polls, each exactly once',
   const tokens = [10, 11, 12, 13, 14]
   for (const token of tokens) {
     // An empty pipe is writable at once.
-    poll.registry.register(openFifo(t).fd, token, Interest.WRITABLE)
+    poll.registry.register(openFifo(t).source, token, Interest.WRITABLE)
   }
   const events = new Events(2)
   const batches = [pollTokens(poll, events, 0), pollTokens(poll, events, 0), pollTokens(poll, events, 0)]
@@ -100,7 +100,7 @@ test('a bad timeout throws TypeError/RangeError with Node codes and changes noth
   const events = new Events(4)
   const waker = new Waker(poll.registry, 1)
   const fifo = openFifo(t)
-  poll.registry.register(fifo.fd, 2, Interest.READABLE)
+  poll.registry.register(fifo.source, 2, Interest.READABLE)
 
   waker.wake()
   t.deepEqual(pollTokens(poll, events, 0), [1])

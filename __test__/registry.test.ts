@@ -15,14 +15,15 @@ import {
   throwsSystemError,
   unchecked,
 } from './helpers/expect.js'
-import { onLinux, openFifo, openRegularFile, unopenedFd } from './helpers/fds.js'
+import { NOT_OPEN, onLinux, openFifo, openRegularFile, unopenedFd } from './helpers/fds.js'
+import { unixOnly } from './helpers/platform.js'
 
 test('registering an fd twice with one Poll is EEXIST "already registered"; the first registration stays', (t) => {
   const poll = newPoll(t)
   const fifo = openFifo(t)
-  poll.registry.register(fifo.fd, 1, Interest.READABLE)
+  poll.registry.register(fifo.source, 1, Interest.READABLE)
 
-  throwsSystemError(t, () => poll.registry.register(fifo.fd, 2, Interest.WRITABLE), 'EEXIST', {
+  throwsSystemError(t, () => poll.registry.register(fifo.source, 2, Interest.WRITABLE), 'EEXIST', {
     message: 'already registered',
   })
 
@@ -35,27 +36,27 @@ test('registering an fd twice with one Poll is EEXIST "already registered"; the 
 test('reregister and deregister of an fd that is not registered are ENOENT "not registered"', (t) => {
   const poll = newPoll(t)
   const fifo = openFifo(t)
-  throwsSystemError(t, () => poll.registry.reregister(fifo.fd, 1, Interest.READABLE), 'ENOENT', {
+  throwsSystemError(t, () => poll.registry.reregister(fifo.source, 1, Interest.READABLE), 'ENOENT', {
     message: 'not registered',
   })
-  throwsSystemError(t, () => poll.registry.deregister(fifo.fd), 'ENOENT', { message: 'not registered' })
+  throwsSystemError(t, () => poll.registry.deregister(fifo.source), 'ENOENT', { message: 'not registered' })
 
-  poll.registry.register(fifo.fd, 1, Interest.READABLE)
-  poll.registry.deregister(fifo.fd)
-  throwsSystemError(t, () => poll.registry.deregister(fifo.fd), 'ENOENT', { message: 'not registered' })
-  throwsSystemError(t, () => poll.registry.reregister(fifo.fd, 1, Interest.READABLE), 'ENOENT')
+  poll.registry.register(fifo.source, 1, Interest.READABLE)
+  poll.registry.deregister(fifo.source)
+  throwsSystemError(t, () => poll.registry.deregister(fifo.source), 'ENOENT', { message: 'not registered' })
+  throwsSystemError(t, () => poll.registry.reregister(fifo.source, 1, Interest.READABLE), 'ENOENT')
 })
 
 test('reregister replaces token and interest completely', (t) => {
   const poll = newPoll(t)
   const events = new Events(4)
   const fifo = openFifo(t)
-  poll.registry.register(fifo.fd, 1, Interest.WRITABLE)
+  poll.registry.register(fifo.source, 1, Interest.WRITABLE)
   t.deepEqual(pollTokens(poll, events, 0), [1])
   t.true(events.isWritable(0))
 
   // Reregistering re-arms: were WRITABLE still watched, the (still writable) pipe would report.
-  poll.registry.reregister(fifo.fd, 2, Interest.READABLE)
+  poll.registry.reregister(fifo.source, 2, Interest.READABLE)
   t.deepEqual(pollTokens(poll, events, 0), [], 'WRITABLE is no longer watched')
 
   fifo.write()
@@ -69,11 +70,11 @@ test('after deregister returns, readiness that was already pending is not report
   const events = new Events(4)
   const fifo = openFifo(t)
   const waker = new Waker(poll.registry, 7)
-  poll.registry.register(fifo.fd, 1, Interest.READABLE | Interest.WRITABLE)
+  poll.registry.register(fifo.source, 1, Interest.READABLE | Interest.WRITABLE)
   fifo.write() // readable and writable: pending, not yet collected
   waker.wake() // so that the poll below has something to return
 
-  poll.registry.deregister(fifo.fd)
+  poll.registry.deregister(fifo.source)
   t.deepEqual(pollTokens(poll, events, 0), [7])
   fifo.write()
   t.deepEqual(pollTokens(poll, events, 0), [], 'new readiness is not reported either')
@@ -82,9 +83,9 @@ test('after deregister returns, readiness that was already pending is not report
 test('a deregistered fd can be registered again, with a new token', (t) => {
   const poll = newPoll(t)
   const fifo = openFifo(t)
-  poll.registry.register(fifo.fd, 1, Interest.READABLE)
-  poll.registry.deregister(fifo.fd)
-  poll.registry.register(fifo.fd, 2, Interest.READABLE)
+  poll.registry.register(fifo.source, 1, Interest.READABLE)
+  poll.registry.deregister(fifo.source)
+  poll.registry.register(fifo.source, 2, Interest.READABLE)
   fifo.write()
   t.deepEqual(pollTokens(poll, new Events(4), 0), [2])
 })
@@ -93,7 +94,7 @@ test('edge-triggered: one event per readiness, none while nothing new happens', 
   const poll = newPoll(t)
   const events = new Events(4)
   const fifo = openFifo(t)
-  poll.registry.register(fifo.fd, 5, Interest.READABLE)
+  poll.registry.register(fifo.source, 5, Interest.READABLE)
   t.deepEqual(pollTokens(poll, events, 0), [], 'an empty pipe is not readable')
 
   fifo.write()
@@ -106,7 +107,7 @@ test('edge-triggered: after reading until it would block, new data gives a new e
   const poll = newPoll(t)
   const events = new Events(4)
   const fifo = openFifo(t)
-  poll.registry.register(fifo.fd, 5, Interest.READABLE)
+  poll.registry.register(fifo.source, 5, Interest.READABLE)
   for (let round = 0; round < 3; round++) {
     fifo.write('abc')
     t.deepEqual(pollTokens(poll, events, 0), [5], `round ${round}`)
@@ -119,14 +120,14 @@ test('reregister re-arms a source that is still ready', (t) => {
   const poll = newPoll(t)
   const events = new Events(4)
   const fifo = openFifo(t)
-  poll.registry.register(fifo.fd, 5, Interest.READABLE)
+  poll.registry.register(fifo.source, 5, Interest.READABLE)
   fifo.write()
   t.deepEqual(pollTokens(poll, events, 0), [5])
   t.deepEqual(pollTokens(poll, events, 0), [])
 
-  poll.registry.reregister(fifo.fd, 5, Interest.READABLE)
+  poll.registry.reregister(fifo.source, 5, Interest.READABLE)
   t.deepEqual(pollTokens(poll, events, 0), [5], 'still readable: reported again')
-  poll.registry.reregister(fifo.fd, 6, Interest.READABLE)
+  poll.registry.reregister(fifo.source, 6, Interest.READABLE)
   t.deepEqual(pollTokens(poll, events, 0), [6])
 })
 
@@ -134,7 +135,7 @@ test('tokens 0 and Number.MAX_SAFE_INTEGER round-trip exactly', (t) => {
   const poll = newPoll(t)
   const events = new Events(8)
   const tokens = [0, 1, 2 ** 32, 2 ** 53 - 2, Number.MAX_SAFE_INTEGER]
-  for (const token of tokens) poll.registry.register(openFifo(t).fd, token, Interest.WRITABLE)
+  for (const token of tokens) poll.registry.register(openFifo(t).source, token, Interest.WRITABLE)
   const got = pollTokens(poll, events, 0)
   t.deepEqual(
     got.sort((a, b) => a - b),
@@ -182,18 +183,18 @@ for (const [what, cases] of [
     const events = new Events(4)
     const registered = openFifo(t)
     const unregistered = openFifo(t)
-    poll.registry.register(registered.fd, 1, Interest.READABLE)
+    poll.registry.register(registered.source, 1, Interest.READABLE)
 
     for (const [label, value, kind] of cases) {
       const token = what === 'token' ? value : 2
       const interest = what === 'interest' ? value : Interest.READABLE
       t.throws(
-        () => poll.registry.register(unregistered.fd, unchecked(token), unchecked(interest)),
+        () => poll.registry.register(unregistered.source, unchecked(token), unchecked(interest)),
         badArgument(kind),
         `register with ${what} ${label}`,
       )
       t.throws(
-        () => poll.registry.reregister(registered.fd, unchecked(token), unchecked(interest)),
+        () => poll.registry.reregister(registered.source, unchecked(token), unchecked(interest)),
         badArgument(kind),
         `reregister with ${what} ${label}`,
       )
@@ -203,7 +204,7 @@ for (const [what, cases] of [
     t.deepEqual(pollTokens(poll, events, 0), [1], 'the existing registration kept its token and interest')
     t.true(events.isReadable(0))
     // The failed registers did not register the other fd: registering it now succeeds.
-    poll.registry.register(unregistered.fd, 3, Interest.READABLE)
+    poll.registry.register(unregistered.source, 3, Interest.READABLE)
     unregistered.write()
     t.deepEqual(pollTokens(poll, events, 0), [3])
   })
@@ -213,7 +214,7 @@ for (const [what, cases] of [
 test('an interest with bits above 2**32 is a RangeError, not its low 32 bits', (t) => {
   const poll = newPoll(t)
   for (const interest of [2 ** 32 + Interest.READABLE, 2 ** 40 + Interest.WRITABLE, 2 ** 52 + Interest.READABLE]) {
-    t.throws(() => poll.registry.register(openFifo(t).fd, 1, interest), outOfRange, `interest ${interest}`)
+    t.throws(() => poll.registry.register(openFifo(t).source, 1, interest), outOfRange, `interest ${interest}`)
   }
 })
 
@@ -236,12 +237,12 @@ test('a bad fd throws TypeError/RangeError from register, reregister and deregis
   }
 })
 
-test('an fd number that is not open is a system error EBADF', (t) => {
+test('an fd number that is not open is a system error EBADF (ENOTSOCK on Windows)', (t) => {
   const poll = newPoll(t)
   for (const fd of [unopenedFd(), 0x7fff_ffff]) {
-    throwsSystemError(t, () => poll.registry.register(fd, 1, Interest.READABLE), 'EBADF')
-    throwsSystemError(t, () => poll.registry.reregister(fd, 1, Interest.READABLE), 'EBADF')
-    throwsSystemError(t, () => poll.registry.deregister(fd), 'EBADF')
+    throwsSystemError(t, () => poll.registry.register(fd, 1, Interest.READABLE), NOT_OPEN)
+    throwsSystemError(t, () => poll.registry.reregister(fd, 1, Interest.READABLE), NOT_OPEN)
+    throwsSystemError(t, () => poll.registry.deregister(fd), NOT_OPEN)
   }
 })
 
@@ -251,20 +252,20 @@ test('an fd number that is not open is a system error EBADF', (t) => {
   throwsSystemError(t, () => poll.registry.register(openRegularFile(t), 1, Interest.READABLE), 'EPERM')
 })
 
-test('AIO and LIO interests are ENOTSUP on Linux and register nothing; PRIORITY is accepted', (t) => {
+unixOnly('PRIORITY, accepted here, is an interest of Linux and Android only')('AIO and LIO interests are ENOTSUP on Linux and register nothing; PRIORITY is accepted', (t) => {
   const poll = newPoll(t)
   const fifo = openFifo(t)
   for (const interest of [Interest.AIO, Interest.LIO, Interest.READABLE | Interest.AIO, Interest.AIO | Interest.LIO]) {
-    throwsSystemError(t, () => poll.registry.register(fifo.fd, 1, interest), 'ENOTSUP')
+    throwsSystemError(t, () => poll.registry.register(fifo.source, 1, interest), 'ENOTSUP')
   }
-  poll.registry.register(fifo.fd, 1, Interest.READABLE)
-  throwsSystemError(t, () => poll.registry.reregister(fifo.fd, 2, Interest.READABLE | Interest.LIO), 'ENOTSUP')
+  poll.registry.register(fifo.source, 1, Interest.READABLE)
+  throwsSystemError(t, () => poll.registry.reregister(fifo.source, 2, Interest.READABLE | Interest.LIO), 'ENOTSUP')
 
   fifo.write()
   t.deepEqual(pollTokens(poll, new Events(4), 0), [1], 'the registration is unchanged')
 
   const other = openFifo(t)
-  t.notThrows(() => poll.registry.register(other.fd, 3, Interest.READABLE | Interest.PRIORITY))
+  t.notThrows(() => poll.registry.register(other.source, 3, Interest.READABLE | Interest.PRIORITY))
 })
 
 test('one fd registered with two Polls: each reports its own token', (t) => {
@@ -272,6 +273,7 @@ test('one fd registered with two Polls: each reports its own token', (t) => {
   const b = newPoll(t)
   const events = new Events(4)
   const fifo = openFifo(t)
+  // The raw number: a raw fd (a SOCKET on Windows) may be watched by several Polls.
   a.registry.register(fifo.fd, 1, Interest.READABLE)
   b.registry.register(fifo.fd, 2, Interest.READABLE)
   fifo.write()
@@ -304,16 +306,16 @@ test('a Registry from fromHandle() registers with the same Poll', (t) => {
   const events = new Events(4)
   const fifo = openFifo(t)
   const registry = Registry.fromHandle(poll.registry.handle)
-  registry.register(fifo.fd, 4, Interest.READABLE)
-  throwsSystemError(t, () => poll.registry.register(fifo.fd, 4, Interest.READABLE), 'EEXIST')
+  registry.register(fifo.source, 4, Interest.READABLE)
+  throwsSystemError(t, () => poll.registry.register(fifo.source, 4, Interest.READABLE), 'EEXIST')
   fifo.write()
   t.deepEqual(pollTokens(poll, events, 0), [4])
 
   const waker = new Waker(registry, 5)
   waker.wake()
   t.deepEqual(pollTokens(poll, events, 0), [5], 'a Waker made on it wakes the same Poll')
-  poll.registry.deregister(fifo.fd)
-  throwsSystemError(t, () => registry.deregister(fifo.fd), 'ENOENT')
+  poll.registry.deregister(fifo.source)
+  throwsSystemError(t, () => registry.deregister(fifo.source), 'ENOENT')
 })
 
 test('Registry.fromHandle refuses forged or foreign handles with ERR_INVALID_HANDLE', (t) => {
@@ -360,12 +362,12 @@ test('after poll.close(), the Registry and its handle throw ERR_CLOSED', (t) => 
   const fifo = openFifo(t)
   const handle = poll.registry.handle
   const other = Registry.fromHandle(handle)
-  poll.registry.register(fifo.fd, 1, Interest.READABLE)
+  poll.registry.register(fifo.source, 1, Interest.READABLE)
   poll.close()
   for (const registry of [poll.registry, other]) {
-    t.throws(() => registry.register(openFifo(t).fd, 2, Interest.READABLE), closed)
-    t.throws(() => registry.reregister(fifo.fd, 2, Interest.READABLE), closed)
-    t.throws(() => registry.deregister(fifo.fd), closed)
+    t.throws(() => registry.register(openFifo(t).source, 2, Interest.READABLE), closed)
+    t.throws(() => registry.reregister(fifo.source, 2, Interest.READABLE), closed)
+    t.throws(() => registry.deregister(fifo.source), closed)
     t.throws(() => registry.handle, closed)
   }
   t.throws(() => Registry.fromHandle(handle), closed)

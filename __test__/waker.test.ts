@@ -76,7 +76,7 @@ test('Waker tokens 0 and Number.MAX_SAFE_INTEGER round-trip exactly; a token may
   }
   // Every token belongs to the user: a Waker and an fd may even share one.
   const fifo = openFifo(t)
-  poll.registry.register(fifo.fd, 0, Interest.READABLE)
+  poll.registry.register(fifo.source, 0, Interest.READABLE)
   fifo.write()
   t.deepEqual(pollTokens(poll, events, 0), [0])
 })
@@ -161,7 +161,7 @@ test('poll.close() closes its Wakers and Registry; every later use throws ERR_CL
   }
   t.throws(() => Waker.fromHandle(wakerHandle), closed)
   t.throws(() => new Waker(poll.registry, 2), closed)
-  t.throws(() => poll.registry.register(fifo.fd, 3, Interest.READABLE), closed)
+  t.throws(() => poll.registry.register(fifo.source, 3, Interest.READABLE), closed)
   t.throws(() => Registry.fromHandle(registryHandle), closed)
   t.throws(() => poll.poll(new Events(4), 0), closed)
   t.notThrows(() => poll.close())

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import os from 'node:os'
 import { setTimeout as delay } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
 
 import test, { type ExecutionContext } from 'ava'
 
@@ -20,6 +21,7 @@ import { closed, newPoll, pollTokens } from './helpers/expect.js'
 import { fdsLinkedTo, openFifo } from './helpers/fds.js'
 import { Signals, currentTid, waitUntilInEpollWait } from './helpers/threads.js'
 import type { PingPongResult, PolledMessage, UseAfterCloseResult } from './helpers/worker-scenarios.js'
+import { unixOnly } from './helpers/platform.js'
 import { startWorker } from './helpers/workers.js'
 
 const RESCUE = 999_999
@@ -136,6 +138,7 @@ test('a registration made from a worker while the main thread blocks in poll tak
     {
       registry: poll.registry.handle,
       fd: fifo.fd, // fds are process-wide: the number means the same pipe in the worker
+      writer: fifo.writerHandle(),
       token: 11,
       rescue: rescue.handle,
       signals: signals.buffer,
@@ -157,7 +160,7 @@ test('a registration made from a worker while the main thread blocks in poll tak
 // thread-group leader first), so the main thread's epoll_wait fails with EINTR. Serial: both
 // tests use SIGUSR2 and must not see each other's signal.
 for (const variant of ['timeout null, ended by a wake', 'timeout 300 ms'] as const) {
-  test.serial(`a signal during a blocking poll is retried, never an error (EINTR): ${variant}`, async (t) => {
+  unixOnly('POSIX signals interrupt system calls (EINTR); Windows has neither', { serial: true })(`a signal during a blocking poll is retried, never an error (EINTR): ${variant}`, async (t) => {
     const poll = newPoll(t)
     const events = new Events(4)
     const waker = new Waker(poll.registry, 7)
@@ -274,7 +277,7 @@ function selectorFds(): { eventpoll: number; eventfd: number } {
 
 // Contract section 3: "Terminated workers leak no file descriptors". Serial: they count the
 // descriptors of the whole process, so no other test may open or close any meanwhile.
-test.serial('a worker terminated while it holds a Poll leaks no file descriptors', async (t) => {
+unixOnly('counts epoll and eventfd descriptors through /proc', { serial: true })('a worker terminated while it holds a Poll leaks no file descriptors', async (t) => {
   const before = selectorFds()
   const worker = startWorker(t, 'hold-poll', { waker: false })
   t.is(await worker.nextMessage(), 'ready')
@@ -284,7 +287,7 @@ test.serial('a worker terminated while it holds a Poll leaks no file descriptors
 
 // The Waker stays in the process-wide handle table (garbage collection must not end it), but
 // once no object in any worker can reach its Poll, the Poll ends and takes its Wakers along.
-test.serial('a worker terminated while it holds a Poll and a Waker leaks no file descriptors', async (t) => {
+unixOnly('counts epoll and eventfd descriptors through /proc', { serial: true })('a worker terminated while it holds a Poll and a Waker leaks no file descriptors', async (t) => {
   const before = selectorFds()
   const worker = startWorker(t, 'hold-poll', { waker: true })
   t.is(await worker.nextMessage(), 'ready')
@@ -326,7 +329,7 @@ test('worker.terminate() of a worker blocked in poll(…, null) resolves promptl
 // watch a process whose worker blocks in poll(…, null) never exits. Checked in a child process,
 // killed if it has not exited 2 s after calling process.exit().
 test('process.exit() is not held up by a worker blocked in poll(…, null)', async (t) => {
-  const child = spawn(process.execPath, [new URL('./helpers/exit-child.mjs', import.meta.url).pathname], {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./helpers/exit-child.mjs', import.meta.url))], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   t.teardown(() => {

@@ -30,7 +30,7 @@ export type SyncEventWaitResult = 'signaled' | 'timeout'
  */
 export class SyncEvent implements WakepollSource, Disposable {
   readonly [kNative]: NativeSyncEvent
-  [kHidden]: { poll: Poll; events: Events } | undefined
+  [kHidden]: Hidden | undefined
   [kExternal]: NativeExternal | undefined
 
   constructor() {
@@ -114,6 +114,7 @@ export class SyncEvent implements WakepollSource, Disposable {
   close(): void {
     this[kNative].close()
     this[kHidden]?.poll.close()
+    this[kHidden]?.clone.close()
   }
 
   [Symbol.dispose](): void {
@@ -141,11 +142,29 @@ function external(event: SyncEvent): NativeExternal {
   return (event[kExternal] ??= event[kNative].external() as NativeExternal)
 }
 
-/** A Poll of the object's own that watches the event's fd, for `waitAsync`. */
-function makeHidden(inner: NativeSyncEvent): { poll: Poll; events: Events } {
+/** What `waitAsync` watches the event with: a Poll of the object's own and a clone in it. */
+interface Hidden {
+  poll: Poll
+  events: Events
+  clone: SyncEvent
+}
+
+/**
+ * A Poll of the object's own with a clone of the event registered in it, for `waitAsync`: a
+ * clone is a source of its own (the event's own registration stays free for the user), and a
+ * registered event is what every platform can watch (Windows' event objects have no fd).
+ */
+function makeHidden(inner: NativeSyncEvent): Hidden {
   const poll = new Poll()
-  poll.registry.register(inner.fd, 0, Interest.READABLE)
-  return { poll, events: new Events(1) }
+  const clone = wrap(inner.tryClone())
+  try {
+    poll.registry.register(clone, 0, Interest.READABLE)
+  } catch (err) {
+    poll.close()
+    clone.close()
+    throw err
+  }
+  return { poll, events: new Events(1), clone }
 }
 
 /** The opaque string of `syncEvent.handle`. */

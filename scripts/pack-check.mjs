@@ -243,6 +243,30 @@ try {
     run(join(bin, 'node'), [tsc, '--noEmit', '-p', config], { cwd: app, env })
     log(`  tsc --noEmit -p ${config}: no errors`)
   }
+
+  // 6. Windows: the same main package with the win32-x64-msvc package, its binary the
+  //    windows-gnu build of scripts/cross/check-windows-node.sh (which also fetches npm's
+  //    Windows node.exe and sets up wine), installed into a project of its own (npm told the
+  //    project is win32/x64; --force, since npm still refuses a package of another os by name) and
+  //    run there by node.exe under wine: the ESM and CJS checks.
+  if (process.platform === 'linux' && process.arch === 'x64' && process.env.WAKEPOLL_PACK_CHECK_WINDOWS !== '0') {
+    const WIN = 'win32-x64-msvc'
+    const crossCheck = join(root, 'scripts/cross/check-windows-node.sh')
+    run('bash', [crossCheck, '--run', work], { capture: true })
+    const winBinary = `${binaryName}.${WIN}.node`
+    copyFileSync(join(root, winBinary), join(stage, 'npm', WIN, winBinary))
+    const winPlatform = npmPack(join(stage, 'npm', WIN), tarballs)
+    const winApp = join(work, 'consumer-win32')
+    mkdirSync(winApp)
+    writeJson(join(winApp, 'package.json'), { name: 'wakepoll-consumer-win32', version: '1.0.0', private: true, type: 'module' })
+    run(join(bin, 'npm'), ['install', '--offline', '--no-audit', '--no-fund', '--os=win32', '--cpu=x64', '--force', main.tarball, winPlatform.tarball], { cwd: winApp, env })
+    if (!existsSync(join(winApp, 'node_modules', `${binaryName}-${WIN}`, winBinary))) fail(`node_modules/${binaryName}-${WIN}/${winBinary} is missing`)
+    for (const [name, text] of Object.entries(consumerFiles(`${binaryName}-${WIN}`, winBinary))) {
+      if (/\.[cm]?js$/.test(name)) writeFileSync(join(winApp, name), text)
+    }
+    const out = run('bash', [crossCheck, '--run', winApp, 'esm.mjs', 'cjs.cjs'], { capture: true })
+    for (const line of out.trim().split('\n')) log(`  win32 (node.exe under wine): ${line}`)
+  }
   log('passed')
 } catch (error) {
   if (!(error instanceof CheckFailed)) throw error
@@ -275,7 +299,7 @@ import { Events, Interest, Poll, Waker } from 'wakepoll'
 
 const require = createRequire(import.meta.url)
 assert.equal(require('wakepoll').Poll, Poll, 'import and require give the same Poll')
-const loaded = Object.keys(require.cache).find((f) => f.endsWith('/${binary}'))
+const loaded = Object.keys(require.cache).map((f) => f.replaceAll('\\\\', '/')).find((f) => f.endsWith('/${binary}'))
 assert.ok(loaded?.includes('/node_modules/${platformPackage}/'), 'the binary comes from ${platformPackage}: ' + loaded)
 assert.equal(typeof Interest.READABLE, 'number')
 

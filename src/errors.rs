@@ -53,13 +53,22 @@ pub(crate) fn out_of_range(env: &Env, name: &str, range: &str) -> napi::Error {
 }
 
 /// A system error in Node's shape: `EEXIST: already registered, epoll_ctl`, with `code`,
-/// `errno` (negative, as libuv reports it) and `syscall`.
+/// `errno` (libuv's negative number, as Node reports it: `util.getSystemErrorName(errno)` is
+/// `code` on every platform) and `syscall`. Without a wakepoll description, the message is
+/// libuv's, as `util.getSystemErrorMessage` gives it.
 pub(crate) fn system(env: &Env, err: &io::Error) -> napi::Error {
     match wakepoll::error::sys_error(err) {
         Some(sys_err) => {
-            let message = sys_err.to_string();
+            let errno = sys_err.uv_errno();
+            let uv_text = crate::uv::error_text(errno);
+            let description = match (sys_err.message(), &uv_text) {
+                (Some(own), _) => own.to_owned(),
+                (None, Some((_, uv_message))) => uv_message.clone(),
+                (None, None) => sys_err.description(),
+            };
+            let message = format!("{}: {description}, {}", sys_err.code(), sys_err.syscall());
             build(env, Class::Error, sys_err.code(), &message, |obj| {
-                obj.set("errno", -sys_err.errno())?;
+                obj.set("errno", errno)?;
                 obj.set("syscall", sys_err.syscall())
             })
         }

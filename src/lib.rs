@@ -25,5 +25,7 @@ mod waker;
 #[napi_derive::napi(module_exports)]
 pub fn init(mut exports: napi::bindgen_prelude::Object, env: napi::Env) -> napi::Result<()> {
     runtime::guard_teardown(&env);
+    // Detected here, once, so that every later path (error texts included) knows the host.
+    runtime::host(&env);
     fast::export(&env, &mut exports)
 }

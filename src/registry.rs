@@ -25,9 +25,9 @@ impl NativeRegistry {
     }
 }
 
-/// A raw fd from JavaScript as the core's `RawSource` (the same `i32` on Unix). Registering a
-/// raw handle on Windows fails in the core with `ENOTSUP` (see `wakepoll::event::SourceRaw`);
-/// a negative number, which no SOCKET is, fails here first the same way.
+/// A raw fd from JavaScript as the core's `RawSource` (the same `i32` on Unix, a `SOCKET` on
+/// Windows, see `wakepoll::event::SourceRaw`); a negative number, which no SOCKET is, fails
+/// here with `ENOTSUP`.
 fn raw_source(env: &Env, fd: i32) -> napi::Result<RawSource> {
     RawSource::try_from(fd).map_err(|_| {
         let err = wakepoll::error::unsupported("register", "not a raw handle of this platform");

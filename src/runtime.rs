@@ -55,6 +55,11 @@ pub(crate) fn uv(env: &Env) -> Option<&'static Uv> {
     host(env).uv.as_ref()
 }
 
+/// The same where no env is at hand (error texts): the host was detected at module init.
+pub(crate) fn known_uv() -> Option<&'static Uv> {
+    HOST.get()?.uv.as_ref()
+}
+
 fn detect(env: &Env) -> Host {
     let raw = env.raw();
     let global = global(raw);

@@ -8,7 +8,8 @@
 //! in the host (through napi-rs' own host lookup, `napi::sys::setup`, which works on every
 //! platform), and runtime.rs hands the table out only where the host is Node.
 
-use std::os::raw::{c_int, c_void};
+use std::ffi::CStr;
+use std::os::raw::{c_char, c_int, c_void};
 
 use napi::sys;
 
@@ -47,6 +48,13 @@ pub(crate) struct Uv {
     pub(crate) poll_stop: unsafe extern "C" fn(handle: *mut c_void) -> c_int,
     pub(crate) close: unsafe extern "C" fn(handle: *mut c_void, cb: CloseCallback),
     pub(crate) backend_fd: unsafe extern "C" fn(loop_: *const sys::uv_loop_s) -> c_int,
+    /// The name of a libuv error (`"EEXIST"`) into `buf`, NUL-terminated ("Unknown system
+    /// error N" for others).
+    pub(crate) err_name_r:
+        unsafe extern "C" fn(err: c_int, buf: *mut c_char, len: usize) -> *mut c_char,
+    /// The description of a libuv error into `buf`, as `util.getSystemErrorMessage` gives it.
+    pub(crate) strerror_r:
+        unsafe extern "C" fn(err: c_int, buf: *mut c_char, len: usize) -> *mut c_char,
 }
 
 impl Uv {
@@ -79,9 +87,38 @@ impl Uv {
             poll_stop: get!("uv_poll_stop"),
             close: get!("uv_close"),
             backend_fd: get!("uv_backend_fd"),
+            err_name_r: get!("uv_err_name_r"),
+            strerror_r: get!("uv_strerror_r"),
         })
         // `host` only closes the handle to the running process, which stays loaded.
     }
+}
+
+/// libuv's (so Node's) name and description of the libuv error `err`, when libuv has a name
+/// for it. The `_r` calls: the plain ones allocate, and never free, a string for a number
+/// libuv does not know.
+///
+/// `None` where libuv may not be called (Bun, Deno: runtime.rs), or before the host is known;
+/// errors.rs then keeps wakepoll's own description.
+pub(crate) fn error_text(err: c_int) -> Option<(String, String)> {
+    let uv = crate::runtime::known_uv()?;
+    let mut name = [0 as c_char; 64];
+    let mut message = [0 as c_char; 256];
+    // SAFETY: each buffer is valid for writes of its length; libuv writes at most that many
+    // bytes, NUL-terminated (truncating), and keeps no pointer to it.
+    let (name, message) = unsafe {
+        (uv.err_name_r)(err, name.as_mut_ptr(), name.len());
+        (uv.strerror_r)(err, message.as_mut_ptr(), message.len());
+        (
+            CStr::from_ptr(name.as_ptr()),
+            CStr::from_ptr(message.as_ptr()),
+        )
+    };
+    let name = name.to_str().ok()?;
+    if name.starts_with("Unknown") {
+        return None;
+    }
+    Some((name.to_owned(), message.to_string_lossy().into_owned()))
 }
 
 /// Every uv handle starts with `void* data` (UV_HANDLE_FIELDS), the user's pointer.

@@ -1,11 +1,11 @@
 // Shared assertions: the error shapes of the contract (section 8) and reading a poll's result.
 
-import os from 'node:os'
 import util from 'node:util'
 
 import type { ExecutionContext, ThrowsExpectation } from 'ava'
 
 import { Poll, type Events } from '../../index.ts'
+import { SELECTOR_CTL } from './platform.js'
 
 /** TypeError with Node's `ERR_INVALID_ARG_TYPE`. */
 export const invalidArgType: ThrowsExpectation<TypeError> = { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' }
@@ -39,18 +39,27 @@ export function throwsSystemError(
   t: ExecutionContext,
   action: () => unknown,
   code: string,
-  { syscall = 'epoll_ctl', message }: { syscall?: string; message?: string } = {},
+  { syscall = SELECTOR_CTL, message }: { syscall?: string; message?: string } = {},
 ): SystemError | undefined {
   const err = t.throws(action, { instanceOf: Error, code }) as SystemError | undefined
   if (err === undefined) return undefined
   t.is(err.name, 'Error', `a system error is a plain Error, got ${err.name}`)
-  const errno = (os.constants.errno as Record<string, number>)[code]
-  t.is(err.errno, errno === undefined ? err.errno : -errno, 'errno is the negative errno number')
+  t.is(err.errno, nodeErrno(code), "errno is Node's (libuv's) number for the code")
   t.true(err.errno < 0, 'errno is negative')
   t.is(util.getSystemErrorName(err.errno), code, 'code and errno agree')
   t.is(err.syscall, syscall)
   if (message !== undefined) t.true(err.message.includes(message), `message ${JSON.stringify(err.message)}`)
   return err
+}
+
+/**
+ * The number Node gives `code` in its own system errors: the negative errno on Unix, libuv's
+ * own code on Windows (EEXIST is -4075 there, while os.constants.errno.EEXIST is the C
+ * runtime's 17).
+ */
+export function nodeErrno(code: string): number {
+  for (const [errno, [name]] of util.getSystemErrorMap()) if (name === code) return errno
+  throw new Error(`Node knows no system error ${code}`)
 }
 
 /** Polls once and returns the tokens reported, in order. */

@@ -7,6 +7,10 @@
 //
 // File descriptors are process-wide, so a worker can use an fd number that the main thread
 // opened (and the other way round).
+//
+// Windows has no FIFO that a completion port can watch; what wakepoll registers there by number
+// is a SOCKET. Its stand-in is a connected loopback TCP pair: `fd` is one end's SOCKET (also
+// process-wide), `write` sends from the other end, `drain` reads this end.
 
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -14,6 +18,11 @@ import os from 'node:os'
 import path from 'node:path'
 
 import type { ExecutionContext } from 'ava'
+
+import { Events, Interest, Poll, TcpListener, TcpStream, type SocketHandle, type Source } from '../../index.ts'
+import { onWindows, SELECTOR_CTL } from './platform.js'
+
+export { onWindows }
 
 const { O_RDWR, O_RDONLY, O_WRONLY, O_NONBLOCK } = fs.constants
 
@@ -35,20 +44,32 @@ function closeQuietly(fd: number): void {
 }
 
 export interface PipeFd {
-  /** The raw fd number to register. */
+  /** The raw fd number (on Windows the SOCKET). */
   readonly fd: number
+  /**
+   * What the tests register: the fd number on Unix; on Windows the wakepoll socket itself,
+   * whose edges `drain` re-arms (a raw SOCKET is level-triggered there: wakepoll cannot see
+   * the owner's reads).
+   */
+  readonly source: Source
   /** Writes `data` (default one byte): makes a reading fd readable. */
   write(data?: string): void
   /** Reads until the pipe is empty (EAGAIN); returns how many bytes it read. */
   drain(): number
   /** Closes the fd (idempotent; also done by the test's teardown). */
   close(): void
+  /**
+   * For a worker that writes: on Windows the writing end's handle (moved out of this object,
+   * whose `write` then fails); on Unix undefined, since the fd number writes in any thread.
+   */
+  writerHandle(): SocketHandle | undefined
 }
 
 function pipeFd(fd: number): PipeFd {
   let open = true
   return {
     fd,
+    source: fd,
     write(data = 'x') {
       fs.writeSync(fd, data)
     },
@@ -70,6 +91,51 @@ function pipeFd(fd: number): PipeFd {
       if (open) closeQuietly(fd)
       open = false
     },
+    writerHandle: () => undefined,
+  }
+}
+
+/** A connected loopback TCP pair (Windows' stand-in for a FIFO's two ends). */
+export function socketPair(): [TcpStream, TcpStream] {
+  using listener = TcpListener.bind({ address: '127.0.0.1' })
+  using poll = new Poll()
+  poll.registry.register(listener, 1, Interest.READABLE)
+  const client = TcpStream.connect({ address: '127.0.0.1', port: listener.localAddress().port })
+  const events = new Events(1)
+  for (;;) {
+    const accepted = listener.accept()
+    if (accepted !== null) return [client, accepted[0]]
+    poll.poll(events, 5000)
+    if (events.isEmpty()) throw new Error('socketPair: no connection within 5 s')
+  }
+}
+
+/** A socket end as a PipeFd: `write` goes out of `peer` (so `end` becomes readable). */
+function socketFd(end: TcpStream, peer: TcpStream | null): PipeFd {
+  return {
+    fd: end.fd,
+    source: end,
+    write(data = 'x') {
+      const out = peer ?? end
+      const n = out.write(Buffer.from(data))
+      if (n !== data.length) throw new Error(`socket stand-in: short write ${n}`)
+    },
+    drain() {
+      const buf = Buffer.alloc(4096)
+      let total = 0
+      for (;;) {
+        const n = end.read(buf)
+        if (n === null || n === 0) return total
+        total += n
+      }
+    },
+    close() {
+      end.close()
+      peer?.close()
+    },
+    writerHandle() {
+      return (peer ?? end).handle
+    },
   }
 }
 
@@ -78,6 +144,12 @@ function pipeFd(fd: number): PipeFd {
  * Closed when the test ends.
  */
 export function openFifo(t: ExecutionContext): PipeFd {
+  if (onWindows) {
+    const [end, peer] = socketPair()
+    const fd = socketFd(end, peer)
+    t.teardown(() => fd.close())
+    return fd
+  }
   const fifo = makeFifo()
   try {
     const end = pipeFd(fs.openSync(fifo.path, O_RDWR | O_NONBLOCK))
@@ -93,6 +165,16 @@ export function openFifo(t: ExecutionContext): PipeFd {
  * closing one end is seen by the other (read-closed / write-closed). Closed when the test ends.
  */
 export function openFifoEnds(t: ExecutionContext): { reader: PipeFd; writer: PipeFd } {
+  if (onWindows) {
+    const [a, b] = socketPair()
+    const reader = socketFd(a, null)
+    const writer = socketFd(b, null)
+    t.teardown(() => {
+      reader.close()
+      writer.close()
+    })
+    return { reader, writer }
+  }
   const fifo = makeFifo()
   try {
     // The reader first: a non-blocking O_WRONLY open fails with ENXIO while there is none.
@@ -116,7 +198,10 @@ export function openFifoEnds(t: ExecutionContext): { reader: PipeFd; writer: Pip
 export const onLinux = process.platform === 'linux'
 
 /** The system call named in registration errors. */
-export const SELECTOR_CTL = onLinux ? 'epoll_ctl' : 'kevent'
+export { SELECTOR_CTL }
+
+/** The code of registering a number that is not open: no fd (EBADF), or on Windows no socket. */
+export const NOT_OPEN = onWindows ? 'ENOTSOCK' : 'EBADF'
 
 /** A regular file's fd (epoll refuses those with EPERM). Closed when the test ends. */
 export function openRegularFile(t: ExecutionContext): number {
@@ -135,6 +220,8 @@ export function openRegularFile(t: ExecutionContext): number {
  * below it). Unlike "a number just closed", no concurrent open can reuse it.
  */
 export function unopenedFd(): number {
+  // Windows: a handle value far beyond any this process was given (they count up by 4).
+  if (onWindows) return 0x7fff_fff0
   // Without /proc (macOS, FreeBSD), a child shell reports the limit it inherited from us.
   const soft = onLinux
     ? /^Max open files\s+(\d+)/m.exec(fs.readFileSync('/proc/self/limits', 'utf8'))?.[1]

@@ -1,10 +1,13 @@
 // Counting what the process holds: open file descriptors, resident memory, and a way to run
 // the garbage collector from a test (ava does not pass --expose-gc).
 
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import v8 from 'node:v8'
 import vm from 'node:vm'
+
+import { onWindows } from './platform.js'
 
 /** Whether the long versions of the load and lifetime tests run (`npm run test:stress`). */
 export const STRESS = process.env['WAKEPOLL_STRESS'] === '1'
@@ -44,8 +47,21 @@ export async function collectGarbage(done: () => boolean = () => false, rounds =
 /** Where this system lists the process's open fds: Linux's /proc, macOS's /dev/fd. */
 const fdDir = fs.existsSync('/proc/self/fd') ? '/proc/self/fd' : '/dev/fd'
 
-/** How many file descriptors this process has open. */
+/**
+ * How many file descriptors this process has open; on Windows, how many handles (what a
+ * socket, a completion port or an event object is there), as the process list shows them.
+ */
 export function fdCount(): number {
+  if (onWindows) {
+    const out = execFileSync(
+      'powershell',
+      ['-NoProfile', '-NonInteractive', '-Command', `(Get-Process -Id ${process.pid}).HandleCount`],
+      { encoding: 'utf8' },
+    )
+    const count = Number(out.trim())
+    if (!Number.isInteger(count) || count <= 0) throw new Error(`no handle count: ${JSON.stringify(out)}`)
+    return count
+  }
   // readdir's own fd is in every listing, so counts compare exactly.
   return fs.readdirSync(fdDir).length
 }

@@ -8,17 +8,31 @@
 import fs from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 
-import { Events, Interest, Poll, Registry, Waker, type RegistryHandle, type WakerHandle } from '../../index.ts'
+import {
+  Events,
+  Interest,
+  Poll,
+  Registry,
+  TcpStream,
+  Waker,
+  type RegistryHandle,
+  type SocketHandle,
+  type WakerHandle,
+} from '../../index.ts'
 import { Signals, currentTid, isSignalPending, waitUntil, waitUntilInEpollWait } from './threads.js'
 
 /** The data each scenario receives (besides `entry` and `scenario`). */
 export interface ScenarioData {
   /** Wakes the main thread's poll with `waker`, once main says it blocks in poll. */
   'wake-main-while-it-polls': { waker: WakerHandle; rescue: WakerHandle; signals: SharedArrayBuffer; mainTid: number }
-  /** Registers `fd` through a Registry handle once main blocks in poll, then writes to it. */
+  /**
+   * Registers `fd` through a Registry handle once main blocks in poll, then writes to it (on
+   * Windows, where `fd` is a socket, through `writer`: the other end of the FIFO stand-in).
+   */
   'register-while-main-polls': {
     registry: RegistryHandle
     fd: number
+    writer: SocketHandle | undefined
     token: number
     rescue: WakerHandle
     signals: SharedArrayBuffer
@@ -172,7 +186,8 @@ const scenarios: { [K in ScenarioName]: (data: ScenarioData[K]) => void } = {
       signals.set('CONFIRMED', waitUntilInEpollWait(data.mainTid) ? 1 : 2)
       registry.register(data.fd, data.token, Interest.READABLE)
       // Readiness that starts after the registration: only a live registration reports it.
-      fs.writeSync(data.fd, 'x')
+      if (data.writer === undefined) fs.writeSync(data.fd, 'x')
+      else TcpStream.fromHandle(data.writer).write(Buffer.from('x'))
     })
   },
 

@@ -5,9 +5,9 @@
 # compiles there. A failing test fails this script (wine passes the test binary's exit code
 # through).
 #
-# Everything wine needs lives in a throwaway prefix under target/cross/wine (no display, no
-# dialogs): `wineboot -i` makes it, and bcryptprimitives.dll from scripts/cross/windows/ is
-# copied into its system32, because std imports ProcessPrng from it and wine 8.0 lacks it.
+# Everything wine needs lives in a throwaway prefix under target/cross/wine (see
+# scripts/cross/windows/wine.sh). The Node module itself is built and tested under wine by
+# check-windows-node.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -20,33 +20,11 @@ need_debian_packages rustc-web cargo-web rust-web-src rust-web-clippy gcc-mingw-
 target=x86_64-pc-windows-gnu
 linker=x86_64-w64-mingw32-gcc-posix
 
-export WINEPREFIX="$CROSS_TARGET_DIR/wine/prefix"
-export WINEDEBUG=-all
-# No Mono or Gecko: nothing here needs them, and their installers would ask.
-export WINEDLLOVERRIDES="mscoree,mshtml="
-# A console-only wine: never try to open a window (CI has no display).
-unset DISPLAY WAYLAND_DISPLAY
-
-# The ProcessPrng shim, rebuilt when its source changes.
-shim_dir="$CROSS_TARGET_DIR/wine"
-shim="$shim_dir/bcryptprimitives.dll"
-mkdir -p "$shim_dir"
-if [ ! -f "$shim" ] || [ scripts/cross/windows/processprng.c -nt "$shim" ] ||
-  [ scripts/cross/windows/bcryptprimitives.def -nt "$shim" ]; then
-  "$linker" -O2 -shared -o "$shim" scripts/cross/windows/processprng.c \
-    scripts/cross/windows/bcryptprimitives.def -ladvapi32
-fi
-
-# The prefix: made once; wineserver is stopped at the end so no process outlives the check.
-stop_wineserver() { wineserver -k >/dev/null 2>&1 || true; }
+# shellcheck source=scripts/cross/windows/wine.sh
+source scripts/cross/windows/wine.sh
+# wineserver is stopped at the end so no process outlives the check.
 trap stop_wineserver EXIT
-if [ ! -f "$WINEPREFIX/system.reg" ]; then
-  echo "cross-check windows: creating the wine prefix in $WINEPREFIX"
-  mkdir -p "$WINEPREFIX"
-  wineboot -i >/dev/null 2>&1
-  wineserver -w
-fi
-cp "$shim" "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
+wine_prefix_ready
 
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER="$linker"
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine

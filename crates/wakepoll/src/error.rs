@@ -24,6 +24,19 @@ impl SysError {
         self.errno
     }
 
+    /// libuv's number for this error, which Node reports as `err.errno` and which
+    /// `util.getSystemErrorName` turns back into [`code`](SysError::code): `-errno` on Unix,
+    /// libuv's own codes on Windows (`EEXIST` is -4075 there).
+    pub fn uv_errno(&self) -> i32 {
+        crate::sys::uv_errno(self.errno)
+    }
+
+    /// wakepoll's own description ("already registered"), if it has one; `None` when the
+    /// OS's text describes the error.
+    pub fn message(&self) -> Option<&'static str> {
+        self.message
+    }
+
     /// The system call that failed, as Node names it in `err.syscall` (`"epoll_ctl"`).
     pub fn syscall(&self) -> &'static str {
         self.syscall

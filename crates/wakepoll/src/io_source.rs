@@ -95,6 +95,29 @@ impl IoSource {
         result
     }
 
+    /// [`do_io`](Self::do_io) for a read that takes one datagram: where the backend re-arms
+    /// after `WouldBlock`, it re-arms after every datagram taken too, so that one that arrives
+    /// next is reported even if the caller stops before `WouldBlock` (epoll and kqueue report
+    /// each arrival by themselves). A re-arm while more are queued reports them again at once:
+    /// readiness that is true, never a lost datagram.
+    #[inline]
+    pub(crate) fn do_datagram_read<R>(
+        &self,
+        f: impl FnOnce(sys::BorrowedSource<'_>) -> io::Result<R>,
+    ) -> io::Result<R> {
+        let result = f(self.as_source());
+        if sys::REARMS_AFTER_WOULD_BLOCK {
+            match &result {
+                // The datagram was taken: it reaches the caller even if re-arming fails (it
+                // fails only for a handle that is going away; the next operation reports that).
+                Ok(_) => drop(self.rearm()),
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.rearm()?,
+                _ => {}
+            }
+        }
+        result
+    }
+
     /// [`do_io`](Self::do_io) for a read of a *stream* socket into buffers of `capacity`
     /// bytes. A read that returns fewer bytes than asked emptied the receive queue when it ran,
     /// so it counts as reaching `WouldBlock`: the caller may stop reading there and still gets

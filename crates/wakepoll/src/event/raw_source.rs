@@ -7,9 +7,10 @@
 //! missing item:
 //!
 //! * [`SourceRaw`] watches a raw handle the caller owns (`unix::SourceFd`'s semantics). On
-//!   Windows every call fails with `ENOTSUP`: AFD readiness is re-armed after the owner's
-//!   `WouldBlock`, which a caller's own I/O would never trigger (mio has no raw-socket source
-//!   there either).
+//!   Windows a raw `SOCKET` is level-triggered: AFD readiness of wakepoll's own sockets is
+//!   re-armed after their `WouldBlock`, which a caller's own I/O would never trigger, so a
+//!   raw socket is asked for everything again after each event (mio has no raw-socket source
+//!   there).
 //! * `as_pollable()` ([`Registry::as_pollable`](crate::Registry::as_pollable),
 //!   [`sync::Event::as_pollable`](crate::sync::Event::as_pollable),
 //!   [`sync::WaitContext::as_pollable`](crate::sync::WaitContext::as_pollable)) gives a handle
@@ -34,7 +35,9 @@ pub trait AsRawSource {
 
 /// Adapter for a [`RawSource`] the caller owns, as an [`event::Source`](Source): on Unix the
 /// same as `unix::SourceFd` (edge-triggered, not owned, several `Poll`s may watch one fd);
-/// on Windows every call fails with an error of kind `Unsupported` (code `ENOTSUP`).
+/// on Windows a `SOCKET`, watched level-triggered (wakepoll cannot see the owner's
+/// `WouldBlock` that would re-arm an emulated edge): a socket that is still ready is reported
+/// by every poll.
 #[derive(Debug)]
 pub struct SourceRaw<'a>(pub &'a RawSource);
 

@@ -70,7 +70,7 @@ impl UdpSocket {
     /// Receives one datagram into `buf` (the rest of a longer one is discarded), and its
     /// sender's address.
     pub fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        self.inner.do_io(|s| sys::net::recv_from(s, buf))
+        self.inner.do_datagram_read(|s| sys::net::recv_from(s, buf))
     }
 
     /// Like [`recv_from`](UdpSocket::recv_from), but the datagram stays queued.
@@ -85,7 +85,7 @@ impl UdpSocket {
 
     /// Receives one datagram from the connected peer.
     pub fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.do_io(|s| sys::net::recv(s, buf))
+        self.inner.do_datagram_read(|s| sys::net::recv(s, buf))
     }
 
     /// Like [`recv`](UdpSocket::recv), but the datagram stays queued.

@@ -36,7 +36,9 @@
 //! * Edges: `REARMS_AFTER_WOULD_BLOCK`, and `Selector::rearm_owned(raw)`, which the public
 //!   `IoSource::do_io` calls after an operation returned `WouldBlock` when the backend
 //!   emulates edges (IOCP + AFD report a readiness once; epoll needs nothing).
-//! * `errno_name(errno)`: the symbolic name Node uses for `err.code`; `error_kind(errno)`: the
+//! * `errno_name(errno)`: the symbolic name Node uses for `err.code`; `uv_errno(errno)`: the
+//!   number Node uses for `err.errno` (libuv's: `-errno` on Unix, libuv's own codes on
+//!   Windows); `error_kind(errno)`: the
 //!   `io::ErrorKind`; the `E*` constants the public layer needs (on Windows, the Windows
 //!   errors that stand for them: `ERROR_ALREADY_EXISTS` for `EEXIST`, …).
 //!

@@ -9,6 +9,12 @@ pub(crate) const ENOENT: i32 = libc::ENOENT;
 /// Not supported on this platform.
 pub(crate) const ENOTSUP: i32 = libc::ENOTSUP;
 
+/// libuv's number for `errno` (what Node puts in `err.errno`): on Unix libuv uses the OS's
+/// numbers, negated.
+pub(crate) fn uv_errno(errno: i32) -> i32 {
+    errno.wrapping_neg()
+}
+
 /// The name of `errno` on this platform (`libc::EEXIST` → `"EEXIST"`), as Node's
 /// `util.getSystemErrorName` gives it.
 pub(crate) fn errno_name(errno: i32) -> Option<&'static str> {

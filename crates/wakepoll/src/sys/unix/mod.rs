@@ -17,7 +17,7 @@ pub(crate) mod udp;
 pub(crate) mod uds;
 mod waker;
 
-pub(crate) use self::errno::{errno_name, EBUSY, EEXIST, ENOENT, ENOTSUP};
+pub(crate) use self::errno::{errno_name, uv_errno, EBUSY, EEXIST, ENOENT, ENOTSUP};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use self::owned_fds::OwnedFds;
 pub(crate) use self::selector::{event, Event, Events, Selector, SELECTOR_CTL};

@@ -88,6 +88,61 @@ pub(crate) fn errno_name(errno: i32) -> Option<&'static str> {
     Some(name)
 }
 
+/// libuv's number for `errno` (what Node puts in `err.errno` on Windows): libuv's own negative
+/// codes for the name [`errno_name`] gives (`UV_EEXIST` is -4075, as in libuv's `uv/errno.h`),
+/// so that `util.getSystemErrorName(err.errno)` is `err.code`. A code libuv has no name for
+/// keeps its raw number, negated.
+pub(crate) fn uv_errno(errno: i32) -> i32 {
+    let Some(name) = errno_name(errno) else {
+        return errno.wrapping_neg();
+    };
+    match UV_ERRNOS.iter().find(|(n, _)| *n == name) {
+        Some(&(_, uv)) => uv,
+        None => errno.wrapping_neg(),
+    }
+}
+
+/// libuv's Windows codes (`UV__E*` of `uv/errno.h`) for the names `errno_name` returns.
+const UV_ERRNOS: &[(&str, i32)] = &[
+    ("EACCES", -4092),
+    ("EADDRINUSE", -4091),
+    ("EADDRNOTAVAIL", -4090),
+    ("EAFNOSUPPORT", -4089),
+    ("EAGAIN", -4088),
+    ("EALREADY", -4084),
+    ("EBADF", -4083),
+    ("EBUSY", -4082),
+    ("ECANCELED", -4081),
+    ("ECONNABORTED", -4079),
+    ("ECONNREFUSED", -4078),
+    ("ECONNRESET", -4077),
+    ("EDESTADDRREQ", -4076),
+    ("EEXIST", -4075),
+    ("EFAULT", -4074),
+    ("EHOSTUNREACH", -4073),
+    ("EINTR", -4072),
+    ("EINVAL", -4071),
+    ("EISCONN", -4069),
+    ("EMFILE", -4066),
+    ("EMSGSIZE", -4065),
+    ("ENETDOWN", -4063),
+    ("ENETUNREACH", -4062),
+    ("ENOBUFS", -4060),
+    ("ENOENT", -4058),
+    ("ENOMEM", -4057),
+    ("ENOTCONN", -4053),
+    ("ENOTSOCK", -4050),
+    ("ENOTSUP", -4049),
+    ("EPERM", -4048),
+    ("EPIPE", -4047),
+    ("EPROTONOSUPPORT", -4045),
+    ("EPROTOTYPE", -4044),
+    ("ESHUTDOWN", -4042),
+    ("ETIMEDOUT", -4039),
+    ("ENOPROTOOPT", -4035),
+    ("EHOSTDOWN", -4031),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +162,24 @@ mod tests {
             io::ErrorKind::Unsupported
         );
         assert_eq!(error_kind(ws::WSAEWOULDBLOCK), io::ErrorKind::WouldBlock);
+    }
+
+    #[test]
+    fn libuv_numbers_of_the_codes_wakepoll_reports() {
+        assert_eq!(uv_errno(EEXIST), -4075);
+        assert_eq!(uv_errno(ENOENT), -4058);
+        assert_eq!(uv_errno(EBUSY), -4082);
+        assert_eq!(uv_errno(ENOTSUP), -4049);
+        assert_eq!(uv_errno(ws::WSAECONNREFUSED), -4078);
+        assert_eq!(uv_errno(ws::WSAECONNRESET), -4077);
+        // No name: the raw number, negated.
+        assert_eq!(uv_errno(0x1234), -0x1234);
+        // Every name errno_name can give that libuv knows is in the table once.
+        for (i, (name, _)) in UV_ERRNOS.iter().enumerate() {
+            assert!(
+                !UV_ERRNOS[i + 1..].iter().any(|(n, _)| n == name),
+                "{name} twice"
+            );
+        }
     }
 }

@@ -29,7 +29,7 @@ mod wakeup;
 
 use std::os::windows::io::{AsRawSocket, AsSocket, BorrowedSocket, OwnedSocket, RawSocket};
 
-pub(crate) use self::errno::{errno_name, error_kind, EBUSY, EEXIST, ENOENT, ENOTSUP};
+pub(crate) use self::errno::{errno_name, error_kind, uv_errno, EBUSY, EEXIST, ENOENT, ENOTSUP};
 pub(crate) use self::selector::{event, Event, Events, Selector, SELECTOR_CTL};
 pub(crate) use self::sync_event::SyncEvent;
 pub(crate) use self::waker::Waker;

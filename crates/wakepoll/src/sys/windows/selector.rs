@@ -28,6 +28,9 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
 use windows_sys::Win32::Foundation::ERROR_INVALID_PARAMETER;
+use windows_sys::Win32::Networking::WinSock::{
+    getsockopt, WSAGetLastError, SOCKET, SOL_SOCKET, SO_TYPE,
+};
 
 use super::afd::{self, AfdGroup};
 use super::iocp::{zero_status, CompletionPort, CompletionStatus};
@@ -102,6 +105,10 @@ pub(crate) struct Selector {
     port: Arc<CompletionPort>,
     afd_group: AfdGroup,
     update_queue: Mutex<VecDeque<SockRef>>,
+    /// Level-triggered raw sockets reported by a `select`: their next poll starts with the
+    /// next `select` (or `wait_ready`), not within the one that reported them, which would
+    /// report a still-ready socket twice.
+    level_requeue: Mutex<Vec<SockRef>>,
     owned: Mutex<HashMap<RawSocket, SockRef>>,
     wakeups: RwLock<HashMap<usize, Arc<Wakeup>>>,
     /// How many of `wakeups` are level-triggered: a `Poll` (none) skips the scan.
@@ -126,6 +133,7 @@ impl Selector {
             afd_group: AfdGroup::new(Arc::clone(&port)),
             port,
             update_queue: Mutex::new(VecDeque::new()),
+            level_requeue: Mutex::new(Vec::new()),
             owned: Mutex::new(HashMap::new()),
             wakeups: RwLock::new(HashMap::new()),
             level: AtomicUsize::new(0),
@@ -150,6 +158,7 @@ impl Selector {
                 "an Events of capacity 0 cannot receive events",
             ));
         }
+        self.requeue_level();
         if self.level.load(Ordering::Acquire) > 0 {
             self.collect_level(events);
         }
@@ -165,13 +174,34 @@ impl Selector {
         if room == 0 {
             return Ok(());
         }
-        self.polling.fetch_add(1, Ordering::AcqRel);
-        let result = self.update_sockets().and_then(|()| {
-            self.port
-                .get_many(&mut events.statuses.0[..room], timeout_ms)
-        });
-        self.polling.fetch_sub(1, Ordering::AcqRel);
-        self.feed(result?, &mut events.events);
+        let deadline = timeout.and_then(|t| std::time::Instant::now().checked_add(t));
+        let mut timeout_ms = timeout_ms;
+        // A bound on the rounds: each one follows completions that made no event.
+        for _ in 0..8 {
+            self.polling.fetch_add(1, Ordering::AcqRel);
+            let result = self.update_sockets().and_then(|()| {
+                self.port
+                    .get_many(&mut events.statuses.0[..room], timeout_ms)
+            });
+            self.polling.fetch_sub(1, Ordering::AcqRel);
+            let got = result?;
+            let consumed = !got.is_empty();
+            self.feed(got, &mut events.events);
+            // Completions that made no event (a poll cancelled to ask for more, after a
+            // reregister or a re-arm) queued their sockets for a new poll: start those and look
+            // again, within the same timeout, so that a still-ready socket is reported by this
+            // call (a zero-timeout poll right after a reregister included).
+            if !consumed || !events.events.is_empty() || self.lock_queue().is_empty() {
+                return Ok(());
+            }
+            timeout_ms = match deadline {
+                Some(deadline) => timeout::to_ms(Some(
+                    deadline.saturating_duration_since(std::time::Instant::now()),
+                )),
+                None if timeout.is_none() => timeout::to_ms(None),
+                None => 0,
+            };
+        }
         Ok(())
     }
 
@@ -183,6 +213,7 @@ impl Selector {
         if !self.lock_stash().0.is_empty() {
             return Ok(true);
         }
+        self.requeue_level();
         if self.level.load(Ordering::Acquire) > 0 {
             let wakeups = self.wakeups.read().unwrap_or_else(|e| e.into_inner());
             if wakeups
@@ -267,8 +298,15 @@ impl Selector {
                 out.push(event);
             }
             let keep = !state.is_pending_deletion();
+            let level = state.is_level();
             drop(state);
-            if keep {
+            if keep && level {
+                // Asked again from the next select on (see `level_requeue`).
+                self.level_requeue
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(sock);
+            } else if keep {
                 // Start the next poll before the next wait.
                 queue.push_back(sock);
             }
@@ -305,6 +343,15 @@ impl Selector {
         Ok(())
     }
 
+    /// Queues the level-triggered sockets reported by earlier `select`s for a new poll.
+    fn requeue_level(&self) {
+        let level: Vec<SockRef> =
+            std::mem::take(&mut *self.level_requeue.lock().unwrap_or_else(|e| e.into_inner()));
+        if !level.is_empty() {
+            self.lock_queue().extend(level);
+        }
+    }
+
     fn lock_queue(&self) -> MutexGuard<'_, VecDeque<SockRef>> {
         self.update_queue.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -313,22 +360,36 @@ impl Selector {
         self.owned.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The raw-handle calls (`event::SourceRaw`): unsupported on Windows. An AFD poll could
-    /// watch a socket wakepoll does not own, but its edges are emulated by re-arming after the
-    /// owner's `WouldBlock` (`IoSource::do_io`), which a caller's own I/O would never do: the
-    /// source would report once and then go silent. mio has no raw-socket source either.
-    pub(crate) fn register(&self, _: RawSocket, _: Token, _: Interest) -> io::Result<()> {
-        Err(raw_unsupported())
+    /// The raw-handle calls (`event::SourceRaw`): a SOCKET the caller owns, watched through
+    /// an AFD poll of its own. Level-triggered: the edges of wakepoll's own sockets are
+    /// emulated by re-arming after their `WouldBlock` (`IoSource::do_io`), which a caller's own
+    /// I/O never does, so an edge-triggered raw socket would report once and then go silent.
+    /// A raw socket that is still ready is reported by every poll instead.
+    pub(crate) fn register(
+        &self,
+        socket: RawSocket,
+        token: Token,
+        interests: Interest,
+    ) -> io::Result<()> {
+        check_raw(socket)?;
+        self.register_socket(socket, token, interests, Trigger::Edge, true)
     }
 
     /// See [`register`](Selector::register).
-    pub(crate) fn reregister(&self, _: RawSocket, _: Token, _: Interest) -> io::Result<()> {
-        Err(raw_unsupported())
+    pub(crate) fn reregister(
+        &self,
+        socket: RawSocket,
+        token: Token,
+        interests: Interest,
+    ) -> io::Result<()> {
+        check_raw(socket)?;
+        self.reregister_owned(socket, token, interests, Trigger::Edge)
     }
 
     /// See [`register`](Selector::register).
-    pub(crate) fn deregister(&self, _: RawSocket) -> io::Result<()> {
-        Err(raw_unsupported())
+    pub(crate) fn deregister(&self, socket: RawSocket) -> io::Result<()> {
+        check_raw(socket)?;
+        self.deregister_owned(socket)
     }
 
     /// Registers a socket wakepoll owns, edge-triggered.
@@ -339,10 +400,27 @@ impl Selector {
         interests: Interest,
         trigger: Trigger,
     ) -> io::Result<()> {
+        self.register_socket(socket, token, interests, trigger, false)
+    }
+
+    fn register_socket(
+        &self,
+        socket: RawSocket,
+        token: Token,
+        interests: Interest,
+        trigger: Trigger,
+        level: bool,
+    ) -> io::Result<()> {
         let flags = interests_to_afd(interests, trigger)?;
         let afd = self.afd_group.acquire()?;
         let sock: SockRef = Arc::pin(Mutex::new(SockState::new(socket, afd)?));
-        lock(&sock).set_interests(flags, token.0);
+        {
+            let mut state = lock(&sock);
+            state.set_interests(flags, token.0);
+            if level {
+                state.set_level();
+            }
+        }
         {
             let mut owned = self.lock_owned();
             if owned.contains_key(&socket) {
@@ -484,12 +562,30 @@ fn lock(sock: &SockRef) -> MutexGuard<'_, SockState> {
     sock.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn raw_unsupported() -> io::Error {
-    error::with_message(
-        SELECTOR_CTL,
-        super::ENOTSUP,
-        "raw handles cannot be registered on Windows: register a wakepoll socket",
-    )
+/// A raw number that is no socket is `ENOTSOCK` from every raw call (not "not registered"),
+/// reported as the failure of the selector's control call, as on the other platforms. Asked
+/// with `getsockopt(SO_TYPE)`, which fails for any number that is not an open socket.
+fn check_raw(socket: RawSocket) -> io::Result<()> {
+    let mut kind: i32 = 0;
+    let mut len = std::mem::size_of::<i32>() as i32;
+    // SAFETY: the pointer and length describe `kind`; winsock writes at most `len` bytes, and
+    // answers a number that is not an open socket with an error (WSAENOTSOCK).
+    let rc = unsafe {
+        getsockopt(
+            socket as SOCKET,
+            SOL_SOCKET,
+            SO_TYPE,
+            (&mut kind as *mut i32).cast(),
+            &mut len,
+        )
+    };
+    if rc == 0 {
+        return Ok(());
+    }
+    // SAFETY: WSAGetLastError only reads this thread's last winsock error.
+    Err(error::from_errno(SELECTOR_CTL, unsafe {
+        WSAGetLastError()
+    }))
 }
 
 fn not_registered() -> io::Error {

@@ -56,6 +56,9 @@ pub(crate) struct SockState {
     /// The events the pending poll asks for.
     pending_evts: u32,
     token: usize,
+    /// A raw socket's registration (`event::SourceRaw`): level-triggered, since wakepoll never
+    /// sees its owner's `WouldBlock` that would re-arm an emulated edge.
+    level: bool,
     poll_status: PollStatus,
     delete_pending: bool,
     /// Set when the last update failed: the socket stays in the update queue.
@@ -74,6 +77,7 @@ impl SockState {
             user_evts: 0,
             pending_evts: 0,
             token: 0,
+            level: false,
             poll_status: PollStatus::Idle,
             delete_pending: false,
             failed: false,
@@ -88,6 +92,16 @@ impl SockState {
         self.user_evts = self.interests;
         self.token = token;
         self.user_evts & !self.pending_evts != 0
+    }
+
+    /// Makes the registration level-triggered: every poll asks for all its interests again.
+    pub(crate) fn set_level(&mut self) {
+        self.level = true;
+    }
+
+    /// Whether the registration is level-triggered (a raw socket's).
+    pub(crate) fn is_level(&self) -> bool {
+        self.level
     }
 
     /// Asks again for everything registered (after `WouldBlock`); `true` if the pending poll
@@ -190,8 +204,11 @@ impl SockState {
         if afd_events == 0 {
             return None;
         }
-        // Edge emulation: not asked for again until `rearm`.
-        self.user_evts &= !afd_events;
+        // Edge emulation: not asked for again until `rearm` (a level registration asks again
+        // at once, so a socket that is still ready is reported by the next poll too).
+        if !self.level {
+            self.user_evts &= !afd_events;
+        }
         Some(Event::new(afd_events, self.token))
     }
 
