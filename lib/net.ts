@@ -3,7 +3,7 @@
 // Every object holds a key of the native socket table (src/net.rs, src/slots.rs), nothing
 // native of its own: close() frees the socket at once, and `accept()`, `connect`, `pair()` in a
 // loop that never returns to the event loop leave nothing waiting for a finalizer. One dropped
-// without close() is closed when it is collected, through `unclosed` (close() unregisters it).
+// without close() is closed when it is collected (lib/unclosed.ts).
 // The hot calls — read/recv and write/send — go through the raw Node-API callbacks
 // `netRead`/`netWrite`; everything else is a plain napi-rs function taking the key.
 
@@ -12,12 +12,16 @@ import { isIP } from 'node:net'
 import { native, type Key, type RawAddress } from './native.js'
 import { invalidArgType, invalidArgValue } from './errors.js'
 import { kSource, type SourceOps, type WakepollSource } from './source.js'
+import { Unclosed, type Cell } from './unclosed.js'
 import { validateHandle, validateInteger } from './validate.js'
 
 const kKey = Symbol('wakepoll.key')
 const kCreate = Symbol('wakepoll.create')
 
-const unclosed = new FinalizationRegistry<Key>((key) => native.socketClose(key))
+const kCell = Symbol('wakepoll.cell')
+
+// Frees a socket collected without close() (lib/unclosed.ts).
+const unclosed = new Unclosed((key) => native.socketClose(key))
 
 /** An IP socket's address, shaped like node:net's `socket.address()`. */
 export interface InetAddress {
@@ -123,6 +127,7 @@ function writeFrom(socket: Socket, buf: unknown): number | null {
  */
 export abstract class Socket implements WakepollSource, Disposable {
   readonly [kKey]: Key
+  readonly [kCell]: Cell
 
   /** Not for users: sockets come from the static factories (`bind`, `connect`, …). */
   constructor(inner: never, key?: Key) {
@@ -130,7 +135,7 @@ export abstract class Socket implements WakepollSource, Disposable {
       throw invalidArgType('inner', `made by ${new.target.name}'s static methods`, inner)
     }
     this[kKey] = key
-    unclosed.register(this, key, this)
+    this[kCell] = unclosed.track(this, key)
   }
 
   /** The file descriptor (still owned by this object). `ERR_CLOSED` once closed. */
@@ -150,13 +155,13 @@ export abstract class Socket implements WakepollSource, Disposable {
    */
   get handle(): SocketHandle {
     const handle = native.socketDetach(this[kKey]) as SocketHandle
-    unclosed.unregister(this)
+    unclosed.untrack(this[kCell])
     return handle
   }
 
   /** Ends its registration, then closes the fd. Idempotent. */
   close(): void {
-    unclosed.unregister(this)
+    unclosed.untrack(this[kCell])
     native.socketClose(this[kKey])
   }
 

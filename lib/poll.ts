@@ -5,6 +5,7 @@ import { abortError, invalidArgType } from './errors.js'
 import { Events, kFlags, kSetLength, kTokens } from './events.js'
 import { newRegistry, type Registry } from './registry.js'
 import { exitStoppingThread, STOPPING } from './thread-stop.js'
+import { Unclosed, type Cell } from './unclosed.js'
 import { validateSignalOptions, validateTimeout } from './validate.js'
 
 /** Options of `pollAsync` and `watch`. */
@@ -19,9 +20,9 @@ const MAX_TIMER_MS = 0x7fff_ffff
 // A Poll is a key of the native Poll table (src/slots.rs), nothing native of its own: close()
 // frees everything at once, with no finalizer left waiting for the event loop (which a thread
 // in `for (;;) poll.poll(events, null)` never turns). One dropped without close() is freed when
-// it is collected, through this registry; close() unregisters it, so a closed Poll leaves
-// nothing behind. (A worker that ends frees its Polls natively: src/lib.rs's teardown.)
-const unclosed = new FinalizationRegistry<Key>((key) => native.pollRelease(key))
+// it is collected (lib/unclosed.ts); a worker that ends frees its Polls natively (src/lib.rs's
+// teardown).
+const unclosed = new Unclosed((key) => native.pollRelease(key))
 
 /**
  * Waits for readiness events on the sources registered through `poll.registry`.
@@ -33,11 +34,12 @@ const unclosed = new FinalizationRegistry<Key>((key) => native.pollRelease(key))
  */
 export class Poll implements Disposable {
   readonly #key: Key
+  readonly #cell: Cell
   readonly #registry: Registry
 
   constructor() {
     this.#key = native.pollNew()
-    unclosed.register(this, this.#key, this)
+    this.#cell = unclosed.track(this, this.#key)
     this.#registry = newRegistry(this.#key, this)
   }
 
@@ -166,7 +168,7 @@ export class Poll implements Disposable {
 
   /** Closes the selector and every Waker of this Poll. Idempotent. */
   close(): void {
-    unclosed.unregister(this)
+    unclosed.untrack(this.#cell)
     native.pollClose(this.#key)
   }
 

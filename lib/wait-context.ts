@@ -4,9 +4,11 @@ import { native, type Key } from './native.js'
 import { invalidArgType } from './errors.js'
 import { isSyncEvent, syncEventKey, type SyncEvent } from './sync-event.js'
 import { exitStoppingThread, STOPPING } from './thread-stop.js'
+import { Unclosed, type Cell } from './unclosed.js'
 import { validateTimeout, validateToken } from './validate.js'
 
-const unclosed = new FinalizationRegistry<Key>((key) => native.waitContextClose(key))
+// Frees one collected without close() (lib/unclosed.ts).
+const unclosed = new Unclosed((key) => native.waitContextClose(key))
 
 /**
  * Waits until one or more of its SyncEvents are signalled and returns their tokens.
@@ -16,13 +18,13 @@ const unclosed = new FinalizationRegistry<Key>((key) => native.waitContextClose(
  * watch one signal in two places.
  */
 export class WaitContext implements Disposable {
-  // A key of the native table (src/slots.rs): close() frees it at once; one collected without
-  // close() is freed through `unclosed`.
+  // A key of the native table (src/slots.rs): close() frees it at once.
   readonly #key: Key
+  readonly #cell: Cell
 
   constructor() {
     this.#key = native.waitContextNew()
-    unclosed.register(this, this.#key, this)
+    this.#cell = unclosed.track(this, this.#key)
   }
 
   /** Watches `event`, reporting `token` while it is signalled. */
@@ -54,7 +56,7 @@ export class WaitContext implements Disposable {
 
   /** Stops watching every event. Idempotent. */
   close(): void {
-    unclosed.unregister(this)
+    unclosed.untrack(this.#cell)
     native.waitContextClose(this.#key)
   }
 
