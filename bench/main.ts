@@ -6,7 +6,8 @@
 //   npm run bench -- --quick           smoke run (< 1 min) → bench/results.quick.json
 //   npm run bench -- --rows 1,3        only some rows;  --out FILE  elsewhere
 //
-// Rows: 1 wake round trip, 2 event delivery, 3 pollAsync round trip, 4 TCP echo, 5 memory.
+// Rows: 1 wake round trip, 2 event delivery, 3 pollAsync round trip, 4 TCP echo, 5 memory,
+// 6 memory of a worker that never leaves poll.poll (accept and close).
 
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util'
 import { buildPeer } from './peer.ts'
 import { machine } from './machine.ts'
 import type { RowOptions, RowResult } from './row.ts'
+import { acceptMemory } from './rows/accept-memory.ts'
 import { deliverEvents } from './rows/deliver.ts'
 import { echoThroughput } from './rows/echo.ts'
 import { memory } from './rows/memory.ts'
@@ -27,6 +29,7 @@ const ROWS: Record<string, (o: RowOptions) => Promise<RowResult>> = {
   '3': pollAsyncRoundTrip,
   '4': echoThroughput,
   '5': memory,
+  '6': acceptMemory,
 }
 
 const { values } = parseArgs({
