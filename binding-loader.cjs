@@ -6,8 +6,10 @@
 // it already tries the local build (./wakepoll.<platform>.node, what `npm run build` makes)
 // first and then the platform package (wakepoll-<platform>, an optionalDependency). Its own
 // failure message blames an npm bug and names neither; this wrapper names the platform, the
-// file and the package it looked for, says what to do, and keeps the generated loader's error
-// (with every attempt in its `cause` chain) as `cause`.
+// runtime, the file and the package it looked for, the underlying load error of a file that
+// exists but did not load (dlopen's or Node-API's: under another runtime this is the reason
+// that matters), says what to do, and keeps the generated loader's error (with every attempt
+// in its `cause` chain) as `cause`.
 
 let binding
 try {
@@ -16,6 +18,31 @@ try {
   throw loadError(error)
 }
 module.exports = binding
+
+/** The runtime that is loading the module, for messages: 'Node v22.1.0', 'Bun 1.4.4', 'Deno 2.9.6'. */
+function runtimeName() {
+  const versions = process.versions || {}
+  if (versions.bun) return `Bun ${versions.bun}`
+  if (versions.deno) return `Deno ${versions.deno}`
+  return `Node ${process.version}`
+}
+
+/**
+ * The first error in the generated loader's `cause` chain that is not "not found": a file or
+ * package that exists but did not load (dlopen's message, e.g. an undefined symbol, or the
+ * runtime's Node-API error). Undefined when every attempt only found nothing.
+ */
+function underlyingLoadError(cause) {
+  const seen = new Set()
+  for (let e = cause; e && !seen.has(e); e = e.cause) {
+    seen.add(e)
+    const message = String((e && e.message) || '')
+    if (!message || /Cannot find (module|native binding)/.test(message)) continue
+    if (e && e.code === 'MODULE_NOT_FOUND') continue
+    return message
+  }
+  return undefined
+}
 
 /** The suffix napi-rs gives this platform's binary and package, e.g. 'linux-x64-gnu'. */
 function platformId() {
@@ -60,10 +87,13 @@ function loadError(cause) {
   }
 
   const lines = [
-    `wakepoll: cannot load its native module for this platform, ${id} (Node ${process.version}).`,
+    `wakepoll: cannot load its native module for this platform, ${id} (${runtimeName()}).`,
     `It looked for a local build, ${require('node:path').join(__dirname, file)}, and for the package ${pkg}.`,
   ]
-  if (installed) {
+  const underlying = underlyingLoadError(cause)
+  if (underlying) {
+    lines.push(`A file was found but did not load: ${underlying.split('\n')[0]}`)
+  } else if (installed) {
     let reason = "the generated loader's errors are in this error's cause"
     for (let e = cause; e; e = e.cause) {
       const message = String((e && e.message) || '')

@@ -16,6 +16,7 @@ mod net;
 mod poll;
 mod poll_async;
 mod registry;
+mod runtime;
 mod slots;
 mod sync_event;
 mod thread_stop;
@@ -28,6 +29,7 @@ mod waker;
 /// teardown of the objects this env owns.
 #[napi_derive::napi(module_exports)]
 pub fn init(mut exports: napi::bindgen_prelude::Object, env: napi::Env) -> napi::Result<()> {
+    runtime::guard_teardown(&env);
     fast::export(&env, &mut exports)?;
     let id = slots::enter_env();
     // SAFETY: `env` is live during module init; `teardown` takes its argument as an env id

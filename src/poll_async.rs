@@ -29,6 +29,12 @@
 //! and wakes from its wait through the Poll's closer (`PollShared::nudge`), whose event is
 //! never reported. `WAKEPOLL_POLL_ASYNC_THREAD=1` selects this path everywhere, so that the
 //! Linux test suite can run it.
+//!
+//! Where the host has no libuv (Bun, Deno: runtime.rs), the waiter thread tells the loop
+//! through a Node-API threadsafe function instead of a `uv_async_t`; the threadsafe function
+//! takes the handle's place in every rule above, its release that of `uv_close` and its
+//! finalizer that of the close callback (it runs after every queued call, so a call never
+//! finds the wait freed). `WAKEPOLL_NO_LIBUV=1` takes that path under Node too.
 
 use std::alloc::{self, Layout};
 use std::os::raw::{c_int, c_void};
@@ -42,7 +48,8 @@ use napi::{sys, Env, JsValue};
 
 use crate::errors;
 use crate::poll::PollShared;
-use crate::uv;
+use crate::runtime;
+use crate::uv::{self, Uv};
 
 /// The pending wait of a Poll, if any; only its owning thread touches it.
 pub(crate) struct PendingWait(NonNull<AsyncWait>);
@@ -53,8 +60,8 @@ pub(crate) struct PendingWait(NonNull<AsyncWait>);
 unsafe impl Send for PendingWait {}
 
 struct AsyncWait {
-    handle: NonNull<c_void>,
-    layout: Layout,
+    /// What tells this thread that the selector has events.
+    notify: Notify,
     env: sys::napi_env,
     shared: Arc<PollShared>,
     tokens: sys::napi_ref,
@@ -63,10 +70,27 @@ struct AsyncWait {
     context: sys::napi_async_context,
     cleanup: sys::napi_async_cleanup_hook_handle,
     closing: bool,
-    /// Whether the handle is a `uv_async_t` (a waiter thread's) rather than a `uv_poll_t`.
-    is_async: bool,
-    /// The waiter thread, when the handle is a `uv_async_t` (see the module docs).
+    /// The waiter thread, unless libuv watches the selector (see the module docs).
     waiter: Option<Waiter>,
+}
+
+/// How the loop thread learns that the selector has events.
+enum Notify {
+    /// Not set up yet (only while `start` builds the wait).
+    None,
+    /// libuv watches the selector: a `uv_poll_t`.
+    UvPoll(UvHandle),
+    /// The waiter thread sends to a `uv_async_t`.
+    UvAsync(UvHandle),
+    /// The waiter thread calls a Node-API threadsafe function (a host without libuv).
+    Tsfn(sys::napi_threadsafe_function),
+}
+
+/// A libuv handle of ours: its memory (freed in its close callback) and the functions.
+struct UvHandle {
+    uv: &'static Uv,
+    ptr: NonNull<c_void>,
+    layout: Layout,
 }
 
 /// pollAsync's own waiter thread and what it shares with the loop thread.
@@ -78,7 +102,7 @@ struct Waiter {
 struct WaiterState {
     phase: Mutex<Phase>,
     changed: Condvar,
-    handle: AsyncHandle,
+    sender: Sender,
 }
 
 #[derive(Debug)]
@@ -91,15 +115,41 @@ enum Phase {
     Stopped,
 }
 
-/// The `uv_async_t` the waiter thread sends to.
-struct AsyncHandle(*mut c_void);
+/// What the waiter thread sends to: the `uv_async_t`, or the threadsafe function.
+enum Sender {
+    Uv(&'static Uv, *mut c_void),
+    Tsfn(sys::napi_threadsafe_function),
+}
 
-// SAFETY: the pointer is only passed to uv_async_send, which libuv allows from any thread, and
-// only while the phase (under its lock) is not `Stopped`; the loop thread sets `Stopped` under
-// that lock and joins the thread before it closes the handle.
-unsafe impl Send for AsyncHandle {}
+// SAFETY: the pointers are only passed to uv_async_send and napi_call_threadsafe_function,
+// which libuv and Node-API allow from any thread, and only while the phase (under its lock) is
+// not `Stopped`; the loop thread sets `Stopped` under that lock and joins the thread before it
+// closes the handle or releases the function.
+unsafe impl Send for Sender {}
 // SAFETY: as above.
-unsafe impl Sync for AsyncHandle {}
+unsafe impl Sync for Sender {}
+
+impl Sender {
+    /// # Safety
+    /// The phase is not `Stopped`, and its lock is held (see `Sender`).
+    unsafe fn send(&self) {
+        match self {
+            // SAFETY: forwarded; the handle is a live uv_async_t.
+            Sender::Uv(uv, handle) => unsafe {
+                (uv.async_send)(*handle);
+            },
+            // SAFETY: forwarded; the function is live. Non-blocking on an unbounded queue: it
+            // never waits. A failure (the env is closing) leaves the wait to on_teardown.
+            Sender::Tsfn(tsfn) => unsafe {
+                sys::napi_call_threadsafe_function(
+                    *tsfn,
+                    ptr::null_mut(),
+                    sys::ThreadsafeFunctionCallMode::nonblocking,
+                );
+            },
+        }
+    }
+}
 
 impl WaiterState {
     fn lock(&self) -> MutexGuard<'_, Phase> {
@@ -121,8 +171,8 @@ fn waiter_thread(registry: wakepoll::Registry, state: Arc<WaiterState>) {
             Ok(true) => None,
             Err(err) => Some(err),
         };
-        // SAFETY: not stopped, under the lock (see AsyncHandle).
-        unsafe { uv::uv_async_send(state.handle.0) };
+        // SAFETY: not stopped, under the lock (see Sender).
+        unsafe { state.sender.send() };
         *phase = Phase::Sent(error);
         while matches!(*phase, Phase::Sent(_)) {
             phase = state.changed.wait(phase).unwrap_or_else(|e| e.into_inner());
@@ -159,14 +209,18 @@ pub(crate) fn start(
     if shared.is_closed() {
         return Err(errors::closed(env, "Poll"));
     }
-    let Some(uv_loop) = uv::event_loop(env) else {
-        return Err(errors::closed(env, "Poll"));
+    // libuv, where the host has it; then its loop.
+    let uv = match runtime::uv(env) {
+        Some(uv) => match uv::event_loop(env) {
+            Some(uv_loop) => Some((uv, uv_loop)),
+            None => return Err(errors::closed(env, "Poll")),
+        },
+        None => None,
     };
     // Where libuv can watch the selector, it does (uv_poll); else a waiter thread of ours.
-    let pollable = if thread_forced() {
-        None
-    } else {
-        shared.pollable()
+    let pollable = match uv {
+        Some(_) if !thread_forced() => shared.pollable(),
+        _ => None,
     };
     let registry = match pollable {
         Some(_) => None,
@@ -177,54 +231,47 @@ pub(crate) fn start(
     };
     shared.unwatch_loop();
 
-    let kind = if pollable.is_some() {
-        uv::UV_POLL
-    } else {
-        uv::UV_ASYNC
-    };
-    // SAFETY: uv_handle_size only reads the handle type.
-    let size = unsafe { uv::uv_handle_size(kind) };
-    let layout = Layout::from_size_align(size.max(1), 16)
-        .map_err(|e| napi::Error::from_reason(e.to_string()))?;
-    // SAFETY: `layout` has a non-zero size.
-    let handle = NonNull::new(unsafe { alloc::alloc_zeroed(layout) } as *mut c_void)
-        .ok_or_else(|| napi::Error::from_reason("out of memory"))?;
-    let rc = match pollable {
-        // SAFETY: `handle` is zeroed memory of uv_poll_t's size; `fd` is the live selector fd.
-        Some(fd) => unsafe { uv::uv_poll_init_socket(uv_loop, handle.as_ptr(), fd) },
-        // SAFETY: `handle` is zeroed memory of uv_async_t's size; `on_async` matches
-        // uv_async_cb. An async handle is active (and so keeps the loop alive) from here on.
-        None => unsafe { uv::uv_async_init(uv_loop, handle.as_ptr(), on_async) },
-    };
-    if rc != 0 {
-        // SAFETY: uv_poll_init_socket failed, so libuv does not know the handle; we allocated
-        // it.
-        unsafe { alloc::dealloc(handle.as_ptr() as *mut u8, layout) };
-        return Err(errors::system(
-            env,
-            &wakepoll::error::from_errno("uv_poll_init", -rc),
-        ));
-    }
-
     let raw_env = env.raw();
+    let refs = (
+        reference(raw_env, tokens),
+        reference(raw_env, flags),
+        reference(raw_env, callback),
+        async_context(env),
+    );
+    let (tokens, flags, callback, context) = match refs {
+        (Ok(t), Ok(f), Ok(c), Ok(x)) => (t, f, c, x),
+        (t, f, c, x) => {
+            // SAFETY: each is a live reference / context of this env, released once.
+            unsafe {
+                for r in [t, f, c].into_iter().flatten() {
+                    sys::napi_delete_reference(raw_env, r);
+                }
+                if let Ok(x) = x {
+                    sys::napi_async_destroy(raw_env, x);
+                }
+            }
+            return Err(napi::Error::from_reason("napi_create_reference failed"));
+        }
+    };
     let wait = Box::new(AsyncWait {
-        handle,
-        layout,
+        notify: Notify::None,
         env: raw_env,
         shared: Arc::clone(shared),
-        tokens: reference(raw_env, tokens)?,
-        flags: reference(raw_env, flags)?,
-        callback: reference(raw_env, callback)?,
-        context: async_context(env)?,
+        tokens,
+        flags,
+        callback,
+        context,
         cleanup: ptr::null_mut(),
         closing: false,
-        is_async: pollable.is_none(),
         waiter: None,
     });
     let wait = NonNull::from(Box::leak(wait));
-    // SAFETY: `handle` was initialised by uv_poll_init_socket; the wait outlives it (freed in its close
-    // callback).
-    unsafe { uv::set_data(handle.as_ptr(), wait.as_ptr() as *mut c_void) };
+    // SAFETY: `wait` is live, unpublished, and only this thread touches it.
+    if let Err(err) = unsafe { set_up_notify(env, wait, uv, pollable) } {
+        // SAFETY: as above; nothing else refers to it (set_up_notify made nothing that does).
+        unsafe { discard(wait) };
+        return Err(errors::system(env, &err));
+    }
     // SAFETY: `wait` is live and its cleanup field is written once, here.
     let status = unsafe {
         sys::napi_add_async_cleanup_hook(
@@ -237,10 +284,16 @@ pub(crate) fn start(
     let started = if status != sys::Status::napi_ok {
         Err(std::io::Error::other("napi_add_async_cleanup_hook failed"))
     } else if let Some(registry) = registry {
+        // SAFETY: `wait` is live; its notifier is set up.
+        let sender = match unsafe { &(*wait.as_ptr()).notify } {
+            Notify::UvAsync(h) => Sender::Uv(h.uv, h.ptr.as_ptr()),
+            Notify::Tsfn(tsfn) => Sender::Tsfn(*tsfn),
+            Notify::UvPoll(_) | Notify::None => unreachable!("a waiter thread sends to its own"),
+        };
         let state = Arc::new(WaiterState {
             phase: Mutex::new(Phase::Waiting),
             changed: Condvar::new(),
-            handle: AsyncHandle(handle.as_ptr()),
+            sender,
         });
         let theirs = Arc::clone(&state);
         std::thread::Builder::new()
@@ -256,12 +309,21 @@ pub(crate) fn start(
                 };
             })
     } else {
-        // SAFETY: the handle is an initialised uv_poll_t and `on_ready` matches uv_poll_cb.
-        let rc = unsafe { uv::uv_poll_start(handle.as_ptr(), uv::UV_READABLE, on_ready) };
-        if rc != 0 {
-            Err(wakepoll::error::from_errno("uv_poll_start", -rc))
-        } else {
-            Ok(())
+        // SAFETY: `wait` is live; its notifier is set up.
+        match unsafe { &(*wait.as_ptr()).notify } {
+            Notify::UvPoll(h) => {
+                // SAFETY: the handle is an initialised uv_poll_t and `on_ready` matches
+                // uv_poll_cb.
+                let rc = unsafe { (h.uv.poll_start)(h.ptr.as_ptr(), uv::UV_READABLE, on_ready) };
+                if rc != 0 {
+                    Err(wakepoll::error::from_errno("uv_poll_start", -rc))
+                } else {
+                    Ok(())
+                }
+            }
+            _ => Err(std::io::Error::other(
+                "pollAsync: no way to watch the selector",
+            )),
         }
     };
     if let Err(err) = started {
@@ -271,6 +333,107 @@ pub(crate) fn start(
     }
     *pending = Some(PendingWait(wait));
     Ok(())
+}
+
+/// Makes what tells the loop thread about events: a `uv_poll_t` on the selector (`pollable`),
+/// a `uv_async_t` for a waiter thread, or, without libuv, a threadsafe function.
+///
+/// # Safety
+/// `wait` is live and unpublished; owning thread.
+unsafe fn set_up_notify(
+    env: &Env,
+    wait: NonNull<AsyncWait>,
+    uv: Option<(&'static Uv, *mut sys::uv_loop_s)>,
+    pollable: Option<wakepoll::event::RawSource>,
+) -> std::io::Result<()> {
+    let Some((uv, uv_loop)) = uv else {
+        let name = env
+            .create_string("wakepoll.pollAsync")
+            .map_err(|e| std::io::Error::other(e.reason))?;
+        let mut tsfn = ptr::null_mut();
+        // SAFETY: `env` is live; `wait` outlives the function (freed by its finalizer); the
+        // callbacks match Node-API's types. No JavaScript function: `on_call` is the callback.
+        let status = unsafe {
+            sys::napi_create_threadsafe_function(
+                env.raw(),
+                ptr::null_mut(),
+                ptr::null_mut(),
+                name.raw(),
+                0,
+                1,
+                wait.as_ptr() as *mut c_void,
+                Some(on_finalized),
+                wait.as_ptr() as *mut c_void,
+                Some(on_call),
+                &mut tsfn,
+            )
+        };
+        if status != sys::Status::napi_ok || tsfn.is_null() {
+            return Err(std::io::Error::other(format!(
+                "pollAsync needs a Node-API threadsafe function where there is no libuv, and \
+                 napi_create_threadsafe_function failed under {}",
+                runtime::host(env).describe()
+            )));
+        }
+        // SAFETY: `wait` is live and only this thread touches it.
+        unsafe { (*wait.as_ptr()).notify = Notify::Tsfn(tsfn) };
+        return Ok(());
+    };
+    let kind = if pollable.is_some() {
+        uv::UV_POLL
+    } else {
+        uv::UV_ASYNC
+    };
+    // SAFETY: uv_handle_size only reads the handle type.
+    let size = unsafe { (uv.handle_size)(kind) };
+    let layout = Layout::from_size_align(size.max(1), 16).map_err(std::io::Error::other)?;
+    // SAFETY: `layout` has a non-zero size.
+    let handle = NonNull::new(unsafe { alloc::alloc_zeroed(layout) } as *mut c_void)
+        .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::OutOfMemory))?;
+    let rc = match pollable {
+        // SAFETY: `handle` is zeroed memory of uv_poll_t's size; `fd` is the live selector fd.
+        Some(fd) => unsafe { (uv.poll_init_socket)(uv_loop, handle.as_ptr(), fd) },
+        // SAFETY: `handle` is zeroed memory of uv_async_t's size; `on_async` matches
+        // uv_async_cb. An async handle is active (and so keeps the loop alive) from here on.
+        None => unsafe { (uv.async_init)(uv_loop, handle.as_ptr(), on_async) },
+    };
+    if rc != 0 {
+        // SAFETY: the init failed, so libuv does not know the handle; we allocated it.
+        unsafe { alloc::dealloc(handle.as_ptr() as *mut u8, layout) };
+        return Err(wakepoll::error::from_errno("uv_poll_init", -rc));
+    }
+    // SAFETY: `handle` is initialised; the wait outlives it (freed in its close callback).
+    unsafe { uv::set_data(handle.as_ptr(), wait.as_ptr() as *mut c_void) };
+    let h = UvHandle {
+        uv,
+        ptr: handle,
+        layout,
+    };
+    // SAFETY: `wait` is live and only this thread touches it.
+    unsafe {
+        (*wait.as_ptr()).notify = if pollable.is_some() {
+            Notify::UvPoll(h)
+        } else {
+            Notify::UvAsync(h)
+        }
+    };
+    Ok(())
+}
+
+/// Frees a wait that never got a notifier: no callback, no handle refers to it.
+///
+/// # Safety
+/// `wait` came from `start`'s leak, is unpublished, and has no notifier or hook.
+unsafe fn discard(wait: NonNull<AsyncWait>) {
+    // SAFETY: forwarded; this is its only release.
+    let w = unsafe { Box::from_raw(wait.as_ptr()) };
+    // SAFETY: the references and context are live in this env and released once.
+    unsafe {
+        sys::napi_delete_reference(w.env, w.tokens);
+        sys::napi_delete_reference(w.env, w.flags);
+        sys::napi_delete_reference(w.env, w.callback);
+        sys::napi_async_destroy(w.env, w.context);
+    }
 }
 
 /// Ends the pending wait without calling back (JavaScript settles its promise itself).
@@ -304,15 +467,47 @@ pub(crate) fn finish_closed(env: &Env, shared: &PollShared) {
 /// libuv: the selector became readable (or failed).
 unsafe extern "C" fn on_ready(handle: *mut c_void, status: c_int, _events: c_int) {
     let failed = (status < 0).then(|| wakepoll::error::from_errno("uv_poll", -status));
-    // SAFETY: `handle` is the live uv_poll_t of a wait, in its callback.
-    unsafe { ready(handle, failed) }
+    // SAFETY: `data` was set to the live wait in `start`, before the handle was started; the
+    // wait is live until the close callback, which cannot have run: the handle would not be
+    // polled any more.
+    unsafe {
+        ready(
+            NonNull::new_unchecked(uv::data(handle) as *mut AsyncWait),
+            failed,
+        )
+    }
 }
 
 /// libuv: the waiter thread says the selector has events (or that waiting failed).
 unsafe extern "C" fn on_async(handle: *mut c_void) {
     // SAFETY: `data` was set to the live wait in `start`, before the thread was started; the
     // wait is live until the close callback, which cannot have run yet.
-    let w = unsafe { &*(uv::data(handle) as *const AsyncWait) };
+    unsafe { sent(NonNull::new_unchecked(uv::data(handle) as *mut AsyncWait)) }
+}
+
+/// Node-API: the waiter thread's call through the threadsafe function (no libuv).
+unsafe extern "C" fn on_call(
+    env: sys::napi_env,
+    _js_callback: sys::napi_value,
+    context: *mut c_void,
+    _data: *mut c_void,
+) {
+    // A null env: the function is being torn down with this call still queued.
+    if env.is_null() || context.is_null() {
+        return;
+    }
+    // SAFETY: the context is the wait, which the function's finalizer frees only after every
+    // queued call has run.
+    unsafe { sent(NonNull::new_unchecked(context as *mut AsyncWait)) }
+}
+
+/// The waiter thread sent: take its outcome and collect.
+///
+/// # Safety
+/// `wait` is live, and this runs on its thread, in the notifier's callback.
+unsafe fn sent(wait: NonNull<AsyncWait>) {
+    // SAFETY: forwarded.
+    let w = unsafe { &*wait.as_ptr() };
     if w.closing {
         return;
     }
@@ -323,28 +518,27 @@ unsafe extern "C" fn on_async(handle: *mut c_void) {
             Phase::Sent(err) => err.take(),
             _ => None,
         });
-    // SAFETY: `handle` is the live uv_async_t of a wait, in its callback.
-    unsafe { ready(handle, failed) }
+    // SAFETY: forwarded.
+    unsafe { ready(wait, failed) }
 }
 
 /// Collects and calls back, or keeps waiting when nothing of the user's was there.
 ///
 /// # Safety
-/// `handle` is the live handle of a wait, and this runs in its libuv callback.
-unsafe fn ready(handle: *mut c_void, failed: Option<std::io::Error>) {
-    // SAFETY: `data` was set to the live wait in `start`, before the handle was started.
-    let wait = unsafe { NonNull::new_unchecked(uv::data(handle) as *mut AsyncWait) };
-    // SAFETY: the wait is live until the close callback, which cannot have run: the handle
-    // would not be polled any more.
+/// `wait` is live, and this runs on its thread, in its notifier's callback.
+unsafe fn ready(wait: NonNull<AsyncWait>, failed: Option<std::io::Error>) {
+    // SAFETY: forwarded.
     let w = unsafe { &mut *wait.as_ptr() };
     if w.closing {
         return;
     }
-    // `w.env` is the env of this thread, which is running its loop.
-    let env = Env::from_raw(w.env);
+    // `w.env` is the env of this thread, which is running its loop. Kept apart: a threadsafe
+    // function's finalizer may free the wait inside `finish`.
+    let raw_env = w.env;
+    let env = Env::from_raw(raw_env);
     let mut scope = ptr::null_mut();
     // SAFETY: as above; every value below lives in this scope.
-    if unsafe { sys::napi_open_handle_scope(w.env, &mut scope) } != sys::Status::napi_ok {
+    if unsafe { sys::napi_open_handle_scope(raw_env, &mut scope) } != sys::Status::napi_ok {
         return;
     }
     let outcome = match failed {
@@ -377,7 +571,7 @@ unsafe fn ready(handle: *mut c_void, failed: Option<std::io::Error>) {
         }
     }
     // SAFETY: `scope` was opened above.
-    unsafe { sys::napi_close_handle_scope(w.env, scope) };
+    unsafe { sys::napi_close_handle_scope(raw_env, scope) };
 }
 
 /// Collects ready events into the JavaScript arrays without blocking. `Ok(None)`: nothing of
@@ -459,7 +653,7 @@ unsafe fn finish(wait: NonNull<AsyncWait>, result: napi::Result<u32>) {
 /// drops the JavaScript references (when no callback follows).
 ///
 /// # Safety
-/// `wait` is live and not closing yet; owning thread.
+/// `wait` is live and not closing yet; owning thread. The wait may be freed when this returns.
 unsafe fn close_handle(wait: NonNull<AsyncWait>, release: bool) {
     // SAFETY: forwarded from the caller.
     let w = unsafe { &mut *wait.as_ptr() };
@@ -469,27 +663,55 @@ unsafe fn close_handle(wait: NonNull<AsyncWait>, release: bool) {
     w.closing = true;
     // SAFETY: forwarded: owning thread, the handle is initialised and not closing yet.
     unsafe { stop(w) };
-    // SAFETY: the handle is initialised and not closing yet; nothing else uses it any more.
+    // SAFETY: the references are live and released once; then the handle is closed, and
+    // nothing else uses it any more.
     unsafe {
-        uv::uv_close(w.handle.as_ptr(), on_closed);
         sys::napi_delete_reference(w.env, w.tokens);
         sys::napi_delete_reference(w.env, w.flags);
         if release {
             sys::napi_delete_reference(w.env, w.callback);
             sys::napi_async_destroy(w.env, w.context);
         }
+        close_notify(wait);
+    }
+}
+
+/// Closes the notifier, whose close callback (or finalizer) frees the wait: the last use of
+/// `wait` here.
+///
+/// # Safety
+/// `wait` is live, closing and stopped (`stop`); owning thread.
+unsafe fn close_notify(wait: NonNull<AsyncWait>) {
+    // SAFETY: forwarded.
+    let w = unsafe { &mut *wait.as_ptr() };
+    match &w.notify {
+        // SAFETY: an initialised handle, closed once (`closing`).
+        Notify::UvPoll(h) | Notify::UvAsync(h) => unsafe {
+            (h.uv.close)(h.ptr.as_ptr(), on_closed)
+        },
+        // SAFETY: the function is live and this thread holds its only count: releasing it
+        // finalizes it once every queued call has run (`closing` makes them no-ops).
+        Notify::Tsfn(tsfn) => unsafe {
+            sys::napi_release_threadsafe_function(
+                *tsfn,
+                sys::ThreadsafeFunctionReleaseMode::release,
+            );
+        },
+        // SAFETY: nothing else refers to a wait without a notifier (see `start`); the hook, if
+        // any, goes with it.
+        Notify::None => drop(unsafe { free(wait) }),
     }
 }
 
 /// Stops what feeds the handle: the uv_poll, or the waiter thread (told under its lock, woken,
-/// joined), so that nothing but libuv touches the handle when it is closed.
+/// joined), so that nothing but the loop touches the handle when it is closed.
 ///
 /// # Safety
 /// Owning thread; the handle is initialised and not closed yet.
 unsafe fn stop(w: &mut AsyncWait) {
-    if !w.is_async {
+    if let Notify::UvPoll(h) = &w.notify {
         // SAFETY: forwarded: an initialised uv_poll_t.
-        unsafe { uv::uv_poll_stop(w.handle.as_ptr()) };
+        unsafe { (h.uv.poll_stop)(h.ptr.as_ptr()) };
         return;
     }
     if let Some(waiter) = w.waiter.as_mut() {
@@ -503,17 +725,37 @@ unsafe fn stop(w: &mut AsyncWait) {
     }
 }
 
-/// libuv: the handle is closed; nothing refers to the wait any more.
-unsafe extern "C" fn on_closed(handle: *mut c_void) {
-    // SAFETY: `data` is the wait that was leaked in `start`; this is its only release.
-    let wait = unsafe { Box::from_raw(uv::data(handle) as *mut AsyncWait) };
+/// Frees the wait and removes its teardown hook.
+///
+/// # Safety
+/// `wait` came from `start`'s leak; nothing refers to it any more; this is its only release.
+unsafe fn free(wait: NonNull<AsyncWait>) -> Box<AsyncWait> {
+    // SAFETY: forwarded.
+    let wait = unsafe { Box::from_raw(wait.as_ptr()) };
     if !wait.cleanup.is_null() {
         // SAFETY: the hook was added in `start` and is removed exactly once, here.
         unsafe { sys::napi_remove_async_cleanup_hook(wait.cleanup) };
     }
-    // SAFETY: `handle` was allocated in `start` with this layout and libuv is done with it.
-    unsafe { alloc::dealloc(handle as *mut u8, wait.layout) };
-    drop(wait);
+    wait
+}
+
+/// libuv: the handle is closed; nothing refers to the wait any more.
+unsafe extern "C" fn on_closed(handle: *mut c_void) {
+    // SAFETY: `data` is the wait that was leaked in `start`; this is its only release.
+    let wait = unsafe { free(NonNull::new_unchecked(uv::data(handle) as *mut AsyncWait)) };
+    if let Notify::UvPoll(h) | Notify::UvAsync(h) = &wait.notify {
+        // SAFETY: `handle` was allocated in `start` with this layout and libuv is done with it.
+        unsafe { alloc::dealloc(handle as *mut u8, h.layout) };
+    }
+}
+
+/// Node-API: the threadsafe function is finalized (every queued call has run); nothing refers
+/// to the wait any more.
+unsafe extern "C" fn on_finalized(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
+    if let Some(wait) = NonNull::new(data as *mut AsyncWait) {
+        // SAFETY: `data` is the wait leaked in `start`; the finalizer runs once.
+        drop(unsafe { free(wait) });
+    }
 }
 
 /// Node is tearing down this thread's env with the wait still pending (a worker terminated):
@@ -536,7 +778,7 @@ unsafe extern "C" fn on_teardown(_hook: sys::napi_async_cleanup_hook_handle, arg
         // the references are left to the env's own teardown.
         unsafe {
             stop(w);
-            uv::uv_close(w.handle.as_ptr(), on_closed);
+            close_notify(wait);
         }
     }
 }

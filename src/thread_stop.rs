@@ -20,25 +20,27 @@ use napi::{sys, Env, JsValue};
 use wakepoll::event::RawSource;
 use wakepoll::Token;
 
-use crate::uv;
+use crate::{runtime, uv};
 
 /// The token of the thread's libuv loop fd in every Poll's selector (above every JS token).
 pub(crate) const LOOP_TOKEN: Token = Token(usize::MAX - 1);
 
 /// The longest a blocking wait blocks at once when its selector cannot watch the loop (on
-/// Windows, where libuv's loop is a completion port and `uv_backend_fd` is -1; or when the
-/// registration failed): between slices it asks [`is_stopping`], so that `worker.terminate()`
+/// Windows, where libuv's loop is a completion port and `uv_backend_fd` is -1; under a host
+/// without libuv; or when the registration failed): between slices it asks [`is_stopping`], so that `worker.terminate()`
 /// still ends it well under the contract's 100 ms. A slice costs one wake-up and one trivial
 /// script every 20 ms of a long wait, nothing on the path of an event.
 pub(crate) const STOP_PROBE_SLICE: Duration = Duration::from_millis(20);
 
 /// The fd of the calling thread's libuv loop (its epoll/kqueue fd), if it has one. libuv
-/// reports -1 where the loop has no such fd (Windows): then `None`, and blocking waits probe
-/// in slices ([`STOP_PROBE_SLICE`]).
+/// reports -1 where the loop has no such fd (Windows), and a host without libuv (Bun, Deno:
+/// runtime.rs) has none to ask for: then `None`, and blocking waits probe in slices
+/// ([`STOP_PROBE_SLICE`]).
 pub(crate) fn loop_fd(env: &Env) -> Option<RawSource> {
+    let uv = runtime::uv(env)?;
     let uv_loop = uv::event_loop(env)?;
     // SAFETY: `uv_loop` is this env's live loop, as napi just returned it.
-    let fd = unsafe { uv::uv_backend_fd(uv_loop) };
+    let fd = unsafe { (uv.backend_fd)(uv_loop) };
     if fd < 0 {
         return None;
     }

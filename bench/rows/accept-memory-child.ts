@@ -1,4 +1,4 @@
-// Row 6's measuring process: a worker that accepts and closes connections without ever
+// Row 7's measuring process: a worker that accepts and closes connections without ever
 // leaving poll.poll (the README's worker pattern, issue #13), and reports its process's
 // resident set size before and after, each after a full garbage collection. Nothing awaits
 // in between, so no finalizer that waits for the event loop runs.

@@ -1,4 +1,4 @@
-// Row 6: memory of a worker that never returns to its event loop (issue #13). The worker
+// Row 7: memory of a worker that never returns to its event loop (issue #13). The worker
 // accepts and closes connections inside `for (;;) poll.poll(…)` — 200,000 of them (20,000
 // with --quick) — and its process's RSS after them is set against the same worker's baseline
 // (after its Poll, listener and 2,000 warm-up connections, the one-time costs). Each run is a
@@ -33,7 +33,7 @@ export async function acceptMemory({ quick, log }: RowOptions): Promise<RowResul
     mib.baseline.push(baseline)
     mib.after.push(after)
     mib.ratio.push(after / baseline)
-    log(`  row 6: run ${r + 1}/${runs}: ${baseline.toFixed(1)} → ${after.toFixed(1)} MiB`)
+    log(`  row 7: run ${r + 1}/${runs}: ${baseline.toFixed(1)} → ${after.toFixed(1)} MiB`)
   }
   const growth = median(mib.after) - median(mib.baseline)
   return {
