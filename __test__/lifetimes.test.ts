@@ -11,9 +11,9 @@ import { setTimeout as delay } from 'node:timers/promises'
 
 import test from 'ava'
 
-import { Events, Interest, Poll, Registry, Waker, type WakerHandle } from '../index.ts'
+import { Events, Interest, pipe, Poll, Registry, TcpListener, TcpStream, UnixStream, WaitContext, Waker, type WakerHandle } from '../index.ts'
 import { fdsLinkedTo, openFifo } from './helpers/fds.js'
-import { NO_HANDLE_COUNT, wineOnlySkip } from './helpers/platform.js'
+import { NO_HANDLE_COUNT, unixOnly, wineOnlySkip } from './helpers/platform.js'
 import { collectGarbage, fdCount, rssMiB, stressOr } from './helpers/resources.js'
 
 /** The tests that count descriptors (handles on Windows): serial, and not under wine. */
@@ -258,6 +258,35 @@ countsHandles('Polls dropped without close() are freed by the garbage collector,
   await collectGarbage(undefined, 2) // finalizers
   t.deepEqual(selectorFds(), selectorsBefore, 'epoll and eventfd descriptors')
   t.is(fdCount(), fdsBefore, 'file descriptors')
+})
+
+unixOnly('Unix domain sockets and pipes', { serial: true })('sockets, pipe ends and WaitContexts dropped without close() are closed by the garbage collector', async (t) => {
+  await collectGarbage()
+  const fdsBefore = fdCount()
+  const refs = (() => {
+    const made: WeakRef<object>[] = []
+    for (let i = 0; i < 30; i++) {
+      const [a, b] = UnixStream.pair()
+      const [tx, rx] = pipe()
+      const listener = TcpListener.bind({ address: '127.0.0.1', port: 0 })
+      const client = TcpStream.connect(listener.localAddress())
+      for (const one of [a, b, tx, rx, listener, client, new WaitContext()]) made.push(new WeakRef(one))
+      // Some are closed: those must not be released twice (their slots are reused at once).
+      if (i % 3 === 0) b.close()
+    }
+    return made
+  })()
+  t.true(fdCount() >= fdsBefore + 30 * 6, 'the sockets were open')
+  const collected = await collectGarbage(() => refs.every((ref) => ref.deref() === undefined), 20)
+  t.true(collected, 'every object was collected')
+  await collectGarbage(undefined, 2) // FinalizationRegistry callbacks
+  t.is(fdCount(), fdsBefore, 'file descriptors')
+  // The slots freed by collection are reused by new objects, which work.
+  const [a, b] = UnixStream.pair()
+  t.is(a.write(Buffer.from('x')), 1)
+  t.is(b.read(Buffer.alloc(4)), 1)
+  a.close()
+  b.close()
 })
 
 countsHandles('a pending pollAsync keeps its unreachable Poll working through GC; afterwards GC frees it', async (t) => {

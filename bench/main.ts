@@ -7,7 +7,8 @@
 //   npm run bench -- --rows 1,3        only some rows;  --out FILE  elsewhere
 //
 // Rows: 1 wake round trip, 2 event delivery, 3 pollAsync round trip, 4 TCP echo, 5 memory,
-// 6 memory per idle connection.
+// 6 memory per idle connection, 7 memory of a worker that never leaves poll.poll (accept and
+// close).
 
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -17,6 +18,7 @@ import { idleConnections } from './rows/conns.ts'
 import { buildPeer } from './peer.ts'
 import { machine } from './machine.ts'
 import type { RowOptions, RowResult } from './row.ts'
+import { acceptMemory } from './rows/accept-memory.ts'
 import { deliverEvents } from './rows/deliver.ts'
 import { echoThroughput } from './rows/echo.ts'
 import { memory } from './rows/memory.ts'
@@ -31,6 +33,7 @@ const ROWS: Record<string, (o: RowOptions) => Promise<RowResult>> = {
   '4': echoThroughput,
   '5': memory,
   '6': idleConnections,
+  '7': acceptMemory,
 }
 
 const { values } = parseArgs({

@@ -1,10 +1,10 @@
 // AtomicWaker: futures' primitive, for promises, across workers.
 
-import { native, type NativeAtomicWaker } from './native.js'
+import { native, type Key } from './native.js'
 import { closedError } from './errors.js'
 import { validateHandle } from './validate.js'
 
-const kNative = Symbol('wakepoll.native')
+const kKey = Symbol('wakepoll.key')
 
 // What the native side passes to a registration's callback (src/atomic_waker.rs).
 const WOKEN = 0
@@ -24,27 +24,29 @@ const WOKEN = 0
  * registration keeps its thread's event loop alive; nothing else does.
  */
 export class AtomicWaker implements Disposable {
-  readonly [kNative]: NativeAtomicWaker
+  // A key of the native table (src/slots.rs), shared by every object of this AtomicWaker in
+  // every worker; an object holds nothing native.
+  readonly [kKey]: Key
 
   constructor() {
-    this[kNative] = new native.NativeAtomicWaker()
+    this[kKey] = native.atomicWakerNew()
   }
 
   /** A live AtomicWaker for the same native one as `handle`, in any worker of this process. */
   static fromHandle(handle: AtomicWakerHandle): AtomicWaker {
     validateHandle(handle)
-    const inner = native.NativeAtomicWaker.fromHandle(handle)
-    return Object.assign(Object.create(AtomicWaker.prototype) as AtomicWaker, { [kNative]: inner })
+    const key = native.atomicWakerFromHandle(handle)
+    return Object.assign(Object.create(AtomicWaker.prototype) as AtomicWaker, { [kKey]: key })
   }
 
   /** Plain data (a string) naming this AtomicWaker; it survives `postMessage`. */
   get handle(): AtomicWakerHandle {
-    return this[kNative].handle as AtomicWakerHandle
+    return native.atomicWakerHandle(this[kKey]) as AtomicWakerHandle
   }
 
   /** Whether it has been closed (in any worker). */
   get closed(): boolean {
-    return this[kNative].closed
+    return native.atomicWakerClosed(this[kKey])
   }
 
   /**
@@ -53,23 +55,23 @@ export class AtomicWaker implements Disposable {
    */
   register(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this[kNative].register((outcome) => (outcome === WOKEN ? resolve() : reject(closedError('AtomicWaker'))))
+      native.atomicWakerRegister(this[kKey], (outcome) => (outcome === WOKEN ? resolve() : reject(closedError('AtomicWaker'))))
     })
   }
 
   /** Wakes the current registration, if any. Never blocks. */
   wake(): void {
-    this[kNative].wake()
+    native.atomicWakerWake(this[kKey])
   }
 
   /** Removes the current registration (its promise resolves); returns whether there was one. */
   take(): boolean {
-    return this[kNative].take()
+    return native.atomicWakerTake(this[kKey])
   }
 
   /** Ends it for every worker; a pending registration rejects with `ERR_CLOSED`. Idempotent. */
   close(): void {
-    this[kNative].close()
+    native.atomicWakerClose(this[kKey])
   }
 
   [Symbol.dispose](): void {

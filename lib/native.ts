@@ -8,33 +8,30 @@
 import loaded from '../binding-loader.cjs'
 import type * as Binding from '../binding.cjs'
 
-/** An opaque, type-tagged pointer to native state, for the fast paths (src/fast.rs). */
-export type NativeExternal = object & { readonly __wakepoll: 'external' }
+/**
+ * A key of the native tables (src/slots.rs): every wakepoll object is a plain JavaScript
+ * object holding one. No napi object is made per wakepoll object, so nothing of it waits for a
+ * finalizer (and so for the event loop): see docs/lifetimes.md.
+ */
+export type Key = number
 
 /**
- * `wake`, `poll`, `netRead` and `netWrite` are plain Node-API functions, outside napi-rs's per-call borrow tracking:
- * they are the path of every wake-up.
+ * `wake`, `poll`, `netRead` and `netWrite` are plain Node-API functions, outside napi-rs's
+ * argument handling: they are the path of every wake-up.
  */
 interface FastPaths {
-  wake(waker: NativeExternal): void
+  wake(waker: Key): void
   /** -1 (STOPPING, lib/thread-stop.ts): Node is stopping this thread. */
-  poll(poll: NativeExternal, tokens: Float64Array, flags: Uint8Array, timeoutMs: number | null): number
+  poll(poll: Key, tokens: Float64Array, flags: Uint8Array, timeoutMs: number | null): number
   /** The blocking waits are plain Node-API calls too, and return STOPPING the same way. */
-  syncEventWait(event: NativeExternal, timeoutMs: number | null): boolean | -1
-  waitContextWait(context: NativeExternal, timeoutMs: number | null): number[] | -1
+  syncEventWait(event: Key, timeoutMs: number | null): boolean | -1
+  waitContextWait(context: Key, timeoutMs: number | null): number[] | -1
   /** A socket's or pipe end's read/recv into `buf` in place: bytes, or `null` on would-block. */
-  netRead(socket: NativeExternal, buf: Uint8Array): number | null
+  netRead(socket: Key, buf: Uint8Array): number | null
   /** A socket's or pipe end's write/send from `buf`: bytes, or `null` on would-block. */
-  netWrite(socket: NativeExternal, buf: Uint8Array): number | null
+  netWrite(socket: Key, buf: Uint8Array): number | null
 }
 
 export const native = loaded as typeof Binding & FastPaths
 
-export type NativePoll = Binding.NativePoll
-export type NativeRegistry = Binding.NativeRegistry
-export type NativeWaker = Binding.NativeWaker
-export type NativeAtomicWaker = Binding.NativeAtomicWaker
-export type NativeSyncEvent = Binding.NativeSyncEvent
-export type NativeWaitContext = Binding.NativeWaitContext
-export type NativeSocket = Binding.NativeSocket
 export type RawAddress = Binding.RawAddress

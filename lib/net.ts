@@ -1,18 +1,27 @@
 // Sockets and pipes: mio's sources (wakepoll::net, wakepoll::unix::pipe) for JavaScript.
 //
-// Every class wraps one NativeSocket (src/net.rs). The hot calls — read/recv and write/send —
-// go through the raw Node-API callbacks `netRead`/`netWrite` with a type-tagged external,
-// outside napi-rs's per-call borrow tracking; everything else is an ordinary napi-rs method.
+// Every object holds a key of the native socket table (src/net.rs, src/slots.rs), nothing
+// native of its own: close() frees the socket at once, and `accept()`, `connect`, `pair()` in a
+// loop that never returns to the event loop leave nothing waiting for a finalizer. One dropped
+// without close() is closed when it is collected (lib/unclosed.ts).
+// The hot calls — read/recv and write/send — go through the raw Node-API callbacks
+// `netRead`/`netWrite`; everything else is a plain napi-rs function taking the key.
 
 import { isIP } from 'node:net'
 
-import { native, type NativeExternal, type NativeSocket, type RawAddress } from './native.js'
+import { native, type Key, type RawAddress } from './native.js'
 import { invalidArgType, invalidArgValue } from './errors.js'
 import { kSource, type SourceOps, type WakepollSource } from './source.js'
+import { Unclosed, type Cell } from './unclosed.js'
 import { validateHandle, validateInteger } from './validate.js'
 
-const kNative = Symbol('wakepoll.native')
-const kExternal = Symbol('wakepoll.external')
+const kKey = Symbol('wakepoll.key')
+const kCreate = Symbol('wakepoll.create')
+
+const kCell = Symbol('wakepoll.cell')
+
+// Frees a socket collected without close() (lib/unclosed.ts).
+const unclosed = new Unclosed((key) => native.socketClose(key))
 
 /** An IP socket's address, shaped like node:net's `socket.address()`. */
 export interface InetAddress {
@@ -99,20 +108,16 @@ function unix(raw: RawAddress): UnixAddress {
 
 // ---------------------------------------------------------------- the common base
 
-function external(socket: Socket): NativeExternal {
-  return (socket[kExternal] ??= socket[kNative].external() as NativeExternal)
-}
-
 /** `read(buf)`: bytes read into `buf` in place, `0` at end of stream, `null` if it would block. */
 function readInto(socket: Socket, buf: unknown): number | null {
   validateBuffer(buf)
-  return native.netRead(external(socket), buf)
+  return native.netRead(socket[kKey], buf)
 }
 
 /** `write(buf)`: bytes written from `buf`, `null` if it would block. */
 function writeFrom(socket: Socket, buf: unknown): number | null {
   validateBuffer(buf)
-  return native.netWrite(external(socket), buf)
+  return native.netWrite(socket[kKey], buf)
 }
 
 /**
@@ -121,26 +126,26 @@ function writeFrom(socket: Socket, buf: unknown): number | null {
  * after an event, read/write/accept until the call returns `null`.
  */
 export abstract class Socket implements WakepollSource, Disposable {
-  readonly [kNative]: NativeSocket
-  [kExternal]: NativeExternal | undefined
+  readonly [kKey]: Key
+  readonly [kCell]: Cell
 
   /** Not for users: sockets come from the static factories (`bind`, `connect`, …). */
-  constructor(inner: NativeSocket) {
-    if (!(inner instanceof native.NativeSocket) || inner.kind !== new.target.name) {
+  constructor(inner: never, key?: Key) {
+    if ((inner as unknown) !== kCreate || typeof key !== 'number') {
       throw invalidArgType('inner', `made by ${new.target.name}'s static methods`, inner)
     }
-    this[kNative] = inner
-    this[kExternal] = undefined
+    this[kKey] = key
+    this[kCell] = unclosed.track(this, key)
   }
 
   /** The file descriptor (still owned by this object). `ERR_CLOSED` once closed. */
   get fd(): number {
-    return this[kNative].fd
+    return native.socketFd(this[kKey])
   }
 
   /** Whether it was closed (or moved away through `handle`). */
   get closed(): boolean {
-    return this[kNative].closed
+    return native.socketClosed(this[kKey])
   }
 
   /**
@@ -149,12 +154,15 @@ export abstract class Socket implements WakepollSource, Disposable {
    * any worker. Reading it closes this object (its registration ends).
    */
   get handle(): SocketHandle {
-    return this[kNative].detach() as SocketHandle
+    const handle = native.socketDetach(this[kKey]) as SocketHandle
+    unclosed.untrack(this[kCell])
+    return handle
   }
 
   /** Ends its registration, then closes the fd. Idempotent. */
   close(): void {
-    this[kNative].close()
+    unclosed.untrack(this[kCell])
+    native.socketClose(this[kKey])
   }
 
   [Symbol.dispose](): void {
@@ -162,23 +170,30 @@ export abstract class Socket implements WakepollSource, Disposable {
   }
 
   get [kSource](): SourceOps {
-    const inner = this[kNative]
+    const key = this[kKey]
     return {
-      register: (registry, token, interest) => registry.registerSocket(inner, token, interest),
-      reregister: (registry, token, interest) => registry.reregisterSocket(inner, token, interest),
-      deregister: (registry) => registry.deregisterSocket(inner),
+      register: (poll, token, interest) => native.registrySocket(poll, 0, key, token, interest),
+      reregister: (poll, token, interest) => native.registrySocket(poll, 1, key, token, interest),
+      deregister: (poll) => native.registrySocket(poll, 2, key, 0, 0),
     }
   }
 }
 
-function fromHandle<T extends Socket>(Class: new (inner: NativeSocket) => T, handle: unknown): T {
+type SocketClass<T> = new (inner: never, key: Key) => T
+
+/** A new object of `Class` for the socket of `key`. */
+function make<T extends Socket>(Class: SocketClass<T>, key: Key): T {
+  return new Class(kCreate as never, key)
+}
+
+function fromHandle<T extends Socket>(Class: SocketClass<T>, handle: unknown): T {
   validateHandle(handle)
-  return new Class(native.NativeSocket.fromHandle(handle, Class.name))
+  return make(Class, native.socketFromHandle(handle, Class.name))
 }
 
 /** The pending socket error (`SO_ERROR`, cleared by reading it) as a system error, or null. */
 function takeError(socket: Socket): Error | null {
-  return (socket[kNative].takeError() as Error | null | undefined) ?? null
+  return (native.socketTakeError(socket[kKey]) as Error | null | undefined) ?? null
 }
 
 // ---------------------------------------------------------------- TCP
@@ -188,7 +203,7 @@ export class TcpListener extends Socket {
   /** Binds and listens: `TcpListener.bind({ address: '127.0.0.1', port: 0 })`. */
   static override bind(options: InetAddressOptions): TcpListener {
     const { address, port } = validateInet(options, false)
-    return new TcpListener(native.NativeSocket.tcpListenerBind(address, port))
+    return make(TcpListener, native.socketTcpListenerBind(address, port))
   }
 
   static fromHandle(handle: SocketHandle): TcpListener {
@@ -197,14 +212,14 @@ export class TcpListener extends Socket {
 
   /** `[stream, peerAddress]` of a pending connection, or `null` when none is pending. */
   accept(): [TcpStream, InetAddress] | null {
-    const inner = this[kNative].accept()
-    if (inner === null || inner === undefined) return null
-    const stream = new TcpStream(inner)
+    const key = native.socketAccept(this[kKey])
+    if (key === null || key === undefined) return null
+    const stream = make(TcpStream, key)
     return [stream, stream.peerAddress()]
   }
 
   localAddress(): InetAddress {
-    return inet(this[kNative].localAddress())
+    return inet(native.socketLocalAddress(this[kKey]))
   }
 
   takeError(): Error | null {
@@ -220,7 +235,7 @@ export class TcpStream extends Socket {
    */
   static connect(options: InetAddressOptions): TcpStream {
     const { address, port } = validateInet(options, true)
-    return new TcpStream(native.NativeSocket.tcpStreamConnect(address, port))
+    return make(TcpStream, native.socketTcpStreamConnect(address, port))
   }
 
   static fromHandle(handle: SocketHandle): TcpStream {
@@ -240,28 +255,28 @@ export class TcpStream extends Socket {
   /** Like `read` without consuming the data (`MSG_PEEK`). */
   peek(buf: Uint8Array): number | null {
     validateBuffer(buf)
-    return this[kNative].peek(buf) ?? null
+    return native.socketPeek(this[kKey], buf) ?? null
   }
 
   localAddress(): InetAddress {
-    return inet(this[kNative].localAddress())
+    return inet(native.socketLocalAddress(this[kKey]))
   }
 
   peerAddress(): InetAddress {
-    return inet(this[kNative].peerAddress())
+    return inet(native.socketPeerAddress(this[kKey]))
   }
 
   setNodelay(nodelay: boolean): void {
     validateBoolean(nodelay, 'nodelay')
-    this[kNative].setNodelay(nodelay)
+    native.socketSetNodelay(this[kKey], nodelay)
   }
 
   nodelay(): boolean {
-    return this[kNative].nodelay()
+    return native.socketNodelay(this[kKey])
   }
 
   shutdown(how: ShutdownHow): void {
-    this[kNative].shutdown(validateHow(how))
+    native.socketShutdown(this[kKey], validateHow(how))
   }
 
   takeError(): Error | null {
@@ -276,7 +291,7 @@ export class UdpSocket extends Socket {
   /** `UdpSocket.bind({ address: '127.0.0.1', port: 0 })`. */
   static override bind(options: InetAddressOptions): UdpSocket {
     const { address, port } = validateInet(options, false)
-    return new UdpSocket(native.NativeSocket.udpBind(address, port))
+    return make(UdpSocket, native.socketUdpBind(address, port))
   }
 
   static fromHandle(handle: SocketHandle): UdpSocket {
@@ -287,20 +302,20 @@ export class UdpSocket extends Socket {
   sendTo(buf: Uint8Array, target: InetAddressOptions): number | null {
     validateBuffer(buf)
     const { address, port } = validateInet(target, true, 'target')
-    return this[kNative].sendToInet(buf, address, port) ?? null
+    return native.socketSendToInet(this[kKey], buf, address, port) ?? null
   }
 
   /** Receives one datagram into `buf`: `{ bytes, address }`, or `null` if none is waiting. */
   recvFrom(buf: Uint8Array): Received<InetAddress> | null {
     validateBuffer(buf)
-    const got = this[kNative].recvFrom(buf)
+    const got = native.socketRecvFrom(this[kKey], buf)
     return got ? { bytes: got.bytes, address: inet(got.address) } : null
   }
 
   /** Sets the default peer (and filters what is received) for `send`/`recv`. */
   connect(target: InetAddressOptions): void {
     const { address, port } = validateInet(target, true, 'target')
-    this[kNative].connectDatagram(address, port)
+    native.socketConnectDatagram(this[kKey], address, port)
   }
 
   /** Sends to the connected peer: bytes, `null` if it would block. */
@@ -315,15 +330,15 @@ export class UdpSocket extends Socket {
 
   peek(buf: Uint8Array): number | null {
     validateBuffer(buf)
-    return this[kNative].peek(buf) ?? null
+    return native.socketPeek(this[kKey], buf) ?? null
   }
 
   localAddress(): InetAddress {
-    return inet(this[kNative].localAddress())
+    return inet(native.socketLocalAddress(this[kKey]))
   }
 
   peerAddress(): InetAddress {
-    return inet(this[kNative].peerAddress())
+    return inet(native.socketPeerAddress(this[kKey]))
   }
 
   takeError(): Error | null {
@@ -338,7 +353,7 @@ export class UnixListener extends Socket {
   /** Binds to a filesystem path (which must not exist) and listens. */
   static override bind(path: string): UnixListener {
     validatePath(path)
-    return new UnixListener(native.NativeSocket.unixListenerBind(path))
+    return make(UnixListener, native.socketUnixListenerBind(path))
   }
 
   static fromHandle(handle: SocketHandle): UnixListener {
@@ -347,14 +362,14 @@ export class UnixListener extends Socket {
 
   /** `[stream, peerAddress]` of a pending connection (usually `{ path: null }`), or `null`. */
   accept(): [UnixStream, UnixAddress] | null {
-    const inner = this[kNative].accept()
-    if (inner === null || inner === undefined) return null
-    const stream = new UnixStream(inner)
+    const key = native.socketAccept(this[kKey])
+    if (key === null || key === undefined) return null
+    const stream = make(UnixStream, key)
     return [stream, stream.peerAddress()]
   }
 
   localAddress(): UnixAddress {
-    return unix(this[kNative].localAddress())
+    return unix(native.socketLocalAddress(this[kKey]))
   }
 
   takeError(): Error | null {
@@ -366,13 +381,13 @@ export class UnixListener extends Socket {
 export class UnixStream extends Socket {
   static connect(path: string): UnixStream {
     validatePath(path)
-    return new UnixStream(native.NativeSocket.unixStreamConnect(path))
+    return make(UnixStream, native.socketUnixStreamConnect(path))
   }
 
   /** Two connected, unnamed streams. */
   static pair(): [UnixStream, UnixStream] {
-    const [a, b] = native.NativeSocket.unixPair(true)
-    return [new UnixStream(a!), new UnixStream(b!)]
+    const [a, b] = native.socketUnixPair(true)
+    return [make(UnixStream, a!), make(UnixStream, b!)]
   }
 
   static fromHandle(handle: SocketHandle): UnixStream {
@@ -388,15 +403,15 @@ export class UnixStream extends Socket {
   }
 
   localAddress(): UnixAddress {
-    return unix(this[kNative].localAddress())
+    return unix(native.socketLocalAddress(this[kKey]))
   }
 
   peerAddress(): UnixAddress {
-    return unix(this[kNative].peerAddress())
+    return unix(native.socketPeerAddress(this[kKey]))
   }
 
   shutdown(how: ShutdownHow): void {
-    this[kNative].shutdown(validateHow(how))
+    native.socketShutdown(this[kKey], validateHow(how))
   }
 
   takeError(): Error | null {
@@ -408,18 +423,18 @@ export class UnixStream extends Socket {
 export class UnixDatagram extends Socket {
   static override bind(path: string): UnixDatagram {
     validatePath(path)
-    return new UnixDatagram(native.NativeSocket.unixDatagramBind(path))
+    return make(UnixDatagram, native.socketUnixDatagramBind(path))
   }
 
   /** A socket bound to no address (it can still `sendTo` and `connect`). */
   static unbound(): UnixDatagram {
-    return new UnixDatagram(native.NativeSocket.unixDatagramUnbound())
+    return make(UnixDatagram, native.socketUnixDatagramUnbound())
   }
 
   /** Two connected, unnamed datagram sockets. */
   static pair(): [UnixDatagram, UnixDatagram] {
-    const [a, b] = native.NativeSocket.unixPair(false)
-    return [new UnixDatagram(a!), new UnixDatagram(b!)]
+    const [a, b] = native.socketUnixPair(false)
+    return [make(UnixDatagram, a!), make(UnixDatagram, b!)]
   }
 
   static fromHandle(handle: SocketHandle): UnixDatagram {
@@ -429,18 +444,18 @@ export class UnixDatagram extends Socket {
   sendTo(buf: Uint8Array, path: string): number | null {
     validateBuffer(buf)
     validatePath(path)
-    return this[kNative].sendToPath(buf, path) ?? null
+    return native.socketSendToPath(this[kKey], buf, path) ?? null
   }
 
   recvFrom(buf: Uint8Array): Received<UnixAddress> | null {
     validateBuffer(buf)
-    const got = this[kNative].recvFrom(buf)
+    const got = native.socketRecvFrom(this[kKey], buf)
     return got ? { bytes: got.bytes, address: unix(got.address) } : null
   }
 
   connect(path: string): void {
     validatePath(path)
-    this[kNative].connectDatagram(path, 0)
+    native.socketConnectDatagram(this[kKey], path, 0)
   }
 
   send(buf: Uint8Array): number | null {
@@ -452,15 +467,15 @@ export class UnixDatagram extends Socket {
   }
 
   localAddress(): UnixAddress {
-    return unix(this[kNative].localAddress())
+    return unix(native.socketLocalAddress(this[kKey]))
   }
 
   peerAddress(): UnixAddress {
-    return unix(this[kNative].peerAddress())
+    return unix(native.socketPeerAddress(this[kKey]))
   }
 
   shutdown(how: ShutdownHow): void {
-    this[kNative].shutdown(validateHow(how))
+    native.socketShutdown(this[kKey], validateHow(how))
   }
 
   takeError(): Error | null {
@@ -496,6 +511,6 @@ export class PipeReceiver extends Socket {
 
 /** A new non-blocking, close-on-exec pipe: `[sender, receiver]` (mio's `pipe::new`). */
 export function pipe(): [PipeSender, PipeReceiver] {
-  const [tx, rx] = native.NativeSocket.pipe()
-  return [new PipeSender(tx!), new PipeReceiver(rx!)]
+  const [tx, rx] = native.socketPipe()
+  return [make(PipeSender, tx!), make(PipeReceiver, rx!)]
 }

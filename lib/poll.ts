@@ -1,10 +1,11 @@
 // Poll: owns one OS selector and waits on it.
 
-import { native, type NativeExternal, type NativePoll } from './native.js'
+import { native, type Key } from './native.js'
 import { abortError, invalidArgType } from './errors.js'
 import { Events, kFlags, kSetLength, kTokens } from './events.js'
-import { Registry } from './registry.js'
+import { newRegistry, type Registry } from './registry.js'
 import { exitStoppingThread, STOPPING } from './thread-stop.js'
+import { Unclosed, type Cell } from './unclosed.js'
 import { validateSignalOptions, validateTimeout } from './validate.js'
 
 /** Options of `pollAsync` and `watch`. */
@@ -16,6 +17,13 @@ export interface PollAsyncOptions {
 // setTimeout's largest delay; beyond it Node fires at once, so longer waits wait forever.
 const MAX_TIMER_MS = 0x7fff_ffff
 
+// A Poll is a key of the native Poll table (src/slots.rs), nothing native of its own: close()
+// frees everything at once, with no finalizer left waiting for the event loop (which a thread
+// in `for (;;) poll.poll(events, null)` never turns). One dropped without close() is freed when
+// it is collected (lib/unclosed.ts); a worker that ends frees its Polls natively (src/lib.rs's
+// teardown).
+const unclosed = new Unclosed((key) => native.pollRelease(key))
+
 /**
  * Waits for readiness events on the sources registered through `poll.registry`.
  *
@@ -25,14 +33,14 @@ const MAX_TIMER_MS = 0x7fff_ffff
  * Wakers throws `ERR_CLOSED`.
  */
 export class Poll implements Disposable {
-  readonly #inner: NativePoll
-  readonly #external: NativeExternal
+  readonly #key: Key
+  readonly #cell: Cell
   readonly #registry: Registry
 
   constructor() {
-    this.#inner = new native.NativePoll()
-    this.#external = this.#inner.external() as NativeExternal
-    this.#registry = new Registry(this.#inner.registry())
+    this.#key = native.pollNew()
+    this.#cell = unclosed.track(this, this.#key)
+    this.#registry = newRegistry(this.#key, this)
   }
 
   /** The Registry of this Poll. */
@@ -42,7 +50,7 @@ export class Poll implements Disposable {
 
   /** Whether `close()` has been called. */
   get closed(): boolean {
-    return this.#inner.closed
+    return native.pollClosed(this.#key)
   }
 
   /**
@@ -56,7 +64,7 @@ export class Poll implements Disposable {
   poll(events: Events, timeout?: number | null): number {
     if (!(events instanceof Events)) throw invalidArgType('events', 'an instance of Events', events)
     const ms = validateTimeout(timeout)
-    const n = native.poll(this.#external, events[kTokens], events[kFlags], ms)
+    const n = native.poll(this.#key, events[kTokens], events[kFlags], ms)
     if (n === STOPPING) exitStoppingThread()
     events[kSetLength](n)
     return n
@@ -92,7 +100,7 @@ export class Poll implements Disposable {
   }
 
   #waitAsync(events: Events, ms: number | null, signal: AbortSignal | undefined): Promise<number> {
-    const inner = this.#inner
+    const key = this.#key
     const tokens = events[kTokens]
     const flags = events[kFlags]
     return new Promise<number>((resolve, reject) => {
@@ -102,11 +110,11 @@ export class Poll implements Disposable {
         signal?.removeEventListener('abort', onAbort)
       }
       const onAbort = () => {
-        inner.cancelAsync()
+        native.pollCancelAsync(key)
         settle()
         reject(abortError(signal!))
       }
-      inner.pollAsyncStart(tokens, flags, (err, count) => {
+      native.pollAsyncStart(key, tokens, flags, (err, count) => {
         settle()
         if (err) return reject(err)
         events[kSetLength](count!)
@@ -122,7 +130,7 @@ export class Poll implements Disposable {
             timer = setTimeout(onTimeout, Math.ceil(left))
             return
           }
-          inner.cancelAsync()
+          native.pollCancelAsync(key)
           settle()
           try {
             resolve(this.poll(events, 0))
@@ -160,7 +168,8 @@ export class Poll implements Disposable {
 
   /** Closes the selector and every Waker of this Poll. Idempotent. */
   close(): void {
-    this.#inner.close()
+    unclosed.untrack(this.#cell)
+    native.pollClose(this.#key)
   }
 
   [Symbol.dispose](): void {

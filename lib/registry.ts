@@ -1,6 +1,6 @@
 // Registry: registers sources with a Poll, from any worker.
 
-import { native, type NativeRegistry } from './native.js'
+import { native, type Key } from './native.js'
 import { invalidArgType } from './errors.js'
 import { validateFd, validateHandle, validateInterest, validateToken } from './validate.js'
 import { isWakepollSource, kSource, type WakepollSource } from './source.js'
@@ -12,11 +12,18 @@ import { isWakepollSource, kSource, type WakepollSource } from './source.js'
  */
 export type Source = number | WakepollSource
 
-const kNative = Symbol('wakepoll.native')
+const kKey = Symbol('wakepoll.key')
+const kOwner = Symbol('wakepoll.owner')
+const kCreate = Symbol('wakepoll.create')
 
-/** The native registry behind a Registry (for Waker's constructor). */
-export function nativeRegistry(registry: Registry): NativeRegistry {
-  return registry[kNative]
+/** The key of the Poll behind a Registry (for Waker's constructor). */
+export function registryKey(registry: Registry): Key {
+  return registry[kKey]
+}
+
+/** `poll.registry` (lib/poll.ts): it holds its Poll object, so that it keeps it alive. */
+export function newRegistry(key: Key, poll: object): Registry {
+  return new Registry(kCreate as never, key, poll)
 }
 
 /**
@@ -25,25 +32,29 @@ export function nativeRegistry(registry: Registry): NativeRegistry {
  * and a registration made then takes effect in that very poll.
  */
 export class Registry {
-  readonly [kNative]: NativeRegistry
+  /** The Poll's key (src/slots.rs): a Registry is plain data, nothing native of its own. */
+  readonly [kKey]: Key
+  /** Its Poll object, for `poll.registry` (in another worker: none, see docs/lifetimes.md). */
+  readonly [kOwner]: object | undefined
 
   /** Not for users: a Registry comes from `poll.registry` or `Registry.fromHandle`. */
-  constructor(inner: NativeRegistry) {
-    if (!(inner instanceof native.NativeRegistry)) {
+  constructor(inner: never, key?: Key, poll?: object) {
+    if ((inner as unknown) !== kCreate || typeof key !== 'number') {
       throw invalidArgType('registry', 'obtained from poll.registry or Registry.fromHandle()', inner)
     }
-    this[kNative] = inner
+    this[kKey] = key
+    this[kOwner] = poll
   }
 
   /** A live Registry for the Poll behind `handle`, in any worker of this process. */
   static fromHandle(handle: RegistryHandle): Registry {
     validateHandle(handle)
-    return new Registry(native.NativeRegistry.fromHandle(handle))
+    return new Registry(kCreate as never, native.registryFromHandle(handle))
   }
 
   /** Plain data (a string) naming this registry; it survives `postMessage` and `workerData`. */
   get handle(): RegistryHandle {
-    return this[kNative].handle as RegistryHandle
+    return native.registryHandle(this[kKey]) as RegistryHandle
   }
 
   /**
@@ -54,8 +65,8 @@ export class Registry {
     validateSource(source)
     validateToken(token)
     validateInterest(interest)
-    if (typeof source === 'number') this[kNative].registerFd(source, token, interest)
-    else source[kSource].register(this[kNative], token, interest)
+    if (typeof source === 'number') native.registryRegisterFd(this[kKey], source, token, interest)
+    else source[kSource].register(this[kKey], token, interest)
   }
 
   /**
@@ -66,8 +77,8 @@ export class Registry {
     validateSource(source)
     validateToken(token)
     validateInterest(interest)
-    if (typeof source === 'number') this[kNative].reregisterFd(source, token, interest)
-    else source[kSource].reregister(this[kNative], token, interest)
+    if (typeof source === 'number') native.registryReregisterFd(this[kKey], source, token, interest)
+    else source[kSource].reregister(this[kKey], token, interest)
   }
 
   /**
@@ -76,8 +87,8 @@ export class Registry {
    */
   deregister(source: Source): void {
     validateSource(source)
-    if (typeof source === 'number') this[kNative].deregisterFd(source)
-    else source[kSource].deregister(this[kNative])
+    if (typeof source === 'number') native.registryDeregisterFd(this[kKey], source)
+    else source[kSource].deregister(this[kKey])
   }
 }
 

@@ -1,14 +1,14 @@
 // The seam through which Registry accepts wakepoll's own sources beside raw fds: each source
-// class implements these three calls on the native registry under a module-private symbol.
+// class implements these three calls, given its Poll's key, under a module-private symbol.
 
-import type { NativeRegistry } from './native.js'
+import type { Key } from './native.js'
 
 export const kSource = Symbol('wakepoll.source')
 
 export interface SourceOps {
-  register(registry: NativeRegistry, token: number, interest: number): void
-  reregister(registry: NativeRegistry, token: number, interest: number): void
-  deregister(registry: NativeRegistry): void
+  register(poll: Key, token: number, interest: number): void
+  reregister(poll: Key, token: number, interest: number): void
+  deregister(poll: Key): void
 }
 
 /** Anything wakepoll can register besides a raw fd (SyncEvent, sockets, pipe ends). */

@@ -1,6 +1,6 @@
 // SyncEvent: crosvm's Event — any number of signallers, one waiter at a time, across workers.
 
-import { native, type NativeExternal, type NativeSyncEvent } from './native.js'
+import { native, type Key } from './native.js'
 import { abortError, invalidArgType } from './errors.js'
 import { Events } from './events.js'
 import { Interest } from './interest.js'
@@ -9,11 +9,10 @@ import { kSource, type SourceOps, type WakepollSource } from './source.js'
 import { exitStoppingThread, STOPPING } from './thread-stop.js'
 import { validateHandle, validateSignalOptions, validateTimeout } from './validate.js'
 
-const kNative = Symbol('wakepoll.native')
 // Symbol-keyed, not #private: objects from fromHandle()/tryClone() are made without the
 // constructor, and private fields cannot be added to them.
+const kKey = Symbol('wakepoll.key')
 const kHidden = Symbol('wakepoll.hidden')
-const kExternal = Symbol('wakepoll.external')
 
 /** How a timed wait ended. */
 export type SyncEventWaitResult = 'signaled' | 'timeout'
@@ -29,48 +28,51 @@ export type SyncEventWaitResult = 'signaled' | 'timeout'
  * signalled (the Poll does not clear it; `wait`/`reset` do).
  */
 export class SyncEvent implements WakepollSource, Disposable {
-  readonly [kNative]: NativeSyncEvent
+  // A key of the native table (src/slots.rs), shared by every object of this event in every
+  // worker (a tryClone() is another event: another key); an object holds nothing native. It
+  // lives until close(), as before: garbage collection never ended a SyncEvent.
+  readonly [kKey]: Key
   [kHidden]: Hidden | undefined
-  [kExternal]: NativeExternal | undefined
 
   constructor() {
-    this[kNative] = new native.NativeSyncEvent()
+    this[kKey] = native.syncEventNew()
+    this[kHidden] = undefined
   }
 
   /** A live SyncEvent for the same native event as `handle`, in any worker of this process. */
   static fromHandle(handle: SyncEventHandle): SyncEvent {
     validateHandle(handle)
-    return wrap(native.NativeSyncEvent.fromHandle(handle))
+    return wrap(native.syncEventFromHandle(handle))
   }
 
   /** Plain data (a string) naming this event; it survives `postMessage` and `workerData`. */
   get handle(): SyncEventHandle {
-    return this[kNative].handle as SyncEventHandle
+    return native.syncEventHandle(this[kKey]) as SyncEventHandle
   }
 
   /** Whether it has been closed (in any worker). */
   get closed(): boolean {
-    return this[kNative].closed
+    return native.syncEventClosed(this[kKey])
   }
 
   /** Signals the event. Never blocks; from any thread, any number of times. */
   signal(): void {
-    this[kNative].signal()
+    native.syncEventSignal(this[kKey])
   }
 
   /** Clears the signal without blocking; nothing happens if it is not signalled. */
   reset(): void {
-    this[kNative].reset()
+    native.syncEventReset(this[kKey])
   }
 
   /** Another event for the same signal (a source of its own; the same one-waiter rule). */
   tryClone(): SyncEvent {
-    return wrap(this[kNative].tryClone())
+    return wrap(native.syncEventTryClone(this[kKey]))
   }
 
   /** Blocks until the event is signalled, then clears it. `worker.terminate()` still ends it. */
   wait(): void {
-    if (native.syncEventWait(external(this), null) === STOPPING) exitStoppingThread()
+    if (native.syncEventWait(this[kKey], null) === STOPPING) exitStoppingThread()
   }
 
   /**
@@ -79,7 +81,7 @@ export class SyncEvent implements WakepollSource, Disposable {
    */
   waitTimeout(timeout: number): SyncEventWaitResult {
     const ms = validateTimeout(timeout)
-    const signalled = native.syncEventWait(external(this), ms)
+    const signalled = native.syncEventWait(this[kKey], ms)
     if (signalled === STOPPING) exitStoppingThread()
     return signalled ? 'signaled' : 'timeout'
   }
@@ -92,27 +94,27 @@ export class SyncEvent implements WakepollSource, Disposable {
     const ms = validateTimeout(timeout)
     const signal = validateSignalOptions(options)
     if (signal?.aborted) throw abortError(signal)
-    const inner = this[kNative]
-    inner.beginWait()
+    const key = this[kKey]
+    native.syncEventBeginWait(key)
     try {
-      if (inner.tryConsume()) return 'signaled'
+      if (native.syncEventTryConsume(key)) return 'signaled'
       if (ms === 0) return 'timeout'
-      const hidden = (this[kHidden] ??= makeHidden(this[kNative]))
+      const hidden = (this[kHidden] ??= makeHidden(key))
       const deadline = ms === null ? null : performance.now() + ms
       for (;;) {
         const left = deadline === null ? null : Math.max(0, deadline - performance.now())
         await hidden.poll.pollAsync(hidden.events, left, signal ? { signal } : undefined)
-        if (inner.tryConsume()) return 'signaled'
+        if (native.syncEventTryConsume(key)) return 'signaled'
         if (deadline !== null && performance.now() >= deadline) return 'timeout'
       }
     } finally {
-      inner.endWait()
+      native.syncEventEndWait(key)
     }
   }
 
   /** Ends it for every worker; a thread waiting on it wakes with `ERR_CLOSED`. Idempotent. */
   close(): void {
-    this[kNative].close()
+    native.syncEventClose(this[kKey])
     this[kHidden]?.poll.close()
     this[kHidden]?.clone.close()
   }
@@ -123,23 +125,18 @@ export class SyncEvent implements WakepollSource, Disposable {
 
   get [kSource](): SourceOps {
     if (!isSyncEvent(this)) throw invalidArgType('source', 'a SyncEvent made by wakepoll', this)
-    const inner = this[kNative]
+    const key = this[kKey]
     return {
-      register: (registry, token, interest) => registry.registerSyncEvent(inner, token, interest),
-      reregister: (registry, token, interest) => registry.reregisterSyncEvent(inner, token, interest),
-      deregister: (registry) => registry.deregisterSyncEvent(inner),
+      register: (poll, token, interest) => native.registrySyncEvent(poll, 0, key, token, interest),
+      reregister: (poll, token, interest) => native.registrySyncEvent(poll, 1, key, token, interest),
+      deregister: (poll) => native.registrySyncEvent(poll, 2, key, 0, 0),
     }
   }
 }
 
-function wrap(inner: NativeSyncEvent): SyncEvent {
+function wrap(key: Key): SyncEvent {
   const event = Object.create(SyncEvent.prototype) as SyncEvent
-  return Object.assign(event, { [kNative]: inner, [kHidden]: undefined, [kExternal]: undefined })
-}
-
-/** The type-tagged external for the fast blocking wait (src/fast.rs), made once per object. */
-function external(event: SyncEvent): NativeExternal {
-  return (event[kExternal] ??= event[kNative].external() as NativeExternal)
+  return Object.assign(event, { [kKey]: key, [kHidden]: undefined })
 }
 
 /** What `waitAsync` watches the event with: a Poll of the object's own and a clone in it. */
@@ -154,9 +151,9 @@ interface Hidden {
  * clone is a source of its own (the event's own registration stays free for the user), and a
  * registered event is what every platform can watch (Windows' event objects have no fd).
  */
-function makeHidden(inner: NativeSyncEvent): Hidden {
+function makeHidden(key: Key): Hidden {
   const poll = new Poll()
-  const clone = wrap(inner.tryClone())
+  const clone = wrap(native.syncEventTryClone(key))
   try {
     poll.registry.register(clone, 0, Interest.READABLE)
   } catch (err) {
@@ -170,12 +167,12 @@ function makeHidden(inner: NativeSyncEvent): Hidden {
 /** The opaque string of `syncEvent.handle`. */
 export type SyncEventHandle = string & { readonly __wakepoll: 'SyncEvent' }
 
-/** The native half, for WaitContext. */
-export function nativeSyncEvent(event: SyncEvent): NativeSyncEvent {
-  return event[kNative]
+/** The key of the native event, for WaitContext. */
+export function syncEventKey(event: SyncEvent): Key {
+  return event[kKey]
 }
 
 /** A real SyncEvent (not merely an object with SyncEvent.prototype). */
 export function isSyncEvent(value: unknown): value is SyncEvent {
-  return value instanceof SyncEvent && value[kNative] instanceof native.NativeSyncEvent
+  return value instanceof SyncEvent && typeof value[kKey] === 'number'
 }

@@ -1,10 +1,14 @@
 // WaitContext: crosvm's WaitContext — wait for any of several SyncEvents, level-triggered.
 
-import { native, type NativeExternal, type NativeWaitContext } from './native.js'
+import { native, type Key } from './native.js'
 import { invalidArgType } from './errors.js'
-import { isSyncEvent, nativeSyncEvent, type SyncEvent } from './sync-event.js'
+import { isSyncEvent, syncEventKey, type SyncEvent } from './sync-event.js'
 import { exitStoppingThread, STOPPING } from './thread-stop.js'
+import { Unclosed, type Cell } from './unclosed.js'
 import { validateTimeout, validateToken } from './validate.js'
+
+// Frees one collected without close() (lib/unclosed.ts).
+const unclosed = new Unclosed((key) => native.waitContextClose(key))
 
 /**
  * Waits until one or more of its SyncEvents are signalled and returns their tokens.
@@ -14,39 +18,46 @@ import { validateTimeout, validateToken } from './validate.js'
  * watch one signal in two places.
  */
 export class WaitContext implements Disposable {
-  readonly #inner: NativeWaitContext = new native.NativeWaitContext()
-  readonly #external = this.#inner.external() as NativeExternal
+  // A key of the native table (src/slots.rs): close() frees it at once.
+  readonly #key: Key
+  readonly #cell: Cell
+
+  constructor() {
+    this.#key = native.waitContextNew()
+    this.#cell = unclosed.track(this, this.#key)
+  }
 
   /** Watches `event`, reporting `token` while it is signalled. */
   add(event: SyncEvent, token: number): void {
     validateEvent(event)
     validateToken(token)
-    this.#inner.add(nativeSyncEvent(event), token)
+    native.waitContextAdd(this.#key, syncEventKey(event), token)
   }
 
   /** Stops watching `event`. Not watched here: `ENOENT`. */
   delete(event: SyncEvent): void {
     validateEvent(event)
-    this.#inner.delete(nativeSyncEvent(event))
+    native.waitContextDelete(this.#key, syncEventKey(event))
   }
 
   /** Blocks until at least one event is signalled; returns the tokens of all signalled ones. */
   wait(): number[] {
-    return tokens(native.waitContextWait(this.#external, null))
+    return tokens(native.waitContextWait(this.#key, null))
   }
 
   /** Like `wait`, giving up after `timeout` ms with `[]`; never early (fractions round up). */
   waitTimeout(timeout: number): number[] {
-    return tokens(native.waitContextWait(this.#external, validateTimeout(timeout)))
+    return tokens(native.waitContextWait(this.#key, validateTimeout(timeout)))
   }
 
   get closed(): boolean {
-    return this.#inner.closed
+    return native.waitContextClosed(this.#key)
   }
 
   /** Stops watching every event. Idempotent. */
   close(): void {
-    this.#inner.close()
+    unclosed.untrack(this.#cell)
+    native.waitContextClose(this.#key)
   }
 
   [Symbol.dispose](): void {

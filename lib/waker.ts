@@ -1,12 +1,12 @@
 // Waker: wakes a Poll from any thread or worker.
 
-import { native, type NativeExternal, type NativeWaker } from './native.js'
+import { native, type Key } from './native.js'
 import { invalidArgType } from './errors.js'
-import { nativeRegistry, Registry } from './registry.js'
+import { registryKey, Registry } from './registry.js'
 import { validateHandle, validateToken } from './validate.js'
 
-const kNative = Symbol('wakepoll.native')
-const kExternal = Symbol('wakepoll.external')
+const kKey = Symbol('wakepoll.key')
+const kOwner = Symbol('wakepoll.owner')
 
 /**
  * Makes its Poll report a readable event with its token, from any thread or worker.
@@ -17,40 +17,47 @@ const kExternal = Symbol('wakepoll.external')
  * object never ends it, so a wake cannot be lost the way it can with mio's dropped Waker.
  */
 export class Waker implements Disposable {
-  readonly [kNative]: NativeWaker
-  [kExternal]: NativeExternal | undefined
+  // A key of the native Waker table (src/slots.rs, src/waker.rs), shared by every object of
+  // this Waker in every worker: an object holds nothing native, so `fromHandle` per wake in a
+  // loop that never yields costs no memory.
+  readonly [kKey]: Key
+  // The Registry it was made with (and so its Poll object): keeps the Poll alive in this thread.
+  readonly [kOwner]: Registry | undefined
 
   constructor(registry: Registry, token: number) {
     if (!(registry instanceof Registry)) throw invalidArgType('registry', 'an instance of Registry', registry)
     validateToken(token)
-    this[kNative] = new native.NativeWaker(nativeRegistry(registry), token)
+    this[kKey] = native.wakerNew(registryKey(registry), token)
+    this[kOwner] = registry
   }
 
   /** A live Waker for the same native waker as `handle`, in any worker of this process. */
   static fromHandle(handle: WakerHandle): Waker {
     validateHandle(handle)
-    const inner = native.NativeWaker.fromHandle(handle)
-    return Object.assign(Object.create(Waker.prototype) as Waker, { [kNative]: inner, [kExternal]: undefined })
+    const waker = Object.create(Waker.prototype) as { -readonly [K in keyof Waker]: Waker[K] }
+    waker[kKey] = native.wakerFromHandle(handle)
+    waker[kOwner] = undefined
+    return waker as Waker
   }
 
   /** Plain data (a string) naming this waker; it survives `postMessage` and `workerData`. */
   get handle(): WakerHandle {
-    return this[kNative].handle as WakerHandle
+    return native.wakerHandle(this[kKey]) as WakerHandle
   }
 
   /** Whether this Waker (or its Poll) has been closed. */
   get closed(): boolean {
-    return this[kNative].closed
+    return native.wakerClosed(this[kKey])
   }
 
   /** Wakes the Poll. Never blocks; throws `ERR_CLOSED` once the Waker or its Poll is closed. */
   wake(): void {
-    native.wake((this[kExternal] ??= this[kNative].external() as NativeExternal))
+    native.wake(this[kKey])
   }
 
   /** Ends this Waker for every worker that holds it. Idempotent. */
   close(): void {
-    this[kNative].close()
+    native.wakerClose(this[kKey])
   }
 
   [Symbol.dispose](): void {

@@ -1,4 +1,7 @@
-//! `NativeAtomicWaker`: futures' AtomicWaker for JavaScript promises, across workers.
+//! AtomicWaker: futures' AtomicWaker for JavaScript promises, across workers.
+//!
+//! Each lives in the [`ATOMIC_WAKERS`] slab (slots.rs) until `close()`; its JavaScript objects
+//! (the first, each `fromHandle`) are plain data holding the key, which the handle string names.
 //!
 //! A registration is a JavaScript callback turned into a threadsafe function (referenced, so a
 //! pending registration keeps its thread's event loop alive) and wrapped in a
@@ -17,7 +20,11 @@ use napi::{Env, Status};
 use napi_derive::napi;
 
 use crate::errors;
-use crate::handles::{self, Kind, Lookup};
+use crate::handles::{self, Kind};
+use crate::slots::{self, Slab};
+
+/// Every open AtomicWaker of the process.
+pub(crate) static ATOMIC_WAKERS: Slab<Arc<AtomicWakerShared>> = Slab::new();
 
 /// What a registration's callback receives.
 const WOKEN: u32 = 0;
@@ -62,112 +69,105 @@ impl Drop for Registration {
 }
 
 pub(crate) struct AtomicWakerShared {
-    id: u64,
     inner: wakepoll::AtomicWaker,
     closed: AtomicBool,
     /// The latest registration, so that `close()` can settle it as closed rather than woken.
     latest: Mutex<Weak<Registration>>,
 }
 
-/// The native half of `AtomicWaker`.
-#[napi]
-pub struct NativeAtomicWaker {
-    shared: Arc<AtomicWakerShared>,
-}
-
-impl NativeAtomicWaker {
-    fn open(&self, env: &Env) -> napi::Result<&AtomicWakerShared> {
-        if self.shared.closed.load(Ordering::Acquire) {
-            return Err(errors::closed(env, "AtomicWaker"));
-        }
-        Ok(&self.shared)
-    }
+/// The open AtomicWaker of `key`, or `ERR_CLOSED`.
+fn open(env: &Env, key: f64) -> napi::Result<Arc<AtomicWakerShared>> {
+    slots::key(key)
+        .and_then(|key| ATOMIC_WAKERS.get(key))
+        .filter(|shared| !shared.closed.load(Ordering::Acquire))
+        .ok_or_else(|| errors::closed(env, "AtomicWaker"))
 }
 
 #[napi]
-impl NativeAtomicWaker {
-    #[napi(constructor)]
-    pub fn new() -> NativeAtomicWaker {
-        let id = handles::next_id();
-        let shared = Arc::new(AtomicWakerShared {
-            id,
-            inner: wakepoll::AtomicWaker::new(),
-            closed: AtomicBool::new(false),
-            latest: Mutex::new(Weak::new()),
-        });
-        // Held strongly: it lives until close(), whatever the garbage collector does.
-        handles::insert_strong(Kind::AtomicWaker, id, Arc::clone(&shared));
-        NativeAtomicWaker { shared }
-    }
+pub fn atomic_waker_new(env: Env) -> napi::Result<f64> {
+    let shared = Arc::new(AtomicWakerShared {
+        inner: wakepoll::AtomicWaker::new(),
+        closed: AtomicBool::new(false),
+        latest: Mutex::new(Weak::new()),
+    });
+    // Held until close(), whatever the garbage collector does.
+    ATOMIC_WAKERS
+        .insert(shared)
+        .map(|key| key as f64)
+        .ok_or_else(|| slots::full(&env, "AtomicWaker"))
+}
 
-    #[napi(factory)]
-    pub fn from_handle(env: Env, handle: String) -> napi::Result<NativeAtomicWaker> {
-        match handles::lookup::<AtomicWakerShared>(Kind::AtomicWaker, &handle) {
-            Ok(shared) => Ok(NativeAtomicWaker { shared }),
-            Err(Lookup::Invalid) => Err(errors::invalid_handle(&env, "AtomicWaker")),
-            Err(Lookup::Closed) => Err(errors::closed(&env, "AtomicWaker")),
-        }
-    }
+/// `AtomicWaker.fromHandle(handle)`: the key the handle names (no new native state).
+#[napi]
+pub fn atomic_waker_from_handle(env: Env, handle: String) -> napi::Result<f64> {
+    let Some(key) = handles::parse(Kind::AtomicWaker, &handle) else {
+        return Err(errors::invalid_handle(&env, "AtomicWaker"));
+    };
+    open(&env, key as f64).map(|_| key as f64)
+}
 
-    #[napi(getter)]
-    pub fn handle(&self, env: Env) -> napi::Result<String> {
-        let shared = self.open(&env)?;
-        Ok(handles::handle(Kind::AtomicWaker, shared.id))
-    }
+#[napi]
+pub fn atomic_waker_handle(env: Env, key: f64) -> napi::Result<String> {
+    open(&env, key)?;
+    Ok(handles::handle(Kind::AtomicWaker, key as u64))
+}
 
-    #[napi(getter)]
-    pub fn closed(&self) -> bool {
-        self.shared.closed.load(Ordering::Acquire)
-    }
+#[napi]
+pub fn atomic_waker_closed(key: f64) -> bool {
+    slots::key(key)
+        .and_then(|key| ATOMIC_WAKERS.get(key))
+        .is_none_or(|shared| shared.closed.load(Ordering::Acquire))
+}
 
-    /// Registers `callback(outcome)`: 0 when woken (or replaced), 1 when closed.
-    #[napi(ts_args_type = "callback: (outcome: number) => void")]
-    pub fn register(&self, env: Env, callback: Callback) -> napi::Result<()> {
-        let shared = self.open(&env)?;
-        let registration = Arc::new(Registration {
-            callback: Mutex::new(Some(callback)),
-        });
-        *shared.latest.lock().unwrap_or_else(|e| e.into_inner()) = Arc::downgrade(&registration);
-        shared
-            .inner
-            .register(&Waker::from(Arc::clone(&registration)));
-        // Closed meanwhile: close() may have missed this registration; settle it here.
-        if shared.closed.load(Ordering::Acquire) {
-            registration.settle(CLOSED);
-            drop(shared.inner.take());
-        }
-        Ok(())
+/// Registers `callback(outcome)`: 0 when woken (or replaced), 1 when closed.
+#[napi(ts_args_type = "key: number, callback: (outcome: number) => void")]
+pub fn atomic_waker_register(env: Env, key: f64, callback: Callback) -> napi::Result<()> {
+    let shared = open(&env, key)?;
+    let registration = Arc::new(Registration {
+        callback: Mutex::new(Some(callback)),
+    });
+    *shared.latest.lock().unwrap_or_else(|e| e.into_inner()) = Arc::downgrade(&registration);
+    shared
+        .inner
+        .register(&Waker::from(Arc::clone(&registration)));
+    // Closed meanwhile: close() may have missed this registration; settle it here.
+    if shared.closed.load(Ordering::Acquire) {
+        registration.settle(CLOSED);
+        drop(shared.inner.take());
     }
+    Ok(())
+}
 
-    #[napi]
-    pub fn wake(&self, env: Env) -> napi::Result<()> {
-        self.open(&env)?.inner.wake();
-        Ok(())
-    }
+#[napi]
+pub fn atomic_waker_wake(env: Env, key: f64) -> napi::Result<()> {
+    open(&env, key)?.inner.wake();
+    Ok(())
+}
 
-    /// Removes the registration (settling its promise as a spurious wake); whether there was one.
-    #[napi]
-    pub fn take(&self, env: Env) -> napi::Result<bool> {
-        Ok(self.open(&env)?.inner.take().is_some())
-    }
+/// Removes the registration (settling its promise as a spurious wake); whether there was one.
+#[napi]
+pub fn atomic_waker_take(env: Env, key: f64) -> napi::Result<bool> {
+    Ok(open(&env, key)?.inner.take().is_some())
+}
 
-    /// Ends it for every worker: a pending registration is told `closed`. Idempotent.
-    #[napi]
-    pub fn close(&self) {
-        if self.shared.closed.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        handles::remove(self.shared.id);
-        let latest = self
-            .shared
-            .latest
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .upgrade();
-        if let Some(registration) = latest {
-            registration.settle(CLOSED);
-        }
-        // Drops the waker (already settled, so nothing more is sent).
-        drop(self.shared.inner.take());
+/// Ends it for every worker (a pending registration is told `closed`) and frees its slot.
+/// Idempotent.
+#[napi]
+pub fn atomic_waker_close(key: f64) {
+    let Some(shared) = slots::key(key).and_then(|key| ATOMIC_WAKERS.remove(key)) else {
+        return;
+    };
+    if shared.closed.swap(true, Ordering::AcqRel) {
+        return;
     }
+    let latest = shared
+        .latest
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .upgrade();
+    if let Some(registration) = latest {
+        registration.settle(CLOSED);
+    }
+    // Drops the waker (already settled, so nothing more is sent).
+    drop(shared.inner.take());
 }

@@ -111,7 +111,9 @@ pub(crate) fn lookup<T: Any + Send + Sync>(kind: Kind, handle: &str) -> Result<A
         .map_err(|_| Lookup::Invalid)
 }
 
-fn parse(kind: Kind, handle: &str) -> Option<u64> {
+/// The id (or, for the kinds whose handle names a slot, the key: slots.rs) in `handle`, if it
+/// is a genuine handle of `kind`.
+pub(crate) fn parse(kind: Kind, handle: &str) -> Option<u64> {
     let mut parts = handle.split(':');
     if parts.next()? != "wakepoll" || parts.next()? != kind.name() {
         return None;

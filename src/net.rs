@@ -1,10 +1,14 @@
-//! `NativeSocket`: every socket and pipe end of `wakepoll::net` / `wakepoll::unix::pipe` behind
-//! one napi class (lib/net.ts gives each kind its own JavaScript class).
+//! Sockets: every socket and pipe end of `wakepoll::net` / `wakepoll::unix::pipe`, one [`Sock`]
+//! enum in the [`SOCKETS`] slab (slots.rs); lib/net.ts gives each kind its own JavaScript
+//! class, a plain object holding the key. Nothing native is made per object, so `accept()`,
+//! `connect`, `pair()` and `recvFrom` in a thread that never returns to its event loop keep
+//! its memory flat.
 //!
-//! The state is a `RwLock<Option<Sock>>`, as with SyncEvent: `close()` takes the socket out
-//! (dropping it ends its registration, then closes the fd), and so does `detach()`, which moves
-//! it into the handle table for another worker: `fromHandle` takes it out of the table again,
-//! so a handle is good for one `fromHandle` only.
+//! `close()` removes the socket from its slot (dropping it ends its registration, then closes
+//! the fd); so does `detach()`, which moves it into the handle table for another worker:
+//! `fromHandle` takes it out of the table again (into a new slot), so a handle is good for one
+//! `fromHandle` only. A socket object collected without `close()` is removed by lib/net.ts's
+//! FinalizationRegistry; those its thread still owns when it ends, by lib.rs's teardown.
 //!
 //! The hot calls (`read`/`recv`, `write`/`send`) are raw Node-API callbacks (`netRead`,
 //! `netWrite`, see fast.rs for why): they borrow the Uint8Array's memory for the synchronous
@@ -14,7 +18,7 @@ use std::io::{self, Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr};
 use std::os::raw::c_void;
 use std::ptr;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex};
 
 use napi::bindgen_prelude::{ToNapiValue, Uint8ArraySlice, Unknown};
 use napi::{sys, Env};
@@ -31,6 +35,10 @@ use wakepoll::{Interest, Registry, Token};
 use crate::errors::{self, Class};
 use crate::fast;
 use crate::handles::{self, Kind, Lookup};
+use crate::slots::{self, Slab};
+
+/// Every open socket and pipe end of the process.
+pub(crate) static SOCKETS: Slab<Sock> = Slab::new();
 
 pub(crate) enum Sock {
     TcpListener(TcpListener),
@@ -95,84 +103,56 @@ impl Sock {
         })
     }
 
-    fn register(&self, registry: &Registry, token: Token, interest: Interest) -> io::Result<()> {
-        each!(self, s => registry.register(&mut &*s, token, interest))
-    }
-
-    fn reregister(&self, registry: &Registry, token: Token, interest: Interest) -> io::Result<()> {
-        each!(self, s => registry.reregister(&mut &*s, token, interest))
-    }
-
-    fn deregister(&self, registry: &Registry) -> io::Result<()> {
-        each!(self, s => registry.deregister(&mut &*s))
-    }
-}
-
-pub(crate) struct SocketShared {
-    /// The kind, for error messages and `fromHandle`'s check (kept after close).
-    kind: &'static str,
-    /// The handle-table id while the socket sits in the table (`detach`), else 0.
-    id: u64,
-    sock: RwLock<Option<Sock>>,
-}
-
-impl SocketShared {
-    fn new(sock: Sock, id: u64) -> Arc<SocketShared> {
-        Arc::new(SocketShared {
-            kind: sock.kind(),
-            id,
-            sock: RwLock::new(Some(sock)),
-        })
-    }
-
-    /// Runs `f` with the open socket, or fails with `ERR_CLOSED`.
-    pub(crate) fn with<T>(
-        &self,
-        env: &Env,
-        f: impl FnOnce(&Sock) -> napi::Result<T>,
-    ) -> napi::Result<T> {
-        let sock = self.sock.read().unwrap_or_else(|e| e.into_inner());
-        match sock.as_ref() {
-            Some(sock) => f(sock),
-            None => Err(errors::closed(env, self.kind)),
-        }
-    }
-
-    fn take(&self) -> Option<Sock> {
-        self.sock.write().unwrap_or_else(|e| e.into_inner()).take()
-    }
-
     pub(crate) fn register(
         &self,
-        env: &Env,
         registry: &Registry,
         token: Token,
         interest: Interest,
-    ) -> napi::Result<()> {
-        self.with(env, |s| {
-            s.register(registry, token, interest)
-                .map_err(|e| errors::system(env, &e))
-        })
+    ) -> io::Result<()> {
+        each!(self, s => registry.register(&mut &*s, token, interest))
     }
 
     pub(crate) fn reregister(
         &self,
-        env: &Env,
         registry: &Registry,
         token: Token,
         interest: Interest,
-    ) -> napi::Result<()> {
-        self.with(env, |s| {
-            s.reregister(registry, token, interest)
-                .map_err(|e| errors::system(env, &e))
-        })
+    ) -> io::Result<()> {
+        each!(self, s => registry.reregister(&mut &*s, token, interest))
     }
 
-    pub(crate) fn deregister(&self, env: &Env, registry: &Registry) -> napi::Result<()> {
-        self.with(env, |s| {
-            s.deregister(registry).map_err(|e| errors::system(env, &e))
-        })
+    pub(crate) fn deregister(&self, registry: &Registry) -> io::Result<()> {
+        each!(self, s => registry.deregister(&mut &*s))
     }
+}
+
+/// A socket moved into the handle table by `detach()`, until `fromHandle` takes it.
+struct Detached {
+    kind: &'static str,
+    sock: Mutex<Option<Sock>>,
+}
+
+/// Runs `f` with the open socket of `key`, or fails with `ERR_CLOSED`.
+pub(crate) fn with<T>(
+    env: &Env,
+    key: f64,
+    f: impl FnOnce(&Sock) -> napi::Result<T>,
+) -> napi::Result<T> {
+    match slots::key(key).and_then(|key| SOCKETS.borrow(key)) {
+        Some(sock) => f(&sock),
+        None => Err(closed(env)),
+    }
+}
+
+fn closed(env: &Env) -> napi::Error {
+    errors::closed(env, "socket")
+}
+
+fn insert(env: &Env, sock: Sock) -> napi::Result<f64> {
+    SOCKETS
+        .insert(sock)
+        .map(|key| key as f64)
+        .ok_or_else(|| slots::full(env, "socket"))
 }
 
 /// An address as the binding hands it to lib/net.ts (which shapes it like node:net's).
@@ -246,356 +226,344 @@ fn unsupported(env: &Env, kind: &str, what: &str) -> napi::Error {
     )
 }
 
-/// The native half of every socket and pipe class of lib/net.ts.
-#[napi]
-pub struct NativeSocket {
-    pub(crate) shared: Arc<SocketShared>,
-}
-
-impl NativeSocket {
-    fn new(sock: Sock) -> NativeSocket {
-        NativeSocket {
-            shared: SocketShared::new(sock, 0),
-        }
-    }
-}
-
 fn sys<T>(env: &Env, r: io::Result<T>) -> napi::Result<T> {
     r.map_err(|e| errors::system(env, &e))
 }
 
 #[napi]
-impl NativeSocket {
-    #[napi(factory)]
-    pub fn tcp_listener_bind(env: Env, ip: String, port: u32) -> napi::Result<NativeSocket> {
-        let addr = socket_addr(&env, &ip, port)?;
-        Ok(NativeSocket::new(Sock::TcpListener(sys(
-            &env,
-            TcpListener::bind(addr),
-        )?)))
-    }
+pub fn socket_tcp_listener_bind(env: Env, ip: String, port: u32) -> napi::Result<f64> {
+    let addr = socket_addr(&env, &ip, port)?;
+    let sock = Sock::TcpListener(sys(&env, TcpListener::bind(addr))?);
+    insert(&env, sock)
+}
 
-    #[napi(factory)]
-    pub fn tcp_stream_connect(env: Env, ip: String, port: u32) -> napi::Result<NativeSocket> {
-        let addr = socket_addr(&env, &ip, port)?;
-        Ok(NativeSocket::new(Sock::TcpStream(sys(
-            &env,
-            TcpStream::connect(addr),
-        )?)))
-    }
+#[napi]
+pub fn socket_tcp_stream_connect(env: Env, ip: String, port: u32) -> napi::Result<f64> {
+    let addr = socket_addr(&env, &ip, port)?;
+    let sock = Sock::TcpStream(sys(&env, TcpStream::connect(addr))?);
+    insert(&env, sock)
+}
 
-    #[napi(factory)]
-    pub fn udp_bind(env: Env, ip: String, port: u32) -> napi::Result<NativeSocket> {
-        let addr = socket_addr(&env, &ip, port)?;
-        Ok(NativeSocket::new(Sock::UdpSocket(sys(
-            &env,
-            UdpSocket::bind(addr),
-        )?)))
-    }
+#[napi]
+pub fn socket_udp_bind(env: Env, ip: String, port: u32) -> napi::Result<f64> {
+    let addr = socket_addr(&env, &ip, port)?;
+    let sock = Sock::UdpSocket(sys(&env, UdpSocket::bind(addr))?);
+    insert(&env, sock)
+}
 
-    #[napi(factory)]
-    pub fn unix_listener_bind(env: Env, path: String) -> napi::Result<NativeSocket> {
-        Ok(NativeSocket::new(Sock::UnixListener(sys(
-            &env,
-            UnixListener::bind(path),
-        )?)))
-    }
+#[napi]
+pub fn socket_unix_listener_bind(env: Env, path: String) -> napi::Result<f64> {
+    let sock = Sock::UnixListener(sys(&env, UnixListener::bind(path))?);
+    insert(&env, sock)
+}
 
-    #[napi(factory)]
-    pub fn unix_stream_connect(env: Env, path: String) -> napi::Result<NativeSocket> {
-        Ok(NativeSocket::new(Sock::UnixStream(sys(
-            &env,
-            UnixStream::connect(path),
-        )?)))
-    }
+#[napi]
+pub fn socket_unix_stream_connect(env: Env, path: String) -> napi::Result<f64> {
+    let sock = Sock::UnixStream(sys(&env, UnixStream::connect(path))?);
+    insert(&env, sock)
+}
 
-    #[napi(factory)]
-    pub fn unix_datagram_bind(env: Env, path: String) -> napi::Result<NativeSocket> {
-        Ok(NativeSocket::new(Sock::UnixDatagram(sys(
-            &env,
-            UnixDatagram::bind(path),
-        )?)))
-    }
+#[napi]
+pub fn socket_unix_datagram_bind(env: Env, path: String) -> napi::Result<f64> {
+    let sock = Sock::UnixDatagram(sys(&env, UnixDatagram::bind(path))?);
+    insert(&env, sock)
+}
 
-    #[napi(factory)]
-    pub fn unix_datagram_unbound(env: Env) -> napi::Result<NativeSocket> {
-        Ok(NativeSocket::new(Sock::UnixDatagram(sys(
-            &env,
-            UnixDatagram::unbound(),
-        )?)))
-    }
+#[napi]
+pub fn socket_unix_datagram_unbound(env: Env) -> napi::Result<f64> {
+    let sock = Sock::UnixDatagram(sys(&env, UnixDatagram::unbound())?);
+    insert(&env, sock)
+}
 
-    /// `[a, b]` of a connected pair: `stream` → UnixStream, else UnixDatagram.
-    #[napi]
-    pub fn unix_pair(env: Env, stream: bool) -> napi::Result<Vec<NativeSocket>> {
-        let (a, b) = if stream {
-            let (a, b) = sys(&env, UnixStream::pair())?;
-            (Sock::UnixStream(a), Sock::UnixStream(b))
-        } else {
-            let (a, b) = sys(&env, UnixDatagram::pair())?;
-            (Sock::UnixDatagram(a), Sock::UnixDatagram(b))
-        };
-        Ok(vec![NativeSocket::new(a), NativeSocket::new(b)])
-    }
-
-    /// `[sender, receiver]` of a new pipe.
-    #[napi]
-    pub fn pipe(env: Env) -> napi::Result<Vec<NativeSocket>> {
-        let (tx, rx) = sys(&env, pipe::new())?;
-        Ok(vec![
-            NativeSocket::new(Sock::PipeSender(tx)),
-            NativeSocket::new(Sock::PipeReceiver(rx)),
-        ])
-    }
-
-    /// Takes the socket moved into the table by `detach()`; it must be of `kind`.
-    #[napi(factory)]
-    pub fn from_handle(env: Env, handle: String, kind: String) -> napi::Result<NativeSocket> {
-        let shared = match handles::lookup::<SocketShared>(Kind::Socket, &handle) {
-            Ok(shared) => shared,
-            Err(Lookup::Invalid) => return Err(errors::invalid_handle(&env, &kind)),
-            Err(Lookup::Closed) => return Err(errors::closed(&env, &kind)),
-        };
-        if shared.kind != kind {
-            return Err(errors::invalid_handle(&env, &kind));
+/// Inserts both or neither.
+fn insert_two(env: &Env, a: Sock, b: Sock) -> napi::Result<Vec<f64>> {
+    let a = insert(env, a)?;
+    match insert(env, b) {
+        Ok(b) => Ok(vec![a, b]),
+        Err(err) => {
+            socket_close(a);
+            Err(err)
         }
-        handles::remove(shared.id);
-        match shared.take() {
-            Some(sock) => Ok(NativeSocket::new(sock)),
-            None => Err(errors::closed(&env, &kind)),
-        }
-    }
-
-    /// Moves the socket into the handle table (this object is closed from now on) and
-    /// returns its handle.
-    #[napi]
-    pub fn detach(&self, env: Env) -> napi::Result<String> {
-        let sock = self
-            .shared
-            .take()
-            .ok_or_else(|| errors::closed(&env, self.shared.kind))?;
-        let id = handles::next_id();
-        handles::insert_strong(Kind::Socket, id, SocketShared::new(sock, id));
-        Ok(handles::handle(Kind::Socket, id))
-    }
-
-    #[napi(getter)]
-    pub fn kind(&self) -> String {
-        self.shared.kind.to_owned()
-    }
-
-    #[napi(getter)]
-    pub fn closed(&self) -> bool {
-        self.shared
-            .sock
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_none()
-    }
-
-    /// The OS handle: an fd on Unix, a SOCKET on Windows (a Number either way: handle values
-    /// are far below 2^53).
-    #[napi(getter)]
-    pub fn fd(&self, env: Env) -> napi::Result<f64> {
-        self.shared.with(&env, |s| {
-            let raw = each!(s, s => s.as_raw_source());
-            // i32 → i64 on Unix (infallible), u64 → i64 on Windows: one cfg-free conversion.
-            #[allow(clippy::unnecessary_fallible_conversions)]
-            i64::try_from(raw)
-                .map(|raw| raw as f64)
-                .map_err(|_| errors::out_of_range(&env, "fd", "a handle below 2^63"))
-        })
-    }
-
-    /// A tagged external for the fast `netRead`/`netWrite`; lib/net.ts asks once.
-    #[napi]
-    pub fn external<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
-        fast::external(env, Arc::clone(&self.shared), &fast::SOCKET_TAG)
-    }
-
-    /// Ends any registration, then closes the fd. Idempotent.
-    #[napi]
-    pub fn close(&self) {
-        drop(self.shared.take());
-    }
-
-    /// A new stream, or `null` when none is pending. The peer's address: `peerAddress()`.
-    #[napi]
-    pub fn accept(&self, env: Env) -> napi::Result<Option<NativeSocket>> {
-        self.shared.with(&env, |s| {
-            let accepted = match s {
-                Sock::TcpListener(l) => {
-                    sys(&env, nonblocking(|| l.accept()))?.map(|(s, _)| Sock::TcpStream(s))
-                }
-                Sock::UnixListener(l) => {
-                    sys(&env, nonblocking(|| l.accept()))?.map(|(s, _)| Sock::UnixStream(s))
-                }
-                other => return Err(unsupported(&env, other.kind(), "accept()")),
-            };
-            Ok(accepted.map(NativeSocket::new))
-        })
-    }
-
-    #[napi]
-    pub fn local_address(&self, env: Env) -> napi::Result<RawAddress> {
-        self.shared.with(&env, |s| match s {
-            Sock::TcpListener(s) => sys(&env, s.local_addr()).map(inet),
-            Sock::TcpStream(s) => sys(&env, s.local_addr()).map(inet),
-            Sock::UdpSocket(s) => sys(&env, s.local_addr()).map(inet),
-            Sock::UnixListener(s) => sys(&env, s.local_addr()).map(|a| unix(&a)),
-            Sock::UnixStream(s) => sys(&env, s.local_addr()).map(|a| unix(&a)),
-            Sock::UnixDatagram(s) => sys(&env, s.local_addr()).map(|a| unix(&a)),
-            other => Err(unsupported(&env, other.kind(), "address")),
-        })
-    }
-
-    #[napi]
-    pub fn peer_address(&self, env: Env) -> napi::Result<RawAddress> {
-        self.shared.with(&env, |s| match s {
-            Sock::TcpStream(s) => sys(&env, s.peer_addr()).map(inet),
-            Sock::UdpSocket(s) => sys(&env, s.peer_addr()).map(inet),
-            Sock::UnixStream(s) => sys(&env, s.peer_addr()).map(|a| unix(&a)),
-            Sock::UnixDatagram(s) => sys(&env, s.peer_addr()).map(|a| unix(&a)),
-            other => Err(unsupported(&env, other.kind(), "peer address")),
-        })
-    }
-
-    #[napi]
-    pub fn set_nodelay(&self, env: Env, on: bool) -> napi::Result<()> {
-        self.shared.with(&env, |s| match s {
-            Sock::TcpStream(s) => sys(&env, s.set_nodelay(on)),
-            other => Err(unsupported(&env, other.kind(), "setNodelay()")),
-        })
-    }
-
-    #[napi]
-    pub fn nodelay(&self, env: Env) -> napi::Result<bool> {
-        self.shared.with(&env, |s| match s {
-            Sock::TcpStream(s) => sys(&env, s.nodelay()),
-            other => Err(unsupported(&env, other.kind(), "nodelay()")),
-        })
-    }
-
-    /// `how`: 0 read, 1 write, 2 both.
-    #[napi]
-    pub fn shutdown(&self, env: Env, how: u32) -> napi::Result<()> {
-        let how = match how {
-            0 => Shutdown::Read,
-            1 => Shutdown::Write,
-            _ => Shutdown::Both,
-        };
-        self.shared.with(&env, |s| match s {
-            Sock::TcpStream(s) => sys(&env, s.shutdown(how)),
-            Sock::UnixStream(s) => sys(&env, s.shutdown(how)),
-            Sock::UnixDatagram(s) => sys(&env, s.shutdown(how)),
-            other => Err(unsupported(&env, other.kind(), "shutdown()")),
-        })
-    }
-
-    /// The pending socket error (`SO_ERROR`) as a system error object, or `null`.
-    #[napi]
-    pub fn take_error<'env>(&self, env: &'env Env) -> napi::Result<Option<Unknown<'env>>> {
-        let pending = self.shared.with(env, |s| {
-            let r = match s {
-                Sock::TcpListener(s) => s.take_error(),
-                Sock::TcpStream(s) => s.take_error(),
-                Sock::UdpSocket(s) => s.take_error(),
-                Sock::UnixListener(s) => s.take_error(),
-                Sock::UnixStream(s) => s.take_error(),
-                Sock::UnixDatagram(s) => s.take_error(),
-                other => return Err(unsupported(env, other.kind(), "takeError()")),
-            };
-            sys(env, r)
-        })?;
-        match pending {
-            None => Ok(None),
-            Some(err) => {
-                let err = errors::system(env, &err);
-                // SAFETY: `env` is the env of this call.
-                let raw = unsafe { napi::Error::to_napi_value(env.raw(), err) }?;
-                // SAFETY: `raw` is a live value of `env`.
-                Ok(Some(unsafe { Unknown::from_raw_unchecked(env.raw(), raw) }))
-            }
-        }
-    }
-
-    /// Reads without consuming: bytes, or `null` when nothing is there.
-    #[napi]
-    pub fn peek(&self, env: Env, mut buf: Uint8ArraySlice) -> napi::Result<Option<u32>> {
-        // SAFETY: borrowed for this synchronous call only, while JavaScript waits for it.
-        let buf = unsafe { buf.as_mut() };
-        self.shared.with(&env, |s| {
-            let r = match s {
-                Sock::TcpStream(s) => nonblocking(|| s.peek(buf)),
-                Sock::UdpSocket(s) => nonblocking(|| s.peek(buf)),
-                other => return Err(unsupported(&env, other.kind(), "peek()")),
-            };
-            Ok(sys(&env, r)?.map(|n| n as u32))
-        })
-    }
-
-    #[napi]
-    pub fn recv_from(&self, env: Env, mut buf: Uint8ArraySlice) -> napi::Result<Option<Received>> {
-        // SAFETY: borrowed for this synchronous call only, while JavaScript waits for it.
-        let buf = unsafe { buf.as_mut() };
-        self.shared.with(&env, |s| match s {
-            Sock::UdpSocket(s) => {
-                Ok(
-                    sys(&env, nonblocking(|| s.recv_from(buf)))?.map(|(n, a)| Received {
-                        bytes: n as u32,
-                        address: inet(a),
-                    }),
-                )
-            }
-            Sock::UnixDatagram(s) => Ok(sys(&env, nonblocking(|| s.recv_from(buf)))?.map(
-                |(n, a)| Received {
-                    bytes: n as u32,
-                    address: unix(&a),
-                },
-            )),
-            other => Err(unsupported(&env, other.kind(), "recvFrom()")),
-        })
-    }
-
-    #[napi]
-    pub fn send_to_inet(
-        &self,
-        env: Env,
-        buf: &[u8],
-        ip: String,
-        port: u32,
-    ) -> napi::Result<Option<u32>> {
-        let addr = socket_addr(&env, &ip, port)?;
-        self.shared.with(&env, |s| match s {
-            Sock::UdpSocket(s) => {
-                Ok(sys(&env, nonblocking(|| s.send_to(buf, addr)))?.map(|n| n as u32))
-            }
-            other => Err(unsupported(&env, other.kind(), "sendTo()")),
-        })
-    }
-
-    #[napi]
-    pub fn send_to_path(&self, env: Env, buf: &[u8], path: String) -> napi::Result<Option<u32>> {
-        self.shared.with(&env, |s| match s {
-            Sock::UnixDatagram(s) => {
-                Ok(sys(&env, nonblocking(|| s.send_to(buf, &path)))?.map(|n| n as u32))
-            }
-            other => Err(unsupported(&env, other.kind(), "sendTo()")),
-        })
-    }
-
-    /// Connects a UdpSocket (to an IP address) or a UnixDatagram (to a path; `ip` = path).
-    #[napi]
-    pub fn connect_datagram(&self, env: Env, target: String, port: u32) -> napi::Result<()> {
-        self.shared.with(&env, |s| match s {
-            Sock::UdpSocket(s) => sys(&env, s.connect(socket_addr(&env, &target, port)?)),
-            Sock::UnixDatagram(s) => sys(&env, s.connect(&target)),
-            other => Err(unsupported(&env, other.kind(), "connect()")),
-        })
     }
 }
 
-/// `netRead(external, buf) → bytes | null`: read (streams, pipes) or recv (datagrams).
+/// The keys `[a, b]` of a connected pair: `stream` → UnixStream, else UnixDatagram.
+#[napi]
+pub fn socket_unix_pair(env: Env, stream: bool) -> napi::Result<Vec<f64>> {
+    let (a, b) = if stream {
+        let (a, b) = sys(&env, UnixStream::pair())?;
+        (Sock::UnixStream(a), Sock::UnixStream(b))
+    } else {
+        let (a, b) = sys(&env, UnixDatagram::pair())?;
+        (Sock::UnixDatagram(a), Sock::UnixDatagram(b))
+    };
+    insert_two(&env, a, b)
+}
+
+/// The keys `[sender, receiver]` of a new pipe.
+#[napi]
+pub fn socket_pipe(env: Env) -> napi::Result<Vec<f64>> {
+    let (tx, rx) = sys(&env, pipe::new())?;
+    insert_two(&env, Sock::PipeSender(tx), Sock::PipeReceiver(rx))
+}
+
+/// Takes the socket moved into the table by `detach()` (into a new slot: its key); it must be
+/// of `kind`.
+#[napi]
+pub fn socket_from_handle(env: Env, handle: String, kind: String) -> napi::Result<f64> {
+    let detached = match handles::lookup::<Detached>(Kind::Socket, &handle) {
+        Ok(detached) => detached,
+        Err(Lookup::Invalid) => return Err(errors::invalid_handle(&env, &kind)),
+        Err(Lookup::Closed) => return Err(errors::closed(&env, &kind)),
+    };
+    if detached.kind != kind {
+        return Err(errors::invalid_handle(&env, &kind));
+    }
+    if let Some(id) = handles::parse(Kind::Socket, &handle) {
+        handles::remove(id);
+    }
+    let sock = detached
+        .sock
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
+    match sock {
+        Some(sock) => insert(&env, sock),
+        None => Err(errors::closed(&env, &kind)),
+    }
+}
+
+/// Moves the socket into the handle table (this key is closed from now on) and returns its
+/// handle.
+#[napi]
+pub fn socket_detach(env: Env, key: f64) -> napi::Result<String> {
+    let sock = slots::key(key)
+        .and_then(|key| SOCKETS.remove(key))
+        .ok_or_else(|| closed(&env))?;
+    let id = handles::next_id();
+    let detached = Arc::new(Detached {
+        kind: sock.kind(),
+        sock: Mutex::new(Some(sock)),
+    });
+    handles::insert_strong(Kind::Socket, id, detached);
+    Ok(handles::handle(Kind::Socket, id))
+}
+
+#[napi]
+pub fn socket_closed(key: f64) -> bool {
+    !slots::key(key).is_some_and(|key| SOCKETS.contains(key))
+}
+
+/// The OS handle: an fd on Unix, a SOCKET on Windows (a Number either way: handle values
+/// are far below 2^53).
+#[napi]
+pub fn socket_fd(env: Env, key: f64) -> napi::Result<f64> {
+    with(&env, key, |s| {
+        let raw = each!(s, s => s.as_raw_source());
+        // i32 → i64 on Unix (infallible), u64 → i64 on Windows: one cfg-free conversion.
+        #[allow(clippy::unnecessary_fallible_conversions)]
+        i64::try_from(raw)
+            .map(|raw| raw as f64)
+            .map_err(|_| errors::out_of_range(&env, "fd", "a handle below 2^63"))
+    })
+}
+
+/// Ends any registration, then closes the fd, and frees the slot. Idempotent. (Also the
+/// FinalizationRegistry's release of a socket object collected without `close()`.)
+#[napi]
+pub fn socket_close(key: f64) {
+    if let Some(key) = slots::key(key) {
+        drop(SOCKETS.remove(key));
+    }
+}
+
+/// The key of a new stream, or `null` when none is pending. The peer's address:
+/// `socketPeerAddress`.
+#[napi]
+pub fn socket_accept(env: Env, key: f64) -> napi::Result<Option<f64>> {
+    let accepted = with(&env, key, |s| match s {
+        Sock::TcpListener(l) => {
+            Ok(sys(&env, nonblocking(|| l.accept()))?.map(|(s, _)| Sock::TcpStream(s)))
+        }
+        Sock::UnixListener(l) => {
+            Ok(sys(&env, nonblocking(|| l.accept()))?.map(|(s, _)| Sock::UnixStream(s)))
+        }
+        other => Err(unsupported(&env, other.kind(), "accept()")),
+    })?;
+    accepted.map(|sock| insert(&env, sock)).transpose()
+}
+
+#[napi]
+pub fn socket_local_address(env: Env, key: f64) -> napi::Result<RawAddress> {
+    with(&env, key, |s| match s {
+        Sock::TcpListener(s) => sys(&env, s.local_addr()).map(inet),
+        Sock::TcpStream(s) => sys(&env, s.local_addr()).map(inet),
+        Sock::UdpSocket(s) => sys(&env, s.local_addr()).map(inet),
+        Sock::UnixListener(s) => sys(&env, s.local_addr()).map(|a| unix(&a)),
+        Sock::UnixStream(s) => sys(&env, s.local_addr()).map(|a| unix(&a)),
+        Sock::UnixDatagram(s) => sys(&env, s.local_addr()).map(|a| unix(&a)),
+        other => Err(unsupported(&env, other.kind(), "address")),
+    })
+}
+
+#[napi]
+pub fn socket_peer_address(env: Env, key: f64) -> napi::Result<RawAddress> {
+    with(&env, key, |s| match s {
+        Sock::TcpStream(s) => sys(&env, s.peer_addr()).map(inet),
+        Sock::UdpSocket(s) => sys(&env, s.peer_addr()).map(inet),
+        Sock::UnixStream(s) => sys(&env, s.peer_addr()).map(|a| unix(&a)),
+        Sock::UnixDatagram(s) => sys(&env, s.peer_addr()).map(|a| unix(&a)),
+        other => Err(unsupported(&env, other.kind(), "peer address")),
+    })
+}
+
+#[napi]
+pub fn socket_set_nodelay(env: Env, key: f64, on: bool) -> napi::Result<()> {
+    with(&env, key, |s| match s {
+        Sock::TcpStream(s) => sys(&env, s.set_nodelay(on)),
+        other => Err(unsupported(&env, other.kind(), "setNodelay()")),
+    })
+}
+
+#[napi]
+pub fn socket_nodelay(env: Env, key: f64) -> napi::Result<bool> {
+    with(&env, key, |s| match s {
+        Sock::TcpStream(s) => sys(&env, s.nodelay()),
+        other => Err(unsupported(&env, other.kind(), "nodelay()")),
+    })
+}
+
+/// `how`: 0 read, 1 write, 2 both.
+#[napi]
+pub fn socket_shutdown(env: Env, key: f64, how: u32) -> napi::Result<()> {
+    let how = match how {
+        0 => Shutdown::Read,
+        1 => Shutdown::Write,
+        _ => Shutdown::Both,
+    };
+    with(&env, key, |s| match s {
+        Sock::TcpStream(s) => sys(&env, s.shutdown(how)),
+        Sock::UnixStream(s) => sys(&env, s.shutdown(how)),
+        Sock::UnixDatagram(s) => sys(&env, s.shutdown(how)),
+        other => Err(unsupported(&env, other.kind(), "shutdown()")),
+    })
+}
+
+/// The pending socket error (`SO_ERROR`) as a system error object, or `null`.
+#[napi]
+pub fn socket_take_error(env: &Env, key: f64) -> napi::Result<Option<Unknown<'_>>> {
+    let pending = with(env, key, |s| {
+        let r = match s {
+            Sock::TcpListener(s) => s.take_error(),
+            Sock::TcpStream(s) => s.take_error(),
+            Sock::UdpSocket(s) => s.take_error(),
+            Sock::UnixListener(s) => s.take_error(),
+            Sock::UnixStream(s) => s.take_error(),
+            Sock::UnixDatagram(s) => s.take_error(),
+            other => return Err(unsupported(env, other.kind(), "takeError()")),
+        };
+        sys(env, r)
+    })?;
+    match pending {
+        None => Ok(None),
+        Some(err) => {
+            let err = errors::system(env, &err);
+            // SAFETY: `env` is the env of this call.
+            let raw = unsafe { napi::Error::to_napi_value(env.raw(), err) }?;
+            // SAFETY: `raw` is a live value of `env`.
+            Ok(Some(unsafe { Unknown::from_raw_unchecked(env.raw(), raw) }))
+        }
+    }
+}
+
+/// Reads without consuming: bytes, or `null` when nothing is there.
+#[napi]
+pub fn socket_peek(env: Env, key: f64, mut buf: Uint8ArraySlice) -> napi::Result<Option<u32>> {
+    // SAFETY: borrowed for this synchronous call only, while JavaScript waits for it.
+    let buf = unsafe { buf.as_mut() };
+    with(&env, key, |s| {
+        let r = match s {
+            Sock::TcpStream(s) => nonblocking(|| s.peek(buf)),
+            Sock::UdpSocket(s) => nonblocking(|| s.peek(buf)),
+            other => return Err(unsupported(&env, other.kind(), "peek()")),
+        };
+        Ok(sys(&env, r)?.map(|n| n as u32))
+    })
+}
+
+/// A datagram into `buf`: its size and sender, as a plain object (no native state), or `null`.
+#[napi]
+pub fn socket_recv_from(
+    env: Env,
+    key: f64,
+    mut buf: Uint8ArraySlice,
+) -> napi::Result<Option<Received>> {
+    // SAFETY: borrowed for this synchronous call only, while JavaScript waits for it.
+    let buf = unsafe { buf.as_mut() };
+    with(&env, key, |s| match s {
+        Sock::UdpSocket(s) => {
+            Ok(
+                sys(&env, nonblocking(|| s.recv_from(buf)))?.map(|(n, a)| Received {
+                    bytes: n as u32,
+                    address: inet(a),
+                }),
+            )
+        }
+        Sock::UnixDatagram(s) => {
+            Ok(
+                sys(&env, nonblocking(|| s.recv_from(buf)))?.map(|(n, a)| Received {
+                    bytes: n as u32,
+                    address: unix(&a),
+                }),
+            )
+        }
+        other => Err(unsupported(&env, other.kind(), "recvFrom()")),
+    })
+}
+
+#[napi]
+pub fn socket_send_to_inet(
+    env: Env,
+    key: f64,
+    buf: &[u8],
+    ip: String,
+    port: u32,
+) -> napi::Result<Option<u32>> {
+    let addr = socket_addr(&env, &ip, port)?;
+    with(&env, key, |s| match s {
+        Sock::UdpSocket(s) => {
+            Ok(sys(&env, nonblocking(|| s.send_to(buf, addr)))?.map(|n| n as u32))
+        }
+        other => Err(unsupported(&env, other.kind(), "sendTo()")),
+    })
+}
+
+#[napi]
+pub fn socket_send_to_path(
+    env: Env,
+    key: f64,
+    buf: &[u8],
+    path: String,
+) -> napi::Result<Option<u32>> {
+    with(&env, key, |s| match s {
+        Sock::UnixDatagram(s) => {
+            Ok(sys(&env, nonblocking(|| s.send_to(buf, &path)))?.map(|n| n as u32))
+        }
+        other => Err(unsupported(&env, other.kind(), "sendTo()")),
+    })
+}
+
+/// Connects a UdpSocket (to an IP address) or a UnixDatagram (to a path; `target` = path).
+#[napi]
+pub fn socket_connect_datagram(env: Env, key: f64, target: String, port: u32) -> napi::Result<()> {
+    with(&env, key, |s| match s {
+        Sock::UdpSocket(s) => sys(&env, s.connect(socket_addr(&env, &target, port)?)),
+        Sock::UnixDatagram(s) => sys(&env, s.connect(&target)),
+        other => Err(unsupported(&env, other.kind(), "connect()")),
+    })
+}
+
+/// `netRead(key, buf) → bytes | null`: read (streams, pipes) or recv (datagrams).
 pub(crate) unsafe extern "C" fn net_read(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -604,7 +572,7 @@ pub(crate) unsafe extern "C" fn net_read(
     unsafe { io_call(env, info, true) }
 }
 
-/// `netWrite(external, buf) → bytes | null`: write (streams, pipes) or send (datagrams).
+/// `netWrite(key, buf) → bytes | null`: write (streams, pipes) or send (datagrams).
 pub(crate) unsafe extern "C" fn net_write(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -621,13 +589,10 @@ unsafe fn io_call(
     read: bool,
 ) -> sys::napi_value {
     // SAFETY: forwarded.
-    let [ext, buf] = unsafe { fast::args::<2>(env, info) };
+    let [key, buf] = unsafe { fast::args::<2>(env, info) };
     let js_env = Env::from_raw(env);
-    // SAFETY: `ext` is an argument of this callback.
-    let Some(shared) = (unsafe { fast::shared::<SocketShared>(env, ext, &fast::SOCKET_TAG) })
-    else {
-        return fast::throw(env, fast::wrong_external(&js_env, "socket"));
-    };
+    // SAFETY: `key` is an argument of this callback.
+    let key = unsafe { fast::key(env, key) };
     // SAFETY: `buf` is an argument of this callback; JavaScript is blocked in this call, and
     // the memory is only borrowed for it (a SharedArrayBuffer's other users see a racing
     // write, as with any read(2) into shared memory).
@@ -642,11 +607,10 @@ unsafe fn io_call(
             ),
         );
     };
-    let guard = shared.sock.read().unwrap_or_else(|e| e.into_inner());
-    let Some(sock) = guard.as_ref() else {
-        drop(guard);
-        return fast::throw(env, errors::closed(&js_env, shared.kind));
+    let Some(sock) = key.and_then(|key| SOCKETS.borrow(key)) else {
+        return fast::throw(env, closed(&js_env));
     };
+    let kind = sock.kind();
     let result = nonblocking(|| {
         let r = if read {
             sock.read(bytes)
@@ -655,7 +619,7 @@ unsafe fn io_call(
         };
         r.unwrap_or_else(|| Err(io::Error::from(io::ErrorKind::Unsupported)))
     });
-    drop(guard);
+    drop(sock);
     match result {
         Ok(Some(n)) => {
             let mut value = ptr::null_mut();
@@ -671,11 +635,7 @@ unsafe fn io_call(
         }
         Err(e) if e.kind() == io::ErrorKind::Unsupported => fast::throw(
             env,
-            unsupported(
-                &js_env,
-                shared.kind,
-                if read { "read()" } else { "write()" },
-            ),
+            unsupported(&js_env, kind, if read { "read()" } else { "write()" }),
         ),
         Err(e) => fast::throw(env, errors::system(&js_env, &e)),
     }

@@ -1,7 +1,10 @@
-//! `NativePoll`: the JavaScript Poll's native half (lib/poll.ts wraps it).
+//! Poll: the native half of lib/poll.ts's Poll (and of every Registry of it).
 //!
-//! The state lives in an `Arc<PollShared>` so that a Registry in another worker, Wakers and a
-//! closing thread can reach it while one thread blocks in `poll`:
+//! The state lives in an `Arc<PollShared>` in the [`POLLS`] slab (slots.rs): the JavaScript
+//! Poll and its Registry objects (in any worker) hold its key; `close()` removes it from the
+//! slab, a garbage-collected Poll object's FinalizationRegistry callback (lib/poll.ts) too, and
+//! the thread's teardown (lib.rs) removes those its thread still owns. An `Arc` because a
+//! pending pollAsync and a blocking `poll` hold it outside the slot's lock. Inside it:
 //! * `poller` (the core Poll + its event buffer) is a Mutex taken with `try_lock`: a second
 //!   thread entering `poll` gets `EBUSY` at once, never undefined behaviour;
 //! * `registry` is an RwLock so registrations from any worker proceed during a blocking poll,
@@ -9,8 +12,8 @@
 //! * `closer` is a Waker with a token above every JavaScript token: `close()` fires it so that
 //!   a thread blocked in `poll` returns at once.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock, TryLockError, Weak};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock, TryLockError};
 use std::time::{Duration, Instant};
 
 use napi::bindgen_prelude::{Float64ArraySlice, Uint8ArraySlice, Unknown};
@@ -22,11 +25,13 @@ use wakepoll::Interest;
 
 use crate::handles::{self, Kind};
 use crate::poll_async::PendingWait;
-use crate::registry::NativeRegistry;
+use crate::slots::{self, Slab};
 use crate::thread_stop::{self, LOOP_TOKEN};
 use crate::token::CLOSE_TOKEN;
-use crate::waker::WakerShared;
-use crate::{errors, events, fast, poll_async};
+use crate::{errors, events, poll_async, waker};
+
+/// Every open Poll of the process.
+pub(crate) static POLLS: Slab<Arc<PollShared>> = Slab::new();
 
 pub(crate) struct Poller {
     poll: wakepoll::Poll,
@@ -82,13 +87,16 @@ impl Poller {
 pub(crate) struct PollShared {
     /// The handle-table id of this Poll's registry.
     pub(crate) id: u64,
+    /// Its key in [`POLLS`] (set once, right after the insert).
+    pub(crate) key: AtomicU64,
     closed: AtomicBool,
     pub(crate) poller: Mutex<Option<Poller>>,
     registry: RwLock<Option<wakepoll::Registry>>,
     /// Taken by `close()`: every reference to the selector must go, so that the sources that
     /// were registered with it count as registered nowhere.
     closer: Mutex<Option<wakepoll::Waker>>,
-    wakers: Mutex<Vec<Weak<WakerShared>>>,
+    /// The keys of its Wakers (slots of `waker::WAKERS`), ended with it.
+    wakers: Mutex<Vec<u64>>,
     /// The libuv loop fd of the thread that owns this Poll, and whether the selector watches
     /// it now (registered at the first blocking poll; see thread_stop.rs).
     loop_fd: Option<RawSource>,
@@ -112,13 +120,13 @@ impl PollShared {
     }
 
     /// Remembers a Waker so that `close()` ends it too.
-    pub(crate) fn adopt_waker(&self, waker: &Arc<WakerShared>) {
+    pub(crate) fn adopt_waker(&self, key: u64) {
         let mut wakers = self.wakers.lock().unwrap_or_else(|e| e.into_inner());
         // Forget closed Wakers now and then, so the list tracks the live ones.
         if wakers.len() >= 16 && wakers.len().is_power_of_two() {
-            wakers.retain(|w| w.upgrade().is_some_and(|w| !w.is_closed()));
+            wakers.retain(|key| waker::WAKERS.contains(*key));
         }
-        wakers.push(Arc::downgrade(waker));
+        wakers.push(key);
     }
 
     /// Starts watching the owning thread's loop fd, once, so that a blocking poll notices
@@ -186,7 +194,7 @@ impl PollShared {
         self.closed.load(Ordering::Acquire)
     }
 
-    fn close(&self) {
+    pub(crate) fn close(&self) {
         if self.closed.swap(true, Ordering::AcqRel) {
             return;
         }
@@ -210,113 +218,112 @@ impl PollShared {
     /// Ends every Waker of this Poll (for all their holders) and forgets the Registry handle.
     fn end_wakers_and_handle(&self) {
         let wakers = std::mem::take(&mut *self.wakers.lock().unwrap_or_else(|e| e.into_inner()));
-        for waker in wakers.iter().filter_map(Weak::upgrade) {
-            waker.close();
+        for key in wakers {
+            waker::close_key(key);
         }
         handles::remove(self.id);
     }
 }
 
 impl Drop for PollShared {
-    /// No JavaScript object of this Poll is left in any worker — no Poll, Registry or Waker
-    /// object (a Poll object is gone with its thread, since Polls cannot cross workers): nothing
-    /// can poll it again, so it ends like `close()` and its fds return. Wakers end with it: the
-    /// handle table holds them strongly, and only this makes collected Polls give their
-    /// Wakers' fds back.
+    /// Its Poll object was collected (or its thread ended) without `close()`, so its slot was
+    /// removed, and no pollAsync or blocking poll holds it: nothing can poll it again, so it
+    /// ends like `close()` and its fds return. Wakers end with it: the WAKERS slab holds them
+    /// until close, and only this makes collected Polls give their Wakers' fds back.
     fn drop(&mut self) {
         self.end_wakers_and_handle();
     }
 }
 
-/// The native half of `Poll`.
+/// The Poll of `key`, or `ERR_CLOSED`.
+pub(crate) fn shared(env: &Env, key: f64) -> napi::Result<Arc<PollShared>> {
+    slots::key(key)
+        .and_then(|key| POLLS.get(key))
+        .ok_or_else(|| errors::closed(env, "Poll"))
+}
+
+/// `new Poll()`: the key of a new Poll.
 #[napi]
-pub struct NativePoll {
-    shared: Arc<PollShared>,
+pub fn poll_new(env: Env) -> napi::Result<f64> {
+    let poll = wakepoll::Poll::new().map_err(|e| errors::system(&env, &e))?;
+    let registry = poll
+        .registry()
+        .try_clone()
+        .map_err(|e| errors::system(&env, &e))?;
+    let closer =
+        wakepoll::Waker::new(&registry, CLOSE_TOKEN).map_err(|e| errors::system(&env, &e))?;
+    let id = handles::next_id();
+    let shared = Arc::new(PollShared {
+        id,
+        key: AtomicU64::new(0),
+        closed: AtomicBool::new(false),
+        poller: Mutex::new(Some(Poller {
+            poll,
+            events: wakepoll::Events::with_capacity(0),
+        })),
+        registry: RwLock::new(Some(registry)),
+        closer: Mutex::new(Some(closer)),
+        wakers: Mutex::new(Vec::new()),
+        loop_fd: thread_stop::loop_fd(&env),
+        loop_watched: AtomicBool::new(false),
+        pending: Mutex::new(None),
+    });
+    let key = POLLS
+        .insert(Arc::clone(&shared))
+        .ok_or_else(|| slots::full(&env, "Poll"))?;
+    shared.key.store(key, Ordering::Release);
+    handles::insert_weak(Kind::Registry, id, &shared);
+    Ok(key as f64)
 }
 
 #[napi]
-impl NativePoll {
-    #[napi(constructor)]
-    pub fn new(env: Env) -> napi::Result<NativePoll> {
-        let poll = wakepoll::Poll::new().map_err(|e| errors::system(&env, &e))?;
-        let registry = poll
-            .registry()
-            .try_clone()
-            .map_err(|e| errors::system(&env, &e))?;
-        let closer =
-            wakepoll::Waker::new(&registry, CLOSE_TOKEN).map_err(|e| errors::system(&env, &e))?;
-        let id = handles::next_id();
-        let shared = Arc::new(PollShared {
-            id,
-            closed: AtomicBool::new(false),
-            poller: Mutex::new(Some(Poller {
-                poll,
-                events: wakepoll::Events::with_capacity(0),
-            })),
-            registry: RwLock::new(Some(registry)),
-            closer: Mutex::new(Some(closer)),
-            wakers: Mutex::new(Vec::new()),
-            loop_fd: thread_stop::loop_fd(&env),
-            loop_watched: AtomicBool::new(false),
-            pending: Mutex::new(None),
-        });
-        handles::insert_weak(Kind::Registry, id, &shared);
-        Ok(NativePoll { shared })
-    }
+pub fn poll_closed(key: f64) -> bool {
+    !slots::key(key).is_some_and(|key| POLLS.contains(key))
+}
 
-    /// The registry of this Poll (a new native object each call; lib/poll.ts caches one).
-    #[napi]
-    pub fn registry(&self) -> NativeRegistry {
-        NativeRegistry::new(Arc::clone(&self.shared))
+/// Starts a wait on this thread's libuv loop (poll_async.rs); `callback(err, count)` is
+/// called once, unless `pollCancelAsync` comes first.
+#[napi(
+    ts_args_type = "key: number, tokens: Float64Array, flags: Uint8Array, callback: (err: Error | undefined, count: number | undefined) => void"
+)]
+pub fn poll_async_start(
+    env: Env,
+    key: f64,
+    tokens: Float64ArraySlice,
+    flags: Uint8ArraySlice,
+    callback: Unknown,
+) -> napi::Result<()> {
+    let shared = shared(&env, key)?;
+    if tokens.is_empty() || flags.is_empty() {
+        return Err(errors::out_of_range(&env, "events.capacity", ">= 1"));
     }
+    poll_async::start(&env, &shared, tokens.raw(), flags.raw(), callback.raw())
+}
 
-    #[napi(getter)]
-    pub fn closed(&self) -> bool {
-        self.shared.is_closed()
+/// Ends a pending wait without calling back (abort, timeout). Nothing pending: no-op.
+#[napi]
+pub fn poll_cancel_async(key: f64) {
+    if let Some(shared) = slots::key(key).and_then(|key| POLLS.get(key)) {
+        poll_async::cancel(&shared);
     }
+}
 
-    /// A tagged external for the fast `poll` (fast.rs); lib/poll.ts asks once.
-    #[napi(ts_return_type = "object")]
-    pub fn external<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
-        fast::external(env, Arc::clone(&self.shared), &fast::POLL_TAG)
+/// Closes the selector and every Waker of this Poll and frees its slot; a pending wait ends
+/// with `ERR_CLOSED`. Idempotent.
+#[napi]
+pub fn poll_close(env: Env, key: f64) {
+    if let Some(shared) = slots::key(key).and_then(|key| POLLS.remove(key)) {
+        poll_async::finish_closed(&env, &shared);
+        shared.close();
     }
+}
 
-    /// Starts a wait on this thread's libuv loop (poll_async.rs); `callback(err, count)` is
-    /// called once, unless `cancelAsync` comes first.
-    #[napi(
-        ts_args_type = "tokens: Float64Array, flags: Uint8Array, callback: (err: Error | undefined, count: number | undefined) => void"
-    )]
-    pub fn poll_async_start(
-        &self,
-        env: Env,
-        tokens: Float64ArraySlice,
-        flags: Uint8ArraySlice,
-        callback: Unknown,
-    ) -> napi::Result<()> {
-        if tokens.is_empty() || flags.is_empty() {
-            return Err(errors::out_of_range(&env, "events.capacity", ">= 1"));
-        }
-        poll_async::start(
-            &env,
-            &self.shared,
-            tokens.raw(),
-            flags.raw(),
-            callback.raw(),
-        )
-    }
-
-    /// Ends a pending wait without calling back (abort, timeout). Nothing pending: no-op.
-    #[napi]
-    pub fn cancel_async(&self) {
-        poll_async::cancel(&self.shared);
-    }
-
-    /// Closes the selector and every Waker of this Poll; a pending wait ends with
-    /// `ERR_CLOSED`. Idempotent.
-    #[napi]
-    pub fn close(&self, env: Env) {
-        poll_async::finish_closed(&env, &self.shared);
-        self.shared.close();
+/// A Poll object was garbage-collected without `close()` (lib/poll.ts's
+/// FinalizationRegistry): drop the slab's reference, as the napi finalizer did before.
+#[napi]
+pub fn poll_release(key: f64) {
+    if let Some(key) = slots::key(key) {
+        drop(POLLS.remove(key));
     }
 }
 

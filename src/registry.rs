@@ -1,5 +1,10 @@
-//! `NativeRegistry`: registers sources with a Poll, from any worker.
+//! Registry: registers sources with a Poll, from any worker.
+//!
+//! A JavaScript Registry is plain data holding its Poll's key (poll.rs's `POLLS`); these
+//! functions take it. `Registry.fromHandle` finds the key through the handle table, which
+//! holds Polls weakly; nothing native is made per Registry object.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use napi::Env;
@@ -8,22 +13,8 @@ use wakepoll::event::{RawSource, SourceRaw};
 use wakepoll::Interest;
 
 use crate::handles::{self, Kind, Lookup};
-use crate::net::NativeSocket;
-use crate::poll::PollShared;
-use crate::sync_event::NativeSyncEvent;
-use crate::{errors, token};
-
-/// The native half of `Registry`.
-#[napi]
-pub struct NativeRegistry {
-    pub(crate) shared: Arc<PollShared>,
-}
-
-impl NativeRegistry {
-    pub(crate) fn new(shared: Arc<PollShared>) -> NativeRegistry {
-        NativeRegistry { shared }
-    }
-}
+use crate::poll::{self, PollShared};
+use crate::{errors, net, sync_event, token};
 
 /// A raw fd from JavaScript as the core's `RawSource` (the same `i32` on Unix, a `SOCKET` on
 /// Windows, see `wakepoll::event::SourceRaw`); a negative number, which no SOCKET is, fails
@@ -45,154 +36,150 @@ fn interest(env: &Env, bits: u32) -> napi::Result<Interest> {
 }
 
 #[napi]
-impl NativeRegistry {
-    #[napi(factory)]
-    pub fn from_handle(env: Env, handle: String) -> napi::Result<NativeRegistry> {
-        match handles::lookup::<PollShared>(Kind::Registry, &handle) {
-            Ok(shared) => Ok(NativeRegistry::new(shared)),
-            Err(Lookup::Invalid) => Err(errors::invalid_handle(&env, "Registry")),
-            Err(Lookup::Closed) => Err(errors::closed(&env, "Poll")),
-        }
-    }
-
-    #[napi(getter)]
-    pub fn handle(&self, env: Env) -> napi::Result<String> {
-        if self.shared.is_closed() {
-            return Err(errors::closed(&env, "Poll"));
-        }
-        Ok(handles::handle(Kind::Registry, self.shared.id))
-    }
-
-    #[napi]
-    pub fn register_fd(
-        &self,
-        env: Env,
-        fd: i32,
-        token: f64,
-        interest_bits: u32,
-    ) -> napi::Result<()> {
-        let fd = raw_source(&env, fd)?;
-        self.change(&env, token, interest_bits, |registry, token, interest| {
-            registry.register(&mut SourceRaw(&fd), token, interest)
-        })
-    }
-
-    #[napi]
-    pub fn reregister_fd(
-        &self,
-        env: Env,
-        fd: i32,
-        token: f64,
-        interest_bits: u32,
-    ) -> napi::Result<()> {
-        let fd = raw_source(&env, fd)?;
-        self.change(&env, token, interest_bits, |registry, token, interest| {
-            registry.reregister(&mut SourceRaw(&fd), token, interest)
-        })
-    }
-
-    #[napi]
-    pub fn deregister_fd(&self, env: Env, fd: i32) -> napi::Result<()> {
-        let fd = raw_source(&env, fd)?;
-        self.shared.with_registry(&env, |registry| {
-            registry
-                .deregister(&mut SourceRaw(&fd))
-                .map_err(|e| errors::system(&env, &e))
-        })
-    }
-
-    #[napi]
-    pub fn register_sync_event(
-        &self,
-        env: Env,
-        event: &NativeSyncEvent,
-        token: f64,
-        interest_bits: u32,
-    ) -> napi::Result<()> {
-        event.shared.with(&env, |mut event| {
-            self.change(&env, token, interest_bits, |registry, token, interest| {
-                registry.register(&mut event, token, interest)
-            })
-        })
-    }
-
-    #[napi]
-    pub fn reregister_sync_event(
-        &self,
-        env: Env,
-        event: &NativeSyncEvent,
-        token: f64,
-        interest_bits: u32,
-    ) -> napi::Result<()> {
-        event.shared.with(&env, |mut event| {
-            self.change(&env, token, interest_bits, |registry, token, interest| {
-                registry.reregister(&mut event, token, interest)
-            })
-        })
-    }
-
-    #[napi]
-    pub fn deregister_sync_event(&self, env: Env, event: &NativeSyncEvent) -> napi::Result<()> {
-        event.shared.with(&env, |mut event| {
-            self.shared.with_registry(&env, |registry| {
-                registry
-                    .deregister(&mut event)
-                    .map_err(|e| errors::system(&env, &e))
-            })
-        })
-    }
-
-    #[napi]
-    pub fn register_socket(
-        &self,
-        env: Env,
-        socket: &NativeSocket,
-        token: f64,
-        interest_bits: u32,
-    ) -> napi::Result<()> {
-        let token = token::from_js(&env, token)?;
-        let interest = interest(&env, interest_bits)?;
-        self.shared.with_registry(&env, |registry| {
-            socket.shared.register(&env, registry, token, interest)
-        })
-    }
-
-    #[napi]
-    pub fn reregister_socket(
-        &self,
-        env: Env,
-        socket: &NativeSocket,
-        token: f64,
-        interest_bits: u32,
-    ) -> napi::Result<()> {
-        let token = token::from_js(&env, token)?;
-        let interest = interest(&env, interest_bits)?;
-        self.shared.with_registry(&env, |registry| {
-            socket.shared.reregister(&env, registry, token, interest)
-        })
-    }
-
-    #[napi]
-    pub fn deregister_socket(&self, env: Env, socket: &NativeSocket) -> napi::Result<()> {
-        self.shared
-            .with_registry(&env, |registry| socket.shared.deregister(&env, registry))
+pub fn registry_from_handle(env: Env, handle: String) -> napi::Result<f64> {
+    match handles::lookup::<PollShared>(Kind::Registry, &handle) {
+        Ok(shared) if !shared.is_closed() => Ok(shared.key.load(Ordering::Acquire) as f64),
+        Ok(_) | Err(Lookup::Closed) => Err(errors::closed(&env, "Poll")),
+        Err(Lookup::Invalid) => Err(errors::invalid_handle(&env, "Registry")),
     }
 }
 
-impl NativeRegistry {
-    /// Checks token and interest, then runs `op` with the open core registry; its OS error
-    /// becomes a Node-style system error.
-    fn change(
-        &self,
-        env: &Env,
-        token: f64,
-        interest_bits: u32,
-        op: impl FnOnce(&wakepoll::Registry, wakepoll::Token, Interest) -> std::io::Result<()>,
-    ) -> napi::Result<()> {
-        let token = token::from_js(env, token)?;
-        let interest = interest(env, interest_bits)?;
-        self.shared.with_registry(env, |registry| {
-            op(registry, token, interest).map_err(|e| errors::system(env, &e))
-        })
+#[napi]
+pub fn registry_handle(env: Env, key: f64) -> napi::Result<String> {
+    let shared = poll::shared(&env, key)?;
+    if shared.is_closed() {
+        return Err(errors::closed(&env, "Poll"));
     }
+    Ok(handles::handle(Kind::Registry, shared.id))
+}
+
+#[napi]
+pub fn registry_register_fd(
+    env: Env,
+    key: f64,
+    fd: i32,
+    token: f64,
+    interest_bits: u32,
+) -> napi::Result<()> {
+    let fd = raw_source(&env, fd)?;
+    change(
+        &env,
+        key,
+        token,
+        interest_bits,
+        |registry, token, interest| registry.register(&mut SourceRaw(&fd), token, interest),
+    )
+}
+
+#[napi]
+pub fn registry_reregister_fd(
+    env: Env,
+    key: f64,
+    fd: i32,
+    token: f64,
+    interest_bits: u32,
+) -> napi::Result<()> {
+    let fd = raw_source(&env, fd)?;
+    change(
+        &env,
+        key,
+        token,
+        interest_bits,
+        |registry, token, interest| registry.reregister(&mut SourceRaw(&fd), token, interest),
+    )
+}
+
+#[napi]
+pub fn registry_deregister_fd(env: Env, key: f64, fd: i32) -> napi::Result<()> {
+    let fd = raw_source(&env, fd)?;
+    poll::shared(&env, key)?.with_registry(&env, |registry| {
+        registry
+            .deregister(&mut SourceRaw(&fd))
+            .map_err(|e| errors::system(&env, &e))
+    })
+}
+
+/// `op` 0 register, 1 reregister, 2 deregister (token and interest ignored) of the SyncEvent
+/// of key `event`.
+#[napi]
+pub fn registry_sync_event(
+    env: Env,
+    key: f64,
+    op: u32,
+    event: f64,
+    token: f64,
+    interest_bits: u32,
+) -> napi::Result<()> {
+    let event = sync_event::shared(&env, event)?;
+    event.with(&env, |mut event| match op {
+        0 => change(
+            &env,
+            key,
+            token,
+            interest_bits,
+            |registry, token, interest| registry.register(&mut event, token, interest),
+        ),
+        1 => change(
+            &env,
+            key,
+            token,
+            interest_bits,
+            |registry, token, interest| registry.reregister(&mut event, token, interest),
+        ),
+        _ => poll::shared(&env, key)?.with_registry(&env, |registry| {
+            registry
+                .deregister(&mut event)
+                .map_err(|e| errors::system(&env, &e))
+        }),
+    })
+}
+
+/// `op` 0 register, 1 reregister, 2 deregister (token and interest ignored) of the socket or
+/// pipe end of key `socket`.
+#[napi]
+pub fn registry_socket(
+    env: Env,
+    key: f64,
+    op: u32,
+    socket: f64,
+    token: f64,
+    interest_bits: u32,
+) -> napi::Result<()> {
+    let shared = poll::shared(&env, key)?;
+    if op == 2 {
+        return shared.with_registry(&env, |registry| {
+            net::with(&env, socket, |s| {
+                s.deregister(registry).map_err(|e| errors::system(&env, &e))
+            })
+        });
+    }
+    let token = token::from_js(&env, token)?;
+    let interest = interest(&env, interest_bits)?;
+    shared.with_registry(&env, |registry| {
+        net::with(&env, socket, |s| {
+            let r = if op == 0 {
+                s.register(registry, token, interest)
+            } else {
+                s.reregister(registry, token, interest)
+            };
+            r.map_err(|e| errors::system(&env, &e))
+        })
+    })
+}
+
+/// Checks token and interest, then runs `op` with the open core registry of Poll `key`; its OS
+/// error becomes a Node-style system error.
+fn change(
+    env: &Env,
+    key: f64,
+    token: f64,
+    interest_bits: u32,
+    op: impl FnOnce(&wakepoll::Registry, wakepoll::Token, Interest) -> std::io::Result<()>,
+) -> napi::Result<()> {
+    let token = token::from_js(env, token)?;
+    let interest = interest(env, interest_bits)?;
+    let shared: Arc<PollShared> = poll::shared(env, key)?;
+    shared.with_registry(env, |registry| {
+        op(registry, token, interest).map_err(|e| errors::system(env, &e))
+    })
 }

@@ -1,6 +1,9 @@
-//! `NativeSyncEvent`: crosvm's Event (`wakepoll::sync::Event`) for JavaScript, across workers.
+//! SyncEvent: crosvm's Event (`wakepoll::sync::Event`) for JavaScript, across workers.
 //!
-//! The handle table holds each event strongly: it lives until `close()`, in any worker. One
+//! Each event (each `tryClone` is one of its own) sits in the [`SYNC_EVENTS`] slab (slots.rs)
+//! until `close()`, in any worker; its JavaScript objects — the first, and each `fromHandle` —
+//! are plain data holding the key, and the handle string is that key under the handle table's
+//! tag. An `Arc` in the slot, because a wait holds it outside the slot's lock. One
 //! waiter at a time across every JavaScript object and clone of one event: the binding's own
 //! guard (`waiting`, shared with `tryClone`s) is held for the whole wait, blocking or async,
 //! because a blocking wait here runs in blocking_wait.rs (so that Node can stop the thread) and
@@ -13,22 +16,37 @@
 //! waits). The blocking wait is a plain Node-API call (fast.rs), like `poll`, so that a
 //! termination it returns into stays pending for Node.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
 use wakepoll::sync::{Event, EventWaitResult};
 
-use crate::handles::{self, Kind, Lookup};
-use crate::{blocking_wait, errors, fast};
+use crate::handles::{self, Kind};
+use crate::slots::{self, Slab};
+use crate::{blocking_wait, errors};
+
+/// Every open SyncEvent of the process.
+pub(crate) static SYNC_EVENTS: Slab<Arc<SyncEventShared>> = Slab::new();
+
+/// The SyncEvent of `key`, or `ERR_CLOSED`.
+pub(crate) fn shared(env: &Env, key: f64) -> napi::Result<Arc<SyncEventShared>> {
+    slots::key(key)
+        .and_then(|key| SYNC_EVENTS.get(key))
+        .ok_or_else(|| errors::closed(env, "SyncEvent"))
+}
 
 pub(crate) struct SyncEventShared {
-    id: u64,
+    /// Its key in [`SYNC_EVENTS`] (set once, right after the insert): the slot is removed when
+    /// the fd is closed, by `close()` or by the waiter that `close()` left it to.
+    key: AtomicU64,
     event: RwLock<Option<Event>>,
+    /// The one-waiter flag, shared with every `tryClone`.
     waiting: Arc<AtomicBool>,
+    /// Whether the holder of `waiting` waits on this very event (not on a clone).
+    waiter_here: AtomicBool,
     closing: AtomicBool,
 }
 
@@ -39,16 +57,20 @@ enum Consumed {
 }
 
 impl SyncEventShared {
-    fn new(event: Event, waiting: Arc<AtomicBool>) -> Arc<SyncEventShared> {
-        let id = handles::next_id();
+    /// Stores a new event; its key.
+    fn insert(env: &Env, event: Event, waiting: Arc<AtomicBool>) -> napi::Result<f64> {
         let shared = Arc::new(SyncEventShared {
-            id,
+            key: AtomicU64::new(0),
             event: RwLock::new(Some(event)),
             waiting,
+            waiter_here: AtomicBool::new(false),
             closing: AtomicBool::new(false),
         });
-        handles::insert_strong(Kind::SyncEvent, id, Arc::clone(&shared));
-        shared
+        let key = SYNC_EVENTS
+            .insert(Arc::clone(&shared))
+            .ok_or_else(|| slots::full(env, "SyncEvent"))?;
+        shared.key.store(key, Ordering::Release);
+        Ok(key as f64)
     }
 
     /// Runs `f` with the open event, or fails with `ERR_CLOSED`.
@@ -75,7 +97,9 @@ impl SyncEventShared {
                 wakepoll::error::busy("wait", "another thread is already waiting on this event");
             return Err(errors::system(env, &err));
         }
-        if self.is_closed() {
+        // SeqCst with close()'s `closing` then `waiter_here`: one of the two sees the other.
+        self.waiter_here.store(true, Ordering::SeqCst);
+        if self.closing.load(Ordering::SeqCst) {
             self.leave();
             return Err(errors::closed(env, "SyncEvent"));
         }
@@ -85,9 +109,16 @@ impl SyncEventShared {
     /// Releases the slot; a close that came meanwhile is completed here.
     fn leave(&self) {
         if self.is_closed() {
-            drop(self.event.write().unwrap_or_else(|e| e.into_inner()).take());
+            self.release();
         }
+        self.waiter_here.store(false, Ordering::SeqCst);
         self.waiting.store(false, Ordering::Release);
+    }
+
+    /// Closes the fd and frees the slot (the caller holds an `Arc` of this).
+    fn release(&self) {
+        drop(self.event.write().unwrap_or_else(|e| e.into_inner()).take());
+        drop(SYNC_EVENTS.remove(self.key.load(Ordering::Acquire)));
     }
 
     /// Consumes the signal if it comes within `timeout` (`ZERO`: only if it is there now).
@@ -130,10 +161,9 @@ impl SyncEventShared {
     }
 
     fn close(&self) {
-        if self.closing.swap(true, Ordering::AcqRel) {
+        if self.closing.swap(true, Ordering::SeqCst) {
             return;
         }
-        handles::remove(self.id);
         // Wake a waiter, which finds the event closing; the fd stays open until it has left.
         if let Some(event) = self
             .event
@@ -146,122 +176,116 @@ impl SyncEventShared {
         // Nobody waiting: close the fd now (holding the slot keeps a waiter from starting).
         if !self.waiting.swap(true, Ordering::Acquire) {
             self.leave();
+        } else if !self.waiter_here.load(Ordering::SeqCst) {
+            // The waiter waits on a clone: this fd is nobody's.
+            self.release();
         }
     }
 }
 
-/// The native half of `SyncEvent`.
 #[napi]
-pub struct NativeSyncEvent {
-    pub(crate) shared: Arc<SyncEventShared>,
+pub fn sync_event_new(env: Env) -> napi::Result<f64> {
+    let event = Event::new().map_err(|e| errors::system(&env, &e))?;
+    SyncEventShared::insert(&env, event, Arc::new(AtomicBool::new(false)))
+}
+
+/// `SyncEvent.fromHandle(handle)`: the key the handle names (no new native state).
+#[napi]
+pub fn sync_event_from_handle(env: Env, handle: String) -> napi::Result<f64> {
+    let Some(key) = handles::parse(Kind::SyncEvent, &handle) else {
+        return Err(errors::invalid_handle(&env, "SyncEvent"));
+    };
+    match SYNC_EVENTS.get(key) {
+        Some(shared) if !shared.is_closed() => Ok(key as f64),
+        _ => Err(errors::closed(&env, "SyncEvent")),
+    }
 }
 
 #[napi]
-impl NativeSyncEvent {
-    #[napi(constructor)]
-    pub fn new(env: Env) -> napi::Result<NativeSyncEvent> {
-        let event = Event::new().map_err(|e| errors::system(&env, &e))?;
-        Ok(NativeSyncEvent {
-            shared: SyncEventShared::new(event, Arc::new(AtomicBool::new(false))),
+pub fn sync_event_handle(env: Env, key: f64) -> napi::Result<String> {
+    shared(&env, key)?.with(&env, |_| Ok(()))?;
+    Ok(handles::handle(Kind::SyncEvent, key as u64))
+}
+
+#[napi]
+pub fn sync_event_closed(key: f64) -> bool {
+    slots::key(key)
+        .and_then(|key| SYNC_EVENTS.get(key))
+        .is_none_or(|shared| shared.is_closed())
+}
+
+/// The event's own fd (readable while signalled), for a hidden Poll of `waitAsync`.
+/// `ENOTSUP` where the event has none (Windows: an event object).
+#[napi]
+pub fn sync_event_fd(env: Env, key: f64) -> napi::Result<i32> {
+    shared(&env, key)?.with(&env, |event| {
+        // The identity on Unix; a Windows handle would need narrowing (there is none).
+        #[allow(clippy::useless_conversion)]
+        let fd = event.as_pollable().and_then(|fd| i32::try_from(fd).ok());
+        fd.ok_or_else(|| {
+            let err = wakepoll::error::unsupported(
+                "waitAsync",
+                "this platform's events have no fd for the event loop to watch",
+            );
+            errors::system(&env, &err)
         })
-    }
+    })
+}
 
-    #[napi(factory)]
-    pub fn from_handle(env: Env, handle: String) -> napi::Result<NativeSyncEvent> {
-        match handles::lookup::<SyncEventShared>(Kind::SyncEvent, &handle) {
-            Ok(shared) => Ok(NativeSyncEvent { shared }),
-            Err(Lookup::Invalid) => Err(errors::invalid_handle(&env, "SyncEvent")),
-            Err(Lookup::Closed) => Err(errors::closed(&env, "SyncEvent")),
-        }
-    }
+#[napi]
+pub fn sync_event_signal(env: Env, key: f64) -> napi::Result<()> {
+    shared(&env, key)?.with(&env, |event| {
+        event.signal().map_err(|e| errors::system(&env, &e))
+    })
+}
 
-    #[napi(getter)]
-    pub fn handle(&self, env: Env) -> napi::Result<String> {
-        self.shared.with(&env, |_| {
-            Ok(handles::handle(Kind::SyncEvent, self.shared.id))
-        })
-    }
+#[napi]
+pub fn sync_event_reset(env: Env, key: f64) -> napi::Result<()> {
+    shared(&env, key)?.with(&env, |event| {
+        event.reset().map_err(|e| errors::system(&env, &e))
+    })
+}
 
-    #[napi(getter)]
-    pub fn closed(&self) -> bool {
-        self.shared.is_closed()
-    }
+/// Another event for the same signal (its own fd, key and registration, the same waiter rule).
+#[napi]
+pub fn sync_event_try_clone(env: Env, key: f64) -> napi::Result<f64> {
+    let shared = shared(&env, key)?;
+    let clone = shared.with(&env, |event| {
+        event.try_clone().map_err(|e| errors::system(&env, &e))
+    })?;
+    SyncEventShared::insert(&env, clone, Arc::clone(&shared.waiting))
+}
 
-    /// The event's own fd (readable while signalled), for a hidden Poll of `waitAsync`.
-    /// `ENOTSUP` where the event has none (Windows: an event object).
-    #[napi(getter)]
-    pub fn fd(&self, env: Env) -> napi::Result<i32> {
-        self.shared.with(&env, |event| {
-            // The identity on Unix; a Windows handle would need narrowing (there is none).
-            #[allow(clippy::useless_conversion)]
-            let fd = event.as_pollable().and_then(|fd| i32::try_from(fd).ok());
-            fd.ok_or_else(|| {
-                let err = wakepoll::error::unsupported(
-                    "waitAsync",
-                    "this platform's events have no fd for the event loop to watch",
-                );
-                errors::system(&env, &err)
-            })
-        })
-    }
+/// Claims the one-waiter slot for an async wait (lib/sync-event.ts): `EBUSY` if taken.
+#[napi]
+pub fn sync_event_begin_wait(env: Env, key: f64) -> napi::Result<()> {
+    shared(&env, key)?.enter(&env)
+}
 
-    /// A tagged external for the fast blocking `wait` (fast.rs); lib/sync-event.ts asks once.
-    #[napi(ts_return_type = "object")]
-    pub fn external<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
-        fast::external(env, Arc::clone(&self.shared), &fast::SYNC_EVENT_TAG)
+/// Releases the slot claimed by `syncEventBeginWait`.
+#[napi]
+pub fn sync_event_end_wait(key: f64) {
+    if let Some(shared) = slots::key(key).and_then(|key| SYNC_EVENTS.get(key)) {
+        shared.leave();
     }
+}
 
-    #[napi]
-    pub fn signal(&self, env: Env) -> napi::Result<()> {
-        self.shared.with(&env, |event| {
-            event.signal().map_err(|e| errors::system(&env, &e))
-        })
+/// Consumes the signal if there is one, without blocking.
+#[napi]
+pub fn sync_event_try_consume(env: Env, key: f64) -> napi::Result<bool> {
+    match shared(&env, key)?.try_consume(Duration::ZERO) {
+        Ok(Some(Consumed::Signaled)) => Ok(true),
+        Ok(None) => Ok(false),
+        Ok(Some(Consumed::Closed)) => Err(errors::closed(&env, "SyncEvent")),
+        Err(e) => Err(errors::system(&env, &e)),
     }
+}
 
-    #[napi]
-    pub fn reset(&self, env: Env) -> napi::Result<()> {
-        self.shared.with(&env, |event| {
-            event.reset().map_err(|e| errors::system(&env, &e))
-        })
-    }
-
-    /// Another event for the same signal (its own fd and registration, the same waiter rule).
-    #[napi]
-    pub fn try_clone(&self, env: Env) -> napi::Result<NativeSyncEvent> {
-        let clone = self.shared.with(&env, |event| {
-            event.try_clone().map_err(|e| errors::system(&env, &e))
-        })?;
-        Ok(NativeSyncEvent {
-            shared: SyncEventShared::new(clone, Arc::clone(&self.shared.waiting)),
-        })
-    }
-
-    /// Claims the one-waiter slot for an async wait (lib/sync-event.ts): `EBUSY` if taken.
-    #[napi]
-    pub fn begin_wait(&self, env: Env) -> napi::Result<()> {
-        self.shared.enter(&env)
-    }
-
-    /// Releases the slot claimed by `beginWait`.
-    #[napi]
-    pub fn end_wait(&self) {
-        self.shared.leave();
-    }
-
-    /// Consumes the signal if there is one, without blocking.
-    #[napi]
-    pub fn try_consume(&self, env: Env) -> napi::Result<bool> {
-        match self.shared.try_consume(Duration::ZERO) {
-            Ok(Some(Consumed::Signaled)) => Ok(true),
-            Ok(None) => Ok(false),
-            Ok(Some(Consumed::Closed)) => Err(errors::closed(&env, "SyncEvent")),
-            Err(e) => Err(errors::system(&env, &e)),
-        }
-    }
-
-    /// Ends it for every worker; a thread waiting on it wakes with `ERR_CLOSED`. Idempotent.
-    #[napi]
-    pub fn close(&self) {
-        self.shared.close();
+/// Ends it for every worker (a thread waiting on it wakes with `ERR_CLOSED`); its fd and slot
+/// are freed now, or by its waiter when it leaves. Idempotent.
+#[napi]
+pub fn sync_event_close(key: f64) {
+    if let Some(shared) = slots::key(key).and_then(|key| SYNC_EVENTS.get(key)) {
+        shared.close();
     }
 }

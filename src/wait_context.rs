@@ -1,4 +1,8 @@
-//! `NativeWaitContext`: crosvm's WaitContext (`wakepoll::sync::WaitContext`) for JavaScript.
+//! WaitContext: crosvm's WaitContext (`wakepoll::sync::WaitContext`) for JavaScript.
+//!
+//! It sits in the [`WAIT_CONTEXTS`] slab (slots.rs); the JavaScript object holds the key.
+//! `close()` removes it; lib/wait-context.ts's FinalizationRegistry removes one collected
+//! without `close()`, lib.rs's teardown those its thread still owns.
 //!
 //! A WaitContext stays in the thread that made it (it has no handle); its events may be
 //! signalled from anywhere. Its waits block in blocking_wait.rs, so that Node can still stop
@@ -7,13 +11,21 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
 use wakepoll::sync::WaitContext;
 
-use crate::sync_event::NativeSyncEvent;
-use crate::{blocking_wait, errors, fast, token};
+use crate::slots::{self, Slab};
+use crate::{blocking_wait, errors, sync_event, token};
+
+/// Every open WaitContext of the process.
+pub(crate) static WAIT_CONTEXTS: Slab<Arc<WaitContextShared>> = Slab::new();
+
+fn shared(env: &Env, key: f64) -> napi::Result<Arc<WaitContextShared>> {
+    slots::key(key)
+        .and_then(|key| WAIT_CONTEXTS.get(key))
+        .ok_or_else(|| errors::closed(env, "WaitContext"))
+}
 
 pub(crate) struct WaitContextShared {
     inner: RwLock<Option<WaitContext>>,
@@ -54,74 +66,52 @@ impl WaitContextShared {
     }
 }
 
-/// The native half of `WaitContext`.
 #[napi]
-pub struct NativeWaitContext {
-    shared: Arc<WaitContextShared>,
+pub fn wait_context_new(env: Env) -> napi::Result<f64> {
+    let ctx = WaitContext::new().map_err(|e| errors::system(&env, &e))?;
+    let shared = Arc::new(WaitContextShared {
+        inner: RwLock::new(Some(ctx)),
+    });
+    WAIT_CONTEXTS
+        .insert(shared)
+        .map(|key| key as f64)
+        .ok_or_else(|| slots::full(&env, "WaitContext"))
 }
 
-impl NativeWaitContext {
-    fn with<T>(
-        &self,
-        env: &Env,
-        f: impl FnOnce(&WaitContext) -> napi::Result<T>,
-    ) -> napi::Result<T> {
-        self.shared.with(env, f)
-    }
+/// Watches the SyncEvent of key `event`, reporting `token` while it is signalled.
+#[napi]
+pub fn wait_context_add(env: Env, key: f64, event: f64, token: f64) -> napi::Result<()> {
+    let token = token::from_js(&env, token)?;
+    let event = sync_event::shared(&env, event)?;
+    shared(&env, key)?.with(&env, |ctx| {
+        event.with(&env, |event| {
+            ctx.add(event, token).map_err(|e| errors::system(&env, &e))
+        })
+    })
 }
 
 #[napi]
-impl NativeWaitContext {
-    #[napi(constructor)]
-    pub fn new(env: Env) -> napi::Result<NativeWaitContext> {
-        let ctx = WaitContext::new().map_err(|e| errors::system(&env, &e))?;
-        Ok(NativeWaitContext {
-            shared: Arc::new(WaitContextShared {
-                inner: RwLock::new(Some(ctx)),
-            }),
+pub fn wait_context_delete(env: Env, key: f64, event: f64) -> napi::Result<()> {
+    let event = sync_event::shared(&env, event)?;
+    shared(&env, key)?.with(&env, |ctx| {
+        event.with(&env, |event| {
+            ctx.delete(event).map_err(|e| errors::system(&env, &e))
         })
-    }
+    })
+}
 
-    /// Watches `event`, reporting `token` while it is signalled.
-    #[napi]
-    pub fn add(&self, env: Env, event: &NativeSyncEvent, token: f64) -> napi::Result<()> {
-        let token = token::from_js(&env, token)?;
-        self.with(&env, |ctx| {
-            event.shared.with(&env, |event| {
-                ctx.add(event, token).map_err(|e| errors::system(&env, &e))
-            })
-        })
-    }
+#[napi]
+pub fn wait_context_closed(key: f64) -> bool {
+    !slots::key(key).is_some_and(|key| WAIT_CONTEXTS.contains(key))
+}
 
-    #[napi]
-    pub fn delete(&self, env: Env, event: &NativeSyncEvent) -> napi::Result<()> {
-        self.with(&env, |ctx| {
-            event.shared.with(&env, |event| {
-                ctx.delete(event).map_err(|e| errors::system(&env, &e))
-            })
-        })
-    }
-
-    /// A tagged external for the fast blocking `wait` (fast.rs); lib/wait-context.ts asks once.
-    #[napi(ts_return_type = "object")]
-    pub fn external<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
-        fast::external(env, Arc::clone(&self.shared), &fast::WAIT_CONTEXT_TAG)
-    }
-
-    #[napi(getter)]
-    pub fn closed(&self) -> bool {
-        self.shared
-            .inner
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_none()
-    }
-
-    /// Stops watching every event. Idempotent.
-    #[napi]
-    pub fn close(&self) {
+/// Stops watching every event and frees the slot. Idempotent. (Also the
+/// FinalizationRegistry's release of one collected without `close()`.)
+#[napi]
+pub fn wait_context_close(key: f64) {
+    if let Some(shared) = slots::key(key).and_then(|key| WAIT_CONTEXTS.remove(key)) {
         drop(
-            self.shared
+            shared
                 .inner
                 .write()
                 .unwrap_or_else(|e| e.into_inner())

@@ -1,124 +1,92 @@
-//! `NativeWaker`: wakes a Poll from any worker.
+//! Waker: wakes a Poll from any worker.
 //!
-//! The core Waker sits in a `WakerShared` that the handle table holds strongly, so it lives
-//! until `close()` (on any of its JavaScript objects, in any worker) or its Poll's close —
-//! never until a garbage collection. `wake` takes the RwLock for reading: one uncontended
-//! atomic operation that keeps `close` from closing the eventfd under a concurrent write.
+//! The core Waker sits in the [`WAKERS`] slab (slots.rs) from `new Waker` until `close()` (on
+//! any of its JavaScript objects, in any worker) or its Poll's end — never until a garbage
+//! collection. Every JavaScript Waker object for it, the first one and each `fromHandle` in any
+//! worker, is plain JavaScript holding the same key: `fromHandle` allocates nothing native, so
+//! a thread may make one per wake for ever without its memory growing. The handle string is
+//! the key under the handle table's tag (`handles::handle`), so a forged one is still
+//! `ERR_INVALID_HANDLE` and one of a closed Waker `ERR_CLOSED`.
+//!
+//! `wake` (fast.rs) borrows the slot under its read lock, so that `close()` (the write lock)
+//! never closes the eventfd under a concurrent write.
 
-use std::sync::{Arc, RwLock, Weak};
-
-use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
 
-use crate::handles::{self, Kind, Lookup};
-use crate::poll::PollShared;
-use crate::registry::NativeRegistry;
-use crate::{errors, fast, token};
+use crate::handles::{self, Kind};
+use crate::poll::POLLS;
+use crate::slots::{self, Slab};
+use crate::{errors, token};
 
-pub(crate) struct WakerShared {
-    id: u64,
-    waker: RwLock<Option<wakepoll::Waker>>,
-    /// Its Poll, for the JavaScript objects made from a handle: each keeps the Poll alive.
-    poll: Weak<PollShared>,
-}
+/// Every open Waker of the process.
+pub(crate) static WAKERS: Slab<wakepoll::Waker> = Slab::new();
 
-impl WakerShared {
-    pub(crate) fn is_closed(&self) -> bool {
-        self.waker
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_none()
-    }
-
-    /// Wakes its Poll, or fails with `ERR_CLOSED`.
-    pub(crate) fn wake(&self, env: &Env) -> napi::Result<()> {
-        let waker = self.waker.read().unwrap_or_else(|e| e.into_inner());
-        match waker.as_ref() {
-            Some(waker) => waker.wake().map_err(|e| errors::system(env, &e)),
-            None => Err(errors::closed(env, "Waker")),
-        }
-    }
-
-    /// Ends the Waker for every holder: deregisters and closes its fd. Idempotent.
-    pub(crate) fn close(&self) {
-        let waker = self.waker.write().unwrap_or_else(|e| e.into_inner()).take();
-        if waker.is_some() {
-            handles::remove(self.id);
-        }
-        drop(waker);
+/// Wakes the Waker of `key`, or fails with `ERR_CLOSED`.
+pub(crate) fn wake(env: &Env, key: Option<u64>) -> napi::Result<()> {
+    match key.and_then(|key| WAKERS.borrow(key)) {
+        Some(waker) => waker.wake().map_err(|e| errors::system(env, &e)),
+        None => Err(errors::closed(env, "Waker")),
     }
 }
 
-/// The native half of `Waker`. It holds its Poll too: while any JavaScript Waker object
-/// exists, in any worker, the Poll is not collected (and so its Wakers are not ended).
+/// Ends the Waker of `key` for every holder: deregisters and closes its fd. Idempotent.
+pub(crate) fn close_key(key: u64) {
+    drop(WAKERS.remove(key));
+}
+
+/// `new Waker(registry, token)`: the key of a new Waker of the Poll whose key is `poll`.
 #[napi]
-pub struct NativeWaker {
-    shared: Arc<WakerShared>,
-    _poll: Arc<PollShared>,
+pub fn waker_new(env: Env, poll: f64, token: f64) -> napi::Result<f64> {
+    let token = token::from_js(&env, token)?;
+    let Some(shared) = slots::key(poll).and_then(|key| POLLS.get(key)) else {
+        return Err(errors::closed(&env, "Poll"));
+    };
+    shared.with_registry(&env, |core_registry| {
+        let waker =
+            wakepoll::Waker::new(core_registry, token).map_err(|e| errors::system(&env, &e))?;
+        let key = WAKERS
+            .insert(waker)
+            .ok_or_else(|| slots::full(&env, "Waker"))?;
+        shared.adopt_waker(key);
+        // A close() of the Poll that ran between with_registry's check and adopt_waker has
+        // ended the others but not this one: end it too.
+        if shared.is_closed() {
+            close_key(key);
+            return Err(errors::closed(&env, "Poll"));
+        }
+        Ok(key as f64)
+    })
+}
+
+/// `Waker.fromHandle(handle)`: the key the handle names (no new native state).
+#[napi]
+pub fn waker_from_handle(env: Env, handle: String) -> napi::Result<f64> {
+    let Some(key) = handles::parse(Kind::Waker, &handle) else {
+        return Err(errors::invalid_handle(&env, "Waker"));
+    };
+    if !WAKERS.contains(key) {
+        return Err(errors::closed(&env, "Waker"));
+    }
+    Ok(key as f64)
 }
 
 #[napi]
-impl NativeWaker {
-    #[napi(constructor)]
-    pub fn new(env: Env, registry: &NativeRegistry, token: f64) -> napi::Result<NativeWaker> {
-        let token = token::from_js(&env, token)?;
-        let poll = &registry.shared;
-        poll.with_registry(&env, |core_registry| {
-            let waker =
-                wakepoll::Waker::new(core_registry, token).map_err(|e| errors::system(&env, &e))?;
-            let id = handles::next_id();
-            let shared = Arc::new(WakerShared {
-                id,
-                waker: RwLock::new(Some(waker)),
-                poll: Arc::downgrade(poll),
-            });
-            handles::insert_strong(Kind::Waker, id, Arc::clone(&shared));
-            poll.adopt_waker(&shared);
-            Ok(NativeWaker {
-                shared,
-                _poll: Arc::clone(poll),
-            })
-        })
+pub fn waker_handle(env: Env, key: f64) -> napi::Result<String> {
+    match slots::key(key).filter(|key| WAKERS.contains(*key)) {
+        Some(key) => Ok(handles::handle(Kind::Waker, key)),
+        None => Err(errors::closed(&env, "Waker")),
     }
+}
 
-    #[napi(factory)]
-    pub fn from_handle(env: Env, handle: String) -> napi::Result<NativeWaker> {
-        match handles::lookup::<WakerShared>(Kind::Waker, &handle) {
-            // A Waker whose Poll is gone has been ended with it (PollShared's drop).
-            Ok(shared) => match shared.poll.upgrade() {
-                Some(poll) => Ok(NativeWaker {
-                    shared,
-                    _poll: poll,
-                }),
-                None => Err(errors::closed(&env, "Waker")),
-            },
-            Err(Lookup::Invalid) => Err(errors::invalid_handle(&env, "Waker")),
-            Err(Lookup::Closed) => Err(errors::closed(&env, "Waker")),
-        }
-    }
+#[napi]
+pub fn waker_closed(key: f64) -> bool {
+    !slots::key(key).is_some_and(|key| WAKERS.contains(key))
+}
 
-    #[napi(getter)]
-    pub fn handle(&self, env: Env) -> napi::Result<String> {
-        if self.shared.is_closed() {
-            return Err(errors::closed(&env, "Waker"));
-        }
-        Ok(handles::handle(Kind::Waker, self.shared.id))
-    }
-
-    #[napi(getter)]
-    pub fn closed(&self) -> bool {
-        self.shared.is_closed()
-    }
-
-    /// A tagged external for the fast `wake` (fast.rs); lib/waker.ts asks once.
-    #[napi(ts_return_type = "object")]
-    pub fn external<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
-        fast::external(env, Arc::clone(&self.shared), &fast::WAKER_TAG)
-    }
-
-    #[napi]
-    pub fn close(&self) {
-        self.shared.close();
+#[napi]
+pub fn waker_close(key: f64) {
+    if let Some(key) = slots::key(key) {
+        close_key(key);
     }
 }
