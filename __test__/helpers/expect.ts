@@ -5,7 +5,7 @@ import util from 'node:util'
 import type { ExecutionContext, ThrowsExpectation } from 'ava'
 
 import { Poll, type Events } from '../../index.ts'
-import { SELECTOR_CTL } from './platform.js'
+import { SELECTOR_CTL } from './os.js'
 
 /** TypeError with Node's `ERR_INVALID_ARG_TYPE`. */
 export const invalidArgType: ThrowsExpectation<TypeError> = { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' }

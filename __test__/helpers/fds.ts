@@ -20,7 +20,7 @@ import path from 'node:path'
 import type { ExecutionContext } from 'ava'
 
 import { Events, Interest, Poll, TcpListener, TcpStream, type SocketHandle, type Source } from '../../index.ts'
-import { onWindows, SELECTOR_CTL } from './platform.js'
+import { onWindows, SELECTOR_CTL } from './os.js'
 
 export { onWindows }
 

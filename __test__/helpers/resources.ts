@@ -7,7 +7,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 
-import { onWindows } from './platform.js'
+import { onWindows } from './os.js'
 
 /** Whether the long versions of the load and lifetime tests run (`npm run test:stress`). */
 export const STRESS = process.env['WAKEPOLL_STRESS'] === '1'
