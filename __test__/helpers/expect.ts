@@ -6,6 +6,7 @@ import util from 'node:util'
 import type { ExecutionContext, ThrowsExpectation } from 'ava'
 
 import { Poll, type Events } from '../../index.ts'
+import { SELECTOR_CTL } from './fds.js'
 
 /** TypeError with Node's `ERR_INVALID_ARG_TYPE`. */
 export const invalidArgType: ThrowsExpectation<TypeError> = { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' }
@@ -39,7 +40,7 @@ export function throwsSystemError(
   t: ExecutionContext,
   action: () => unknown,
   code: string,
-  { syscall = 'epoll_ctl', message }: { syscall?: string; message?: string } = {},
+  { syscall = SELECTOR_CTL, message }: { syscall?: string; message?: string } = {},
 ): SystemError | undefined {
   const err = t.throws(action, { instanceOf: Error, code }) as SystemError | undefined
   if (err === undefined) return undefined

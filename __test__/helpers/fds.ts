@@ -15,6 +15,8 @@ import path from 'node:path'
 
 import type { ExecutionContext } from 'ava'
 
+import { onLibkqueue } from './libkqueue.js'
+
 const { O_RDWR, O_RDONLY, O_WRONLY, O_NONBLOCK } = fs.constants
 
 /** A FIFO whose name is already unlinked: only the fds remain. */
@@ -115,8 +117,14 @@ export function openFifoEnds(t: ExecutionContext): { reader: PipeFd; writer: Pip
  */
 export const onLinux = process.platform === 'linux'
 
+/**
+ * Whether epoll backs wakepoll: Linux, but for the libkqueue build (helpers/libkqueue.ts),
+ * which runs the kqueue backend there. Tests of what only epoll does go by this.
+ */
+export const onEpoll = onLinux && !onLibkqueue
+
 /** The system call named in registration errors. */
-export const SELECTOR_CTL = onLinux ? 'epoll_ctl' : 'kevent'
+export const SELECTOR_CTL = onEpoll ? 'epoll_ctl' : 'kevent'
 
 /** A regular file's fd (epoll refuses those with EPERM). Closed when the test ends. */
 export function openRegularFile(t: ExecutionContext): number {
