@@ -20,7 +20,12 @@
 //!   The kernel stays the judge of a registration that the map remembers but the kernel has
 //!   dropped (the fd was closed without deregistering, which ends its knotes): `register`
 //!   asks it before refusing (`EV_ENABLE` of the remembered knotes with the remembered token,
-//!   which changes nothing that is there and fails with `ENOENT` for what is not).
+//!   which keeps token, interests and trigger of what is there and fails with `ENOENT` for
+//!   what is not). One side effect, on that `EEXIST` path only: FreeBSD's `kqueue_register`
+//!   re-runs the filter after any change of an existing knote, so a source that is still
+//!   ready gets one more event queued. It reports a true readiness, of a registration that
+//!   stays as it was; kqueue offers no way to ask about a knote without changing it, and
+//!   asking is what lets a closed fd's number be registered again;
 //!   `reregister` trusts the map (asking would cost a system call on a hot path): after such
 //!   a close it registers the new fd of that number, as asked;
 //! * every change list goes in with `EV_RECEIPT`, so each change reports its own error, and
@@ -31,7 +36,7 @@
 //!   `waker/evfilt_user.rs`); every change to one passes its token again, because kqueue
 //!   overwrites `udata` on every change of a knote.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
@@ -99,7 +104,8 @@ impl Events {
 #[derive(Debug)]
 pub(crate) struct Selector {
     kq: OwnedFd,
-    owned: RwLock<HashSet<RawFd>>,
+    /// wakepoll's own fds, with the trigger they were registered with.
+    owned: RwLock<HashMap<RawFd, Trigger>>,
     watched: Mutex<HashMap<RawFd, Watch>>,
 }
 
@@ -122,7 +128,7 @@ impl Selector {
         syscall!(fcntl(kq.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC))?;
         Ok(Selector {
             kq,
-            owned: RwLock::new(HashSet::new()),
+            owned: RwLock::new(HashMap::new()),
             watched: Mutex::new(HashMap::new()),
         })
     }
@@ -229,12 +235,17 @@ impl Selector {
             ));
         }
         self.add(fd, token, interests, trigger)?;
-        owned.insert(fd);
+        owned.insert(fd, trigger);
         Ok(())
     }
 
     /// Replaces token, interests and trigger of an fd registered with
     /// [`register_owned`](Self::register_owned).
+    ///
+    /// A knote keeps the `EV_CLEAR` it was created with: `EV_ADD` of an existing knote changes
+    /// its udata, not its flags (FreeBSD's `kqueue_register`; libkqueue alike). So a new
+    /// trigger replaces the knotes (delete, then add, which reports a source that is still
+    /// ready); the same trigger is one `EV_ADD`, as before.
     pub(crate) fn reregister_owned(
         &self,
         fd: RawFd,
@@ -242,7 +253,16 @@ impl Selector {
         interests: Interest,
         trigger: Trigger,
     ) -> io::Result<()> {
-        self.ctl(fd, token, interests, trigger)
+        let owned = self.owned.read().unwrap_or_else(|e| e.into_inner());
+        if owned.get(&fd).is_none_or(|&was| was == trigger) {
+            return self.ctl(fd, token, interests, trigger);
+        }
+        drop(owned);
+        let mut owned = self.owned.write().unwrap_or_else(|e| e.into_inner());
+        self.delete(fd)?;
+        self.add(fd, token, interests, trigger)?;
+        owned.insert(fd, trigger);
+        Ok(())
     }
 
     /// Undoes [`register_owned`](Self::register_owned); call before closing `fd`.
@@ -305,16 +325,17 @@ impl Selector {
         fd: RawFd,
         errno: i32,
         message: &'static str,
-    ) -> io::Result<std::sync::RwLockReadGuard<'_, HashSet<RawFd>>> {
+    ) -> io::Result<std::sync::RwLockReadGuard<'_, HashMap<RawFd, Trigger>>> {
         let owned = self.owned.read().unwrap_or_else(|e| e.into_inner());
-        if owned.contains(&fd) {
+        if owned.contains_key(&fd) {
             return Err(error::with_message(SELECTOR_CTL, errno, message));
         }
         Ok(owned)
     }
 
     /// Whether the kernel still has the knotes `watch` describes (`EV_ENABLE`, with the same
-    /// token, changes nothing on a knote that is there: wakepoll never disables one).
+    /// token, keeps a knote that is there as it was: wakepoll never disables one; but see the
+    /// module's invariants: a still-ready source may report once more).
     fn still_watched(&self, fd: RawFd, watch: Watch) -> io::Result<bool> {
         let wanted = interests_to_kqueue(watch.interests)?;
         let mut changes = [empty(); MAX_CHANGES];
@@ -695,6 +716,32 @@ mod tests {
         selector.deregister_owned(a.as_raw_fd()).unwrap();
         selector.deregister_owned(c.as_raw_fd()).unwrap();
         assert!(tokens(&selector).is_empty());
+    }
+
+    #[test]
+    fn reregister_owned_replaces_the_trigger() {
+        let selector = Selector::new().unwrap();
+        let (a, mut b) = UnixStream::pair().unwrap();
+        let fd = a.as_raw_fd();
+        selector
+            .register_owned(fd, Token(1), Interest::READABLE, Trigger::Level)
+            .unwrap();
+        std::io::Write::write_all(&mut b, b"x").unwrap();
+        assert_eq!(tokens(&selector), vec![Token(1)]);
+        assert_eq!(tokens(&selector), vec![Token(1)], "level: again");
+        // To edge: reported once more (still ready), then not until new readiness.
+        selector
+            .reregister_owned(fd, Token(2), Interest::READABLE, Trigger::Edge)
+            .unwrap();
+        assert_eq!(tokens(&selector), vec![Token(2)]);
+        assert!(tokens(&selector).is_empty(), "edge: once");
+        // And back to level.
+        selector
+            .reregister_owned(fd, Token(3), Interest::READABLE, Trigger::Level)
+            .unwrap();
+        assert_eq!(tokens(&selector), vec![Token(3)]);
+        assert_eq!(tokens(&selector), vec![Token(3)], "level again: again");
+        selector.deregister_owned(fd).unwrap();
     }
 
     #[test]
