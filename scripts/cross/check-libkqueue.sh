@@ -84,7 +84,8 @@ for part in "${parts[@]}"; do
     [ "$status" -eq 0 ] || { echo "check-libkqueue: core tests FAILED (exit $status; $log/core.log)"; failed=1; }
     ;;
   node)
-    [ -f binding.cjs ] || node scripts/prepare.mjs
+    # binding.cjs (the generated loader) and dist/ (the package tests): what npm test builds.
+    node scripts/prepare.mjs >"$log/prepare.log" 2>&1 || { tail -30 "$log/prepare.log" >&2; exit 1; }
     echo "check-libkqueue: building the Node module on the kqueue backend (debug)"
     cargo build --locked -p wakepoll-node >"$log/node-build.log" 2>&1 ||
       { tail -30 "$log/node-build.log" >&2; exit 1; }
