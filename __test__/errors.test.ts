@@ -13,10 +13,10 @@ import {
   throwsSystemError,
   unchecked,
 } from './helpers/expect.js'
-import { fdsLinkedTo, NOT_OPEN, onLinux, openFifo, openRegularFile, SELECTOR_CTL, unopenedFd } from './helpers/fds.js'
+import { fdsLinkedTo, NOT_OPEN, onEpoll, openFifo, openRegularFile, SELECTOR_CTL, unopenedFd } from './helpers/fds.js'
 
 /** An interest this platform lacks: AIO everywhere but FreeBSD, PRIORITY everywhere but Linux. */
-const UNSUPPORTED = onLinux ? Interest.AIO : Interest.PRIORITY
+const UNSUPPORTED = onEpoll ? Interest.AIO : Interest.PRIORITY
 
 test('argument errors name the argument and what was received, as Node’s own do', (t) => {
   const poll = newPoll(t)
@@ -43,7 +43,7 @@ test('system errors have code, negative errno and syscall, with a Node-style mes
   t.regex(missing?.message ?? '', new RegExp(`^ENOENT: .*not registered.*, ${SELECTOR_CTL}$`))
   const bad = throwsSystemError(t, () => poll.registry.register(unopenedFd(), 1, Interest.READABLE), NOT_OPEN)
   t.regex(bad?.message ?? '', new RegExp(`^${NOT_OPEN}: .+, ${SELECTOR_CTL}$`))
-  if (onLinux) {
+  if (onEpoll) {
     // Only epoll refuses regular files; kqueue watches them.
     const perm = throwsSystemError(t, () => poll.registry.register(openRegularFile(t), 1, Interest.READABLE), 'EPERM')
     t.regex(perm?.message ?? '', /^EPERM: .+, epoll_ctl$/)
@@ -79,7 +79,7 @@ test('use after close is ERR_CLOSED from every entry point', (t) => {
 })
 
 // On kqueue a Waker is a user event, with no fd to reach; finding the eventfds needs /proc.
-;(onLinux ? test : test.skip)("the fds of a Poll's own Wakers cannot be reached through register/reregister/deregister", (t) => {
+;(onEpoll ? test : test.skip)("the fds of a Poll's own Wakers cannot be reached through register/reregister/deregister", (t) => {
   const eventfd = 'anon_inode:[eventfd]'
   const beforePoll = fdsLinkedTo(eventfd)
   const poll = newPoll(t)

@@ -5,7 +5,7 @@ import test from 'ava'
 
 import { Event, Events, Interest, Waker } from '../index.ts'
 import { badArgument, newPoll, outOfRange, pollTokens, unchecked } from './helpers/expect.js'
-import { openFifo, openFifoEnds } from './helpers/fds.js'
+import { onEpoll, openFifo, openFifoEnds } from './helpers/fds.js'
 import { unixOnly } from './helpers/platform.js'
 
 const accessors = [
@@ -130,8 +130,10 @@ test('iteration yields Event snapshots in the order of the index accessors', (t)
   poll.registry.register(fifo.source, 21, Interest.READABLE | Interest.WRITABLE)
   fifo.write()
 
+  // kqueue's read and write filters are two knotes: the FIFO gives two events.
+  const fifoTokens = onEpoll ? [21] : [21, 21]
   const n = poll.poll(events, 0)
-  t.is(n, tokens.length + 1)
+  t.is(n, tokens.length + fifoTokens.length)
   const iterated = [...events]
   t.is(iterated.length, n)
   iterated.forEach((event, i) => {
@@ -141,7 +143,7 @@ test('iteration yields Event snapshots in the order of the index accessors', (t)
   })
   t.deepEqual(
     iterated.map((e) => e.token).sort((a, b) => a - b),
-    [...tokens, 21].sort((a, b) => a - b),
+    [...tokens, ...fifoTokens].sort((a, b) => a - b),
   )
 
   // Snapshots: a later poll does not change Events already taken out.
@@ -178,8 +180,22 @@ test('a pipe with data registered READABLE | WRITABLE is readable and writable',
   const fifo = openFifo(t)
   fifo.write()
   poll.registry.register(fifo.source, 1, Interest.READABLE | Interest.WRITABLE)
-  t.is(poll.poll(events, 0), 1)
-  t.deepEqual(flagsAt(events, 0), { ...none, isReadable: true, isWritable: true })
+  if (onEpoll) {
+    t.is(poll.poll(events, 0), 1)
+    t.deepEqual(flagsAt(events, 0), { ...none, isReadable: true, isWritable: true })
+  } else {
+    // kqueue: one event per filter, both with the token.
+    t.is(poll.poll(events, 0), 2)
+    const flags = [flagsAt(events, 0), flagsAt(events, 1)]
+    t.deepEqual([events.token(0), events.token(1)], [1, 1])
+    t.deepEqual(
+      flags.sort((a, b) => Number(b.isReadable) - Number(a.isReadable)),
+      [
+        { ...none, isReadable: true },
+        { ...none, isWritable: true },
+      ],
+    )
+  }
 })
 
 test('a pipe reader whose writer closed is read-closed', (t) => {

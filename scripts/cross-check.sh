@@ -3,6 +3,8 @@
 # (`rustc-web`, which can build std from source for a foreign target):
 #   kqueue   type-check crates/wakepoll for macOS (x86_64, aarch64) and FreeBSD
 #   windows  cross-compile the core's tests for x86_64-pc-windows-gnu and run them under wine
+#   libkqueue  run the core's tests and the ava suite on the kqueue backend over libkqueue
+#            (a userspace kqueue; source in ../shared/vendor/, built with cmake)
 # Usage: scripts/cross-check.sh [part…]   (default: every part). Installs what it needs.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

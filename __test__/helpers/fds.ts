@@ -20,9 +20,9 @@ import path from 'node:path'
 import type { ExecutionContext } from 'ava'
 
 import { Events, Interest, Poll, TcpListener, TcpStream, type SocketHandle, type Source } from '../../index.ts'
-import { onWindows, SELECTOR_CTL } from './os.js'
+import { onEpoll, onWindows, SELECTOR_CTL } from './os.js'
 
-export { onWindows }
+export { onEpoll, onWindows }
 
 const { O_RDWR, O_RDONLY, O_WRONLY, O_NONBLOCK } = fs.constants
 

@@ -28,9 +28,18 @@ export const onWine: boolean =
  */
 export const NO_HANDLE_COUNT = 'GetProcessHandleCount is a stub that reports 0 handles'
 
+/**
+ * Whether the libkqueue build of the module is the one loaded (scripts/cross/check-libkqueue.sh
+ * loads it through the generated loader's NAPI_RS_NATIVE_LIBRARY_PATH and says so with
+ * WAKEPOLL_LIBKQUEUE=1): the kqueue backend, running on Linux.
+ */
+export const onLibkqueue = process.env.WAKEPOLL_LIBKQUEUE === '1'
+
+/** Whether epoll backs wakepoll: Linux, but for the libkqueue build. */
+export const onEpoll = process.platform === 'linux' && !onLibkqueue
+
 /** The system call named in registration errors: the selector's control call. */
-export const SELECTOR_CTL =
-  process.platform === 'linux' ? 'epoll_ctl' : onWindows ? 'IOCTL_AFD_POLL' : 'kevent'
+export const SELECTOR_CTL = onEpoll ? 'epoll_ctl' : onWindows ? 'IOCTL_AFD_POLL' : 'kevent'
 
 // Where wine 8.0's sockets differ from Windows' documentation, shown by
 // scripts/cross/windows/wine-sockets.c (docs/platforms-windows.md).

@@ -248,6 +248,10 @@ fn reregister_adds_an_interest_to_an_armed_registration() {
 }
 
 #[test]
+#[cfg_attr(
+    wakepoll_libkqueue,
+    ignore = "libkqueue gap 4: EV_ADD of an existing knote does not re-report a source still ready"
+)]
 fn reregister_rearms_a_source_that_is_still_ready() {
     let mut poll = Poll::new().unwrap();
     let mut events = Events::with_capacity(8);

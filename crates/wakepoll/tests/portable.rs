@@ -158,6 +158,10 @@ fn unix_kinds_exist_everywhere_and_fail_clearly_where_absent() {
 }
 
 #[test]
+#[cfg_attr(
+    wakepoll_libkqueue,
+    ignore = "libkqueue gap 1: its kqueue fd is not pollable (a pipe's write end)"
+)]
 fn wait_ready_waits_for_events_without_collecting_them() {
     use std::time::Duration;
     use wakepoll::{Events, Waker};
@@ -181,6 +185,10 @@ fn wait_ready_waits_for_events_without_collecting_them() {
 }
 
 #[test]
+#[cfg_attr(
+    wakepoll_libkqueue,
+    ignore = "libkqueue gap 1: its kqueue fd is not pollable (a pipe's write end)"
+)]
 fn wait_ready_keeps_the_deregister_guarantee() {
     use std::io::Write;
     use std::time::Duration;

@@ -82,8 +82,11 @@ fn aio_interest_is_unsupported_here() {
     assert_eq!(error::sys_error(&err).unwrap().code(), "ENOTSUP");
 }
 
-/// Priority (out-of-band) readiness exists on Linux and Android only.
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+/// Priority (out-of-band) readiness exists on Linux and Android's epoll only.
+#[cfg(any(
+    not(any(target_os = "linux", target_os = "android")),
+    wakepoll_libkqueue
+))]
 #[test]
 fn priority_interest_is_unsupported_here() {
     let poll = Poll::new().unwrap();
@@ -174,6 +177,10 @@ fn reregister_replaces_token_and_interest_completely() {
 }
 
 #[test]
+#[cfg_attr(
+    wakepoll_libkqueue,
+    ignore = "libkqueue gap 4: EV_ADD of an existing knote does not re-report a source still ready"
+)]
 fn reregister_rearms_a_source_that_is_still_ready() {
     let mut poll = Poll::new().unwrap();
     let mut events = Events::with_capacity(8);

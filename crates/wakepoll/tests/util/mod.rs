@@ -12,10 +12,20 @@ use std::time::Duration;
 
 use wakepoll::{Events, Poll, Token};
 
-/// The system call named in registration errors: the selector's control call.
-#[cfg(any(target_os = "linux", target_os = "android"))]
+/// The system call named in registration errors: the selector's control call (kevent on
+/// Linux too under `--cfg wakepoll_libkqueue`, the kqueue backend over libkqueue).
+#[cfg(all(
+    any(target_os = "linux", target_os = "android"),
+    not(wakepoll_libkqueue)
+))]
 pub const SELECTOR_CTL: &str = "epoll_ctl";
-#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+#[cfg(all(
+    unix,
+    any(
+        not(any(target_os = "linux", target_os = "android")),
+        wakepoll_libkqueue
+    )
+))]
 pub const SELECTOR_CTL: &str = "kevent";
 #[cfg(windows)]
 pub const SELECTOR_CTL: &str = "IOCTL_AFD_POLL";

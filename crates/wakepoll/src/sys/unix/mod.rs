@@ -1,12 +1,28 @@
 //! Unix backends: epoll on Linux and Android, kqueue on macOS and FreeBSD; sockets and pipes
 //! over libc.
+//!
+//! `--cfg wakepoll_libkqueue` (a test build, see docs/platforms-kqueue.md) puts the kqueue
+//! backend on Linux too, over libkqueue, a userspace kqueue linked statically; everything
+//! else stays Linux's.
 
 mod errno;
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(any(
+    target_os = "android",
+    all(target_os = "linux", not(wakepoll_libkqueue))
+))]
 mod eventfd;
 pub(crate) mod io;
+/// kqueue's struct, constants and calls: libc's, or libkqueue's under `wakepoll_libkqueue`.
+#[cfg(any(target_vendor = "apple", target_os = "freebsd"))]
+use libc as kq;
+#[cfg(all(target_os = "linux", wakepoll_libkqueue))]
+#[path = "libkqueue.rs"]
+mod kq;
 pub(crate) mod net;
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(any(
+    target_os = "android",
+    all(target_os = "linux", not(wakepoll_libkqueue))
+))]
 mod owned_fds;
 pub(crate) mod pipe;
 mod selector;
@@ -18,7 +34,10 @@ pub(crate) mod uds;
 mod waker;
 
 pub(crate) use self::errno::{errno_name, uv_errno, EBUSY, EEXIST, ENOENT, ENOTSUP};
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(any(
+    target_os = "android",
+    all(target_os = "linux", not(wakepoll_libkqueue))
+))]
 pub(crate) use self::owned_fds::OwnedFds;
 pub(crate) use self::selector::{event, Event, Events, Selector, SELECTOR_CTL};
 pub(crate) use self::sync_event::SyncEvent;
@@ -81,6 +100,17 @@ macro_rules! syscall {
         #[allow(unused_unsafe)]
         // SAFETY: each call site documents why its arguments are valid for `$fn`.
         let res = unsafe { libc::$fn($($arg, )*) };
+        if res == -1 {
+            Err($crate::error::last(stringify!($fn)))
+        } else {
+            Ok(res)
+        }
+    }};
+    // The same for a call of another module (`kq::kevent`: libc's or libkqueue's).
+    ($module: ident :: $fn: ident ( $($arg: expr),* $(,)* ) ) => {{
+        #[allow(unused_unsafe)]
+        // SAFETY: each call site documents why its arguments are valid for `$fn`.
+        let res = unsafe { $module::$fn($($arg, )*) };
         if res == -1 {
             Err($crate::error::last(stringify!($fn)))
         } else {

@@ -27,12 +27,22 @@ pub(crate) fn to_ms(timeout: Option<Duration>) -> libc::c_int {
 /// The largest wait one `timespec` asks for: `i32::MAX` seconds (68 years). Larger values
 /// are rejected or overflow into "now" in some kernels' deadline arithmetic; the caller's
 /// loop waits out the rest, so capping never shortens a wait.
-#[cfg(any(test, target_vendor = "apple", target_os = "freebsd"))]
+#[cfg(any(
+    test,
+    target_vendor = "apple",
+    target_os = "freebsd",
+    wakepoll_libkqueue
+))]
 const MAX_TIMESPEC_SECS: u64 = i32::MAX as u64;
 
 /// Exactly `timeout` (no rounding: kqueue takes nanoseconds), capped at
 /// [`MAX_TIMESPEC_SECS`]. "Forever" is a null pointer, which the caller passes for `None`.
-#[cfg(any(test, target_vendor = "apple", target_os = "freebsd"))]
+#[cfg(any(
+    test,
+    target_vendor = "apple",
+    target_os = "freebsd",
+    wakepoll_libkqueue
+))]
 pub(crate) fn to_timespec(timeout: Duration) -> libc::timespec {
     if timeout.as_secs() > MAX_TIMESPEC_SECS {
         return libc::timespec {

@@ -20,7 +20,12 @@
 //!   The kernel stays the judge of a registration that the map remembers but the kernel has
 //!   dropped (the fd was closed without deregistering, which ends its knotes): `register`
 //!   asks it before refusing (`EV_ENABLE` of the remembered knotes with the remembered token,
-//!   which changes nothing that is there and fails with `ENOENT` for what is not).
+//!   which keeps token, interests and trigger of what is there and fails with `ENOENT` for
+//!   what is not). One side effect, on that `EEXIST` path only: FreeBSD's `kqueue_register`
+//!   re-runs the filter after any change of an existing knote, so a source that is still
+//!   ready gets one more event queued. It reports a true readiness, of a registration that
+//!   stays as it was; kqueue offers no way to ask about a knote without changing it, and
+//!   asking is what lets a closed fd's number be registered again;
 //!   `reregister` trusts the map (asking would cost a system call on a hot path): after such
 //!   a close it registers the new fd of that number, as asked;
 //! * every change list goes in with `EV_RECEIPT`, so each change reports its own error, and
@@ -31,14 +36,14 @@
 //!   `waker/evfilt_user.rs`); every change to one passes its token again, because kqueue
 //!   overwrites `udata` on every change of a knote.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 use std::{cmp, io, mem, ptr};
 
 use crate::error;
-use crate::sys::unix::{syscall, timeout};
+use crate::sys::unix::{kq, syscall, timeout};
 use crate::sys::Trigger;
 use crate::{Interest, Token};
 
@@ -53,9 +58,9 @@ const MAX_CHANGES: usize = 2;
 /// their auto traits from one platform to another).
 #[repr(transparent)]
 #[derive(Clone, Copy)]
-pub(crate) struct Event(libc::kevent);
+pub(crate) struct Event(kq::kevent);
 
-// SAFETY: `libc::kevent` is not `Send`/`Sync` only because `udata` is a raw pointer. wakepoll
+// SAFETY: `kq::kevent` is not `Send`/`Sync` only because `udata` is a raw pointer. wakepoll
 // never dereferences it: it carries a token (an integer) in, and `event::token` reads it back
 // as one.
 unsafe impl Send for Event {}
@@ -99,7 +104,8 @@ impl Events {
 #[derive(Debug)]
 pub(crate) struct Selector {
     kq: OwnedFd,
-    owned: RwLock<HashSet<RawFd>>,
+    /// wakepoll's own fds, with the trigger they were registered with.
+    owned: RwLock<HashMap<RawFd, Trigger>>,
     watched: Mutex<HashMap<RawFd, Watch>>,
 }
 
@@ -113,7 +119,7 @@ struct Watch {
 impl Selector {
     pub(crate) fn new() -> io::Result<Selector> {
         // SAFETY: kqueue takes no arguments.
-        let kq = syscall!(kqueue())?;
+        let kq = syscall!(kq::kqueue())?;
         // SAFETY: `kq` was just returned by kqueue and nothing else owns it.
         let kq = unsafe { OwnedFd::from_raw_fd(kq) };
         // kqueue has no CLOEXEC flag (a kqueue is not inherited by `fork` anyway, but its fd
@@ -122,7 +128,7 @@ impl Selector {
         syscall!(fcntl(kq.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC))?;
         Ok(Selector {
             kq,
-            owned: RwLock::new(HashSet::new()),
+            owned: RwLock::new(HashMap::new()),
             watched: Mutex::new(HashMap::new()),
         })
     }
@@ -132,9 +138,9 @@ impl Selector {
         let timeout = timeout.map(timeout::to_timespec);
         let timeout = timeout
             .as_ref()
-            .map_or(ptr::null(), |t| t as *const libc::timespec);
+            .map_or(ptr::null(), |t| t as *const kq::timespec);
         let max = cmp::min(events.capacity, events.buf.capacity());
-        let max = cmp::min(max, libc::c_int::MAX as usize) as libc::c_int;
+        let max = cmp::min(max, kq::c_int::MAX as usize) as kq::c_int;
         events.buf.clear();
         if max == 0 {
             // kevent would return at once, and the caller's loop would spin until its
@@ -147,12 +153,12 @@ impl Selector {
         }
         // SAFETY: no changes; the buffer has room for `max` events, the kernel writes at most
         // that many; `timeout` is null or points at a timespec that lives across the call.
-        let n = syscall!(kevent(
+        let n = syscall!(kq::kevent(
             self.kq.as_raw_fd(),
             ptr::null(),
             0,
-            // `Event` is `repr(transparent)` over `libc::kevent`.
-            events.buf.as_mut_ptr().cast::<libc::kevent>(),
+            // `Event` is `repr(transparent)` over `kq::kevent`.
+            events.buf.as_mut_ptr().cast::<kq::kevent>(),
             max,
             timeout,
         ))?;
@@ -229,12 +235,17 @@ impl Selector {
             ));
         }
         self.add(fd, token, interests, trigger)?;
-        owned.insert(fd);
+        owned.insert(fd, trigger);
         Ok(())
     }
 
     /// Replaces token, interests and trigger of an fd registered with
     /// [`register_owned`](Self::register_owned).
+    ///
+    /// A knote keeps the `EV_CLEAR` it was created with: `EV_ADD` of an existing knote changes
+    /// its udata, not its flags (FreeBSD's `kqueue_register`; libkqueue alike). So a new
+    /// trigger replaces the knotes (delete, then add, which reports a source that is still
+    /// ready); the same trigger is one `EV_ADD`, as before.
     pub(crate) fn reregister_owned(
         &self,
         fd: RawFd,
@@ -242,7 +253,16 @@ impl Selector {
         interests: Interest,
         trigger: Trigger,
     ) -> io::Result<()> {
-        self.ctl(fd, token, interests, trigger)
+        let owned = self.owned.read().unwrap_or_else(|e| e.into_inner());
+        if owned.get(&fd).is_none_or(|&was| was == trigger) {
+            return self.ctl(fd, token, interests, trigger);
+        }
+        drop(owned);
+        let mut owned = self.owned.write().unwrap_or_else(|e| e.into_inner());
+        self.delete(fd)?;
+        self.add(fd, token, interests, trigger)?;
+        owned.insert(fd, trigger);
+        Ok(())
     }
 
     /// Undoes [`register_owned`](Self::register_owned); call before closing `fd`.
@@ -262,8 +282,8 @@ impl Selector {
     pub(crate) fn register_waker(&self, ident: usize, token: Token) -> io::Result<()> {
         let mut changes = [change(
             ident,
-            libc::EVFILT_USER,
-            libc::EV_ADD | libc::EV_CLEAR,
+            kq::EVFILT_USER,
+            kq::EV_ADD | kq::EV_CLEAR,
             token,
         )];
         self.submit(&mut changes)
@@ -273,10 +293,10 @@ impl Selector {
     /// the event is collected coalesce into one event (`EV_CLEAR`).
     pub(crate) fn wake(&self, ident: usize, token: Token) -> io::Result<()> {
         // `token` again: a change to a knote replaces its udata.
-        let mut trigger = change(ident, libc::EVFILT_USER, 0, token);
-        trigger.fflags = libc::NOTE_TRIGGER;
+        let mut trigger = change(ident, kq::EVFILT_USER, 0, token);
+        trigger.fflags = kq::NOTE_TRIGGER;
         // SAFETY: one change that lives across the call; no event buffer.
-        match syscall!(kevent(
+        match syscall!(kq::kevent(
             self.kq.as_raw_fd(),
             &trigger,
             1,
@@ -294,7 +314,7 @@ impl Selector {
 
     /// Removes the user event `ident`, and any wake of it not yet collected.
     pub(crate) fn deregister_waker(&self, ident: usize) -> io::Result<()> {
-        let mut changes = [change(ident, libc::EVFILT_USER, libc::EV_DELETE, Token(0))];
+        let mut changes = [change(ident, kq::EVFILT_USER, kq::EV_DELETE, Token(0))];
         self.submit(&mut changes)
     }
 
@@ -305,26 +325,27 @@ impl Selector {
         fd: RawFd,
         errno: i32,
         message: &'static str,
-    ) -> io::Result<std::sync::RwLockReadGuard<'_, HashSet<RawFd>>> {
+    ) -> io::Result<std::sync::RwLockReadGuard<'_, HashMap<RawFd, Trigger>>> {
         let owned = self.owned.read().unwrap_or_else(|e| e.into_inner());
-        if owned.contains(&fd) {
+        if owned.contains_key(&fd) {
             return Err(error::with_message(SELECTOR_CTL, errno, message));
         }
         Ok(owned)
     }
 
     /// Whether the kernel still has the knotes `watch` describes (`EV_ENABLE`, with the same
-    /// token, changes nothing on a knote that is there: wakepoll never disables one).
+    /// token, keeps a knote that is there as it was: wakepoll never disables one; but see the
+    /// module's invariants: a still-ready source may report once more).
     fn still_watched(&self, fd: RawFd, watch: Watch) -> io::Result<bool> {
         let wanted = interests_to_kqueue(watch.interests)?;
         let mut changes = [empty(); MAX_CHANGES];
         let mut n = 0;
         for (filter, on) in [
-            (libc::EVFILT_READ, wanted.read),
-            (libc::EVFILT_WRITE, wanted.write),
+            (kq::EVFILT_READ, wanted.read),
+            (kq::EVFILT_WRITE, wanted.write),
         ] {
             if on {
-                changes[n] = change(fd as usize, filter, libc::EV_ENABLE, watch.token);
+                changes[n] = change(fd as usize, filter, kq::EV_ENABLE, watch.token);
                 n += 1;
             }
         }
@@ -365,15 +386,15 @@ impl Selector {
         trigger: Trigger,
     ) -> io::Result<()> {
         let wanted = interests_to_kqueue(interests)?;
-        let add = libc::EV_ADD
+        let add = kq::EV_ADD
             | match trigger {
-                Trigger::Edge => libc::EV_CLEAR,
+                Trigger::Edge => kq::EV_CLEAR,
                 Trigger::Level => 0,
             };
-        let flags = |on: bool| if on { add } else { libc::EV_DELETE };
+        let flags = |on: bool| if on { add } else { kq::EV_DELETE };
         let mut changes = [
-            change(fd as usize, libc::EVFILT_READ, flags(wanted.read), token),
-            change(fd as usize, libc::EVFILT_WRITE, flags(wanted.write), token),
+            change(fd as usize, kq::EVFILT_READ, flags(wanted.read), token),
+            change(fd as usize, kq::EVFILT_WRITE, flags(wanted.write), token),
         ];
         self.submit(&mut changes)
     }
@@ -381,15 +402,15 @@ impl Selector {
     /// Deletes both of `fd`'s filters (a missing one is fine), and their queued events.
     fn delete(&self, fd: RawFd) -> io::Result<()> {
         let mut changes = [
-            change(fd as usize, libc::EVFILT_READ, libc::EV_DELETE, Token(0)),
-            change(fd as usize, libc::EVFILT_WRITE, libc::EV_DELETE, Token(0)),
+            change(fd as usize, kq::EVFILT_READ, kq::EV_DELETE, Token(0)),
+            change(fd as usize, kq::EVFILT_WRITE, kq::EV_DELETE, Token(0)),
         ];
         self.submit(&mut changes)
     }
 
     /// Applies `changes` and returns the first error one of them reports, except `ENOENT` for
     /// a delete (the filter was not there: the goal is met) and `EPIPE` for an add.
-    fn submit(&self, changes: &mut [libc::kevent]) -> io::Result<()> {
+    fn submit(&self, changes: &mut [kq::kevent]) -> io::Result<()> {
         let mut receipts = [empty(); MAX_CHANGES];
         let got = self.receipts(changes, &mut receipts)?;
         for receipt in &receipts[..got] {
@@ -400,7 +421,7 @@ impl Selector {
             let deleting = changes
                 .iter()
                 .find(|c| c.ident == receipt.ident && c.filter == receipt.filter)
-                .is_some_and(|c| c.flags & libc::EV_DELETE != 0);
+                .is_some_and(|c| c.flags & kq::EV_DELETE != 0);
             // Older macOS (10.10, 10.11) fails to add a pipe end whose other end is closed
             // with EPIPE, yet reports its events afterwards (tokio-rs/mio#582): not an error.
             if (deleting && errno == libc::ENOENT) || (!deleting && errno == libc::EPIPE) {
@@ -417,24 +438,24 @@ impl Selector {
     /// fill the event buffer, and the timeout is zero.
     fn receipts(
         &self,
-        changes: &mut [libc::kevent],
-        receipts: &mut [libc::kevent; MAX_CHANGES],
+        changes: &mut [kq::kevent],
+        receipts: &mut [kq::kevent; MAX_CHANGES],
     ) -> io::Result<usize> {
         debug_assert!(changes.len() <= MAX_CHANGES, "{} changes", changes.len());
         let n = changes.len().min(MAX_CHANGES);
         for change in &mut changes[..n] {
-            change.flags |= libc::EV_RECEIPT;
+            change.flags |= kq::EV_RECEIPT;
         }
         let zero = timeout::to_timespec(Duration::ZERO);
         // SAFETY: the first `n` entries of `changes` are read, at most `n` receipts are
         // written into `receipts` (which has room for MAX_CHANGES ≥ n); `zero` lives across
         // the call.
-        let got = syscall!(kevent(
+        let got = syscall!(kq::kevent(
             self.kq.as_raw_fd(),
             changes.as_ptr(),
-            n as libc::c_int,
+            n as kq::c_int,
             receipts.as_mut_ptr(),
-            n as libc::c_int,
+            n as kq::c_int,
             &zero,
         ))?;
         Ok(got as usize)
@@ -460,18 +481,18 @@ fn not_registered(fd: RawFd) -> io::Error {
 }
 
 /// A `kevent` change for `(ident, filter)` carrying `token`.
-fn change(ident: usize, filter: i16, flags: u16, token: Token) -> libc::kevent {
-    libc::kevent {
-        ident: ident as libc::uintptr_t,
+fn change(ident: usize, filter: i16, flags: u16, token: Token) -> kq::kevent {
+    kq::kevent {
+        ident: ident as kq::uintptr_t,
         filter,
         flags,
-        udata: token.0 as *mut libc::c_void,
+        udata: token.0 as *mut kq::c_void,
         ..empty()
     }
 }
 
 /// An all-zero `kevent`.
-fn empty() -> libc::kevent {
+fn empty() -> kq::kevent {
     // SAFETY: kevent is a plain C struct (integers and a pointer); all zeroes is a valid value.
     unsafe { mem::zeroed() }
 }
@@ -511,6 +532,8 @@ fn interests_to_kqueue(interests: Interest) -> io::Result<Filters> {
 pub(crate) mod event {
     use std::fmt;
 
+    use crate::sys::unix::kq;
+
     use super::Event;
     use crate::Token;
 
@@ -520,25 +543,25 @@ pub(crate) mod event {
 
     pub(crate) fn is_readable(event: &Event) -> bool {
         // A Waker's user event reads as readable, as its eventfd does on Linux.
-        event.0.filter == libc::EVFILT_READ || event.0.filter == libc::EVFILT_USER
+        event.0.filter == kq::EVFILT_READ || event.0.filter == kq::EVFILT_USER
     }
 
     pub(crate) fn is_writable(event: &Event) -> bool {
-        event.0.filter == libc::EVFILT_WRITE
+        event.0.filter == kq::EVFILT_WRITE
     }
 
     pub(crate) fn is_error(event: &Event) -> bool {
         // At end of file, `fflags` holds the socket's error, if there is one.
-        event.0.flags & libc::EV_ERROR != 0
-            || (event.0.flags & libc::EV_EOF != 0 && event.0.fflags != 0)
+        event.0.flags & kq::EV_ERROR != 0
+            || (event.0.flags & kq::EV_EOF != 0 && event.0.fflags != 0)
     }
 
     pub(crate) fn is_read_closed(event: &Event) -> bool {
-        event.0.filter == libc::EVFILT_READ && event.0.flags & libc::EV_EOF != 0
+        event.0.filter == kq::EVFILT_READ && event.0.flags & kq::EV_EOF != 0
     }
 
     pub(crate) fn is_write_closed(event: &Event) -> bool {
-        event.0.filter == libc::EVFILT_WRITE && event.0.flags & libc::EV_EOF != 0
+        event.0.filter == kq::EVFILT_WRITE && event.0.flags & kq::EV_EOF != 0
     }
 
     pub(crate) fn is_priority(_: &Event) -> bool {
@@ -548,7 +571,7 @@ pub(crate) mod event {
 
     #[cfg(target_os = "freebsd")]
     pub(crate) fn is_aio(event: &Event) -> bool {
-        event.0.filter == libc::EVFILT_AIO
+        event.0.filter == kq::EVFILT_AIO
     }
 
     #[cfg(not(target_os = "freebsd"))]
@@ -558,7 +581,7 @@ pub(crate) mod event {
 
     #[cfg(target_os = "freebsd")]
     pub(crate) fn is_lio(event: &Event) -> bool {
-        event.0.filter == libc::EVFILT_LIO
+        event.0.filter == kq::EVFILT_LIO
     }
 
     #[cfg(not(target_os = "freebsd"))]
@@ -568,28 +591,28 @@ pub(crate) mod event {
 
     pub(crate) fn debug_details(f: &mut fmt::Formatter<'_>, event: &Event) -> fmt::Result {
         let filters = [
-            (libc::EVFILT_READ, "EVFILT_READ"),
-            (libc::EVFILT_WRITE, "EVFILT_WRITE"),
-            (libc::EVFILT_USER, "EVFILT_USER"),
-            (libc::EVFILT_AIO, "EVFILT_AIO"),
+            (kq::EVFILT_READ, "EVFILT_READ"),
+            (kq::EVFILT_WRITE, "EVFILT_WRITE"),
+            (kq::EVFILT_USER, "EVFILT_USER"),
+            (kq::EVFILT_AIO, "EVFILT_AIO"),
             #[cfg(target_os = "freebsd")]
-            (libc::EVFILT_LIO, "EVFILT_LIO"),
+            (kq::EVFILT_LIO, "EVFILT_LIO"),
         ];
         let filter = filters
             .iter()
             .find(|(f, _)| *f == event.0.filter)
             .map_or("other", |(_, n)| *n);
         let flags = [
-            (libc::EV_ADD, "EV_ADD"),
-            (libc::EV_DELETE, "EV_DELETE"),
-            (libc::EV_ENABLE, "EV_ENABLE"),
-            (libc::EV_DISABLE, "EV_DISABLE"),
-            (libc::EV_ONESHOT, "EV_ONESHOT"),
-            (libc::EV_CLEAR, "EV_CLEAR"),
-            (libc::EV_RECEIPT, "EV_RECEIPT"),
-            (libc::EV_DISPATCH, "EV_DISPATCH"),
-            (libc::EV_ERROR, "EV_ERROR"),
-            (libc::EV_EOF, "EV_EOF"),
+            (kq::EV_ADD, "EV_ADD"),
+            (kq::EV_DELETE, "EV_DELETE"),
+            (kq::EV_ENABLE, "EV_ENABLE"),
+            (kq::EV_DISABLE, "EV_DISABLE"),
+            (kq::EV_ONESHOT, "EV_ONESHOT"),
+            (kq::EV_CLEAR, "EV_CLEAR"),
+            (kq::EV_RECEIPT, "EV_RECEIPT"),
+            (kq::EV_DISPATCH, "EV_DISPATCH"),
+            (kq::EV_ERROR, "EV_ERROR"),
+            (kq::EV_EOF, "EV_EOF"),
         ];
         let set: Vec<&str> = flags
             .iter()
@@ -628,6 +651,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        wakepoll_libkqueue,
+        ignore = "libkqueue gap 3: an fd closed without deregistering leaves its knotes behind"
+    )]
     fn an_fd_closed_without_deregistering_does_not_block_its_number() {
         let selector = Selector::new().unwrap();
         let (a, _b) = UnixStream::pair().unwrap();
@@ -653,6 +680,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        wakepoll_libkqueue,
+        ignore = "libkqueue gap 2: it accepts EVFILT_WRITE on a kqueue fd (native: EINVAL)"
+    )]
     fn a_refused_filter_leaves_no_other_behind() {
         let selector = Selector::new().unwrap();
         let other = Selector::new().unwrap();
@@ -685,6 +716,32 @@ mod tests {
         selector.deregister_owned(a.as_raw_fd()).unwrap();
         selector.deregister_owned(c.as_raw_fd()).unwrap();
         assert!(tokens(&selector).is_empty());
+    }
+
+    #[test]
+    fn reregister_owned_replaces_the_trigger() {
+        let selector = Selector::new().unwrap();
+        let (a, mut b) = UnixStream::pair().unwrap();
+        let fd = a.as_raw_fd();
+        selector
+            .register_owned(fd, Token(1), Interest::READABLE, Trigger::Level)
+            .unwrap();
+        std::io::Write::write_all(&mut b, b"x").unwrap();
+        assert_eq!(tokens(&selector), vec![Token(1)]);
+        assert_eq!(tokens(&selector), vec![Token(1)], "level: again");
+        // To edge: reported once more (still ready), then not until new readiness.
+        selector
+            .reregister_owned(fd, Token(2), Interest::READABLE, Trigger::Edge)
+            .unwrap();
+        assert_eq!(tokens(&selector), vec![Token(2)]);
+        assert!(tokens(&selector).is_empty(), "edge: once");
+        // And back to level.
+        selector
+            .reregister_owned(fd, Token(3), Interest::READABLE, Trigger::Level)
+            .unwrap();
+        assert_eq!(tokens(&selector), vec![Token(3)]);
+        assert_eq!(tokens(&selector), vec![Token(3)], "level again: again");
+        selector.deregister_owned(fd).unwrap();
     }
 
     #[test]
