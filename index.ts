@@ -22,6 +22,8 @@ export {
   pipe,
   type InetAddress,
   type InetAddressOptions,
+  type TcpListenOptions,
+  type UnixListenOptions,
   type UnixAddress,
   type Received,
   type ShutdownHow,

@@ -47,6 +47,36 @@ export interface InetAddressOptions {
   port?: number
 }
 
+/** What `TcpListener.bind` takes: where to listen, and how, as node:net's `server.listen`. */
+export interface TcpListenOptions extends InetAddressOptions {
+  /**
+   * How many connections the OS queues before they are accepted (`listen`'s backlog); the OS
+   * caps it (Linux: `net.core.somaxconn`). An integer 0 … 2^31−1. Default: 511, as node:net.
+   */
+  backlog?: number
+  /**
+   * `SO_REUSEPORT`: several listeners (in several workers or processes) may bind the same
+   * address and port, and the kernel spreads new connections among them. Not on Windows
+   * (`ENOTSUP`). Default: `false`.
+   */
+  reusePort?: boolean
+  /**
+   * For an IPv6 address: `true` accepts IPv6 clients only; `false` IPv4 ones too (as
+   * IPv4-mapped addresses). Left out: the OS default (both, on Linux and macOS). Ignored for an
+   * IPv4 address.
+   */
+  ipv6Only?: boolean
+}
+
+/** What `UnixListener.bind` takes beside the path. */
+export interface UnixListenOptions {
+  /** As {@link TcpListenOptions.backlog}. Default: 511. */
+  backlog?: number
+}
+
+/** node:net's default listen backlog, and so wakepoll's. */
+const DEFAULT_BACKLOG = 511
+
 /** The opaque string of a socket's `handle`; good for one `fromHandle`. */
 export type SocketHandle = string & { readonly __wakepoll: 'Socket' }
 
@@ -72,6 +102,17 @@ function validateInet(options: unknown, portRequired: boolean, name = 'options')
   if (port === undefined && !portRequired) return { address, port: 0 }
   validateInteger(port, `${name}.port`, portRequired ? 1 : 0, 65535)
   return { address, port }
+}
+
+function validateBacklog(backlog: unknown, name: string): number {
+  if (backlog === undefined) return DEFAULT_BACKLOG
+  validateInteger(backlog, name, 0, 0x7fff_ffff)
+  return backlog
+}
+
+function validateOptionalBoolean(value: unknown, name: string): boolean | undefined {
+  if (value !== undefined) validateBoolean(value, name)
+  return value
 }
 
 function validatePath(path: unknown, name = 'path'): asserts path is string {
@@ -200,10 +241,23 @@ function takeError(socket: Socket): Error | null {
 
 /** A listening TCP socket (mio's `TcpListener`). */
 export class TcpListener extends Socket {
-  /** Binds and listens: `TcpListener.bind({ address: '127.0.0.1', port: 0 })`. */
-  static override bind(options: InetAddressOptions): TcpListener {
+  /**
+   * Binds and listens: `TcpListener.bind({ address: '127.0.0.1', port: 0 })`, with node:net's
+   * `backlog` (511 by default), `reusePort` and `ipv6Only`.
+   */
+  static override bind(options: TcpListenOptions): TcpListener {
     const { address, port } = validateInet(options, false)
-    return make(TcpListener, native.socketTcpListenerBind(address, port))
+    const { backlog, reusePort, ipv6Only } = options
+    return make(
+      TcpListener,
+      native.socketTcpListenerBind(
+        address,
+        port,
+        validateBacklog(backlog, 'options.backlog'),
+        validateOptionalBoolean(reusePort, 'options.reusePort') ?? false,
+        validateOptionalBoolean(ipv6Only, 'options.ipv6Only'),
+      ),
+    )
   }
 
   static fromHandle(handle: SocketHandle): TcpListener {
@@ -350,10 +404,14 @@ export class UdpSocket extends Socket {
 
 /** A listening Unix stream socket (mio's `UnixListener`). */
 export class UnixListener extends Socket {
-  /** Binds to a filesystem path (which must not exist) and listens. */
-  static override bind(path: string): UnixListener {
+  /** Binds to a filesystem path (which must not exist) and listens (backlog 511 by default). */
+  static override bind(path: string, options?: UnixListenOptions): UnixListener {
     validatePath(path)
-    return make(UnixListener, native.socketUnixListenerBind(path))
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      throw invalidArgType('options', 'of type object', options)
+    }
+    const backlog = validateBacklog(options?.backlog, 'options.backlog')
+    return make(UnixListener, native.socketUnixListenerBind(path, backlog))
   }
 
   static fromHandle(handle: SocketHandle): UnixListener {

@@ -27,7 +27,8 @@ use wakepoll::event::AsRawSource;
 // The Unix kinds and pipes exist under these names on every platform; where the OS lacks them
 // (Windows) their constructors fail with ENOTSUP, and no value of them can exist.
 use wakepoll::net::{
-    TcpListener, TcpStream, UdpSocket, UnixDatagram, UnixListener, UnixSocketAddr, UnixStream,
+    ListenOptions, TcpListener, TcpStream, UdpSocket, UnixDatagram, UnixListener, UnixSocketAddr,
+    UnixStream,
 };
 use wakepoll::pipe;
 use wakepoll::{Interest, Registry, Token};
@@ -231,9 +232,21 @@ fn sys<T>(env: &Env, r: io::Result<T>) -> napi::Result<T> {
 }
 
 #[napi]
-pub fn socket_tcp_listener_bind(env: Env, ip: String, port: u32) -> napi::Result<f64> {
+pub fn socket_tcp_listener_bind(
+    env: Env,
+    ip: String,
+    port: u32,
+    backlog: u32,
+    reuse_port: bool,
+    ipv6_only: Option<bool>,
+) -> napi::Result<f64> {
     let addr = socket_addr(&env, &ip, port)?;
-    let sock = Sock::TcpListener(sys(&env, TcpListener::bind(addr))?);
+    let options = ListenOptions {
+        backlog,
+        reuse_port,
+        ipv6_only,
+    };
+    let sock = Sock::TcpListener(sys(&env, TcpListener::bind_with(addr, &options))?);
     insert(&env, sock)
 }
 
@@ -252,8 +265,8 @@ pub fn socket_udp_bind(env: Env, ip: String, port: u32) -> napi::Result<f64> {
 }
 
 #[napi]
-pub fn socket_unix_listener_bind(env: Env, path: String) -> napi::Result<f64> {
-    let sock = Sock::UnixListener(sys(&env, UnixListener::bind(path))?);
+pub fn socket_unix_listener_bind(env: Env, path: String, backlog: u32) -> napi::Result<f64> {
+    let sock = Sock::UnixListener(sys(&env, UnixListener::bind_with_backlog(path, backlog))?);
     insert(&env, sock)
 }
 
