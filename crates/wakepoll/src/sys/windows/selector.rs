@@ -317,16 +317,28 @@ impl Selector {
     /// watch a socket wakepoll does not own, but its edges are emulated by re-arming after the
     /// owner's `WouldBlock` (`IoSource::do_io`), which a caller's own I/O would never do: the
     /// source would report once and then go silent. mio has no raw-socket source either.
-    pub(crate) fn register(&self, _: RawSocket, _: Token, _: Interest) -> io::Result<()> {
+    pub(crate) fn register_triggered(
+        &self,
+        _: RawSocket,
+        _: Token,
+        _: Interest,
+        _: Trigger,
+    ) -> io::Result<()> {
         Err(raw_unsupported())
     }
 
-    /// See [`register`](Selector::register).
-    pub(crate) fn reregister(&self, _: RawSocket, _: Token, _: Interest) -> io::Result<()> {
+    /// See [`register_triggered`](Selector::register_triggered).
+    pub(crate) fn reregister_triggered(
+        &self,
+        _: RawSocket,
+        _: Token,
+        _: Interest,
+        _: Trigger,
+    ) -> io::Result<()> {
         Err(raw_unsupported())
     }
 
-    /// See [`register`](Selector::register).
+    /// See [`register_triggered`](Selector::register_triggered).
     pub(crate) fn deregister(&self, _: RawSocket) -> io::Result<()> {
         Err(raw_unsupported())
     }
