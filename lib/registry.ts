@@ -84,8 +84,9 @@ export class Registry {
 /** The opaque string of `registry.handle`. */
 export type RegistryHandle = string & { readonly __wakepoll: 'Registry' }
 
-function validateSource(source: unknown): asserts source is Source {
+/** A raw fd or one of wakepoll's own sources (also what a WaitContext takes). */
+export function validateSource(source: unknown): asserts source is Source {
   if (isWakepollSource(source)) return
-  if (typeof source !== 'number') throw invalidArgType('source', 'a file descriptor (number), a SyncEvent, a socket or a pipe end', source)
+  if (typeof source !== 'number') throw invalidArgType('source', 'a file descriptor (number), a SyncEvent, a Timer, a socket or a pipe end', source)
   validateFd(source)
 }

@@ -28,14 +28,14 @@ impl NativeRegistry {
 /// A raw fd from JavaScript as the core's `RawSource` (the same `i32` on Unix). Registering a
 /// raw handle on Windows fails in the core with `ENOTSUP` (see `wakepoll::event::SourceRaw`);
 /// a negative number, which no SOCKET is, fails here first the same way.
-fn raw_source(env: &Env, fd: i32) -> napi::Result<RawSource> {
+pub(crate) fn raw_source(env: &Env, fd: i32) -> napi::Result<RawSource> {
     RawSource::try_from(fd).map_err(|_| {
         let err = wakepoll::error::unsupported("register", "not a raw handle of this platform");
         errors::system(env, &err)
     })
 }
 
-fn interest(env: &Env, bits: u32) -> napi::Result<Interest> {
+pub(crate) fn interest(env: &Env, bits: u32) -> napi::Result<Interest> {
     u8::try_from(bits)
         .ok()
         .and_then(Interest::from_bits)
@@ -182,7 +182,7 @@ impl NativeRegistry {
 impl NativeRegistry {
     /// Checks token and interest, then runs `op` with the open core registry; its OS error
     /// becomes a Node-style system error.
-    fn change(
+    pub(crate) fn change(
         &self,
         env: &Env,
         token: f64,

@@ -39,7 +39,7 @@ enum Consumed {
 }
 
 impl SyncEventShared {
-    fn new(event: Event, waiting: Arc<AtomicBool>) -> Arc<SyncEventShared> {
+    pub(crate) fn new(event: Event, waiting: Arc<AtomicBool>) -> Arc<SyncEventShared> {
         let id = handles::next_id();
         let shared = Arc::new(SyncEventShared {
             id,

@@ -61,7 +61,7 @@ pub struct NativeWaitContext {
 }
 
 impl NativeWaitContext {
-    fn with<T>(
+    pub(crate) fn with<T>(
         &self,
         env: &Env,
         f: impl FnOnce(&WaitContext) -> napi::Result<T>,

@@ -1,0 +1,68 @@
+// Worker scenarios of timer.test.ts (run through scripts/ts-worker.mjs).
+//
+// * idle-server — a TCP server on 127.0.0.1 that lives in `poll(events, null)` for ever and
+//   never returns to its event loop. It echoes what it reads, and a periodic Timer (a quarter
+//   of the idle limit) closes every connection idle for at least `idleMs`, posting
+//   `{ kind: 'closed', idleMs }`. A setTimeout scheduled at start posts `{ kind: 'setTimeout
+//   ran' }` if the loop ever turned (it must not).
+
+import { parentPort, workerData } from 'node:worker_threads'
+
+import { Events, Interest, Poll, TcpListener, Timer, type TcpStream } from '../../index.ts'
+
+const { scenario, idleMs } = workerData as { scenario: string; idleMs: number }
+const post = (message: unknown): void => parentPort!.postMessage(message)
+
+if (scenario === 'idle-server') {
+  setTimeout(() => post({ kind: 'setTimeout ran' }), 0)
+  const poll = new Poll()
+  const events = new Events(64)
+  const listener = TcpListener.bind({ address: '127.0.0.1', port: 0 })
+  const LISTENER = 0
+  const TICK = 1
+  poll.registry.register(listener, LISTENER, Interest.READABLE)
+  const timer = new Timer()
+  timer.reset(idleMs / 4, idleMs / 4)
+  poll.registry.register(timer, TICK, Interest.READABLE)
+  const connections = new Map<number, { stream: TcpStream; lastActive: number }>()
+  let nextToken = 2
+  const buf = new Uint8Array(4096)
+  post({ port: listener.localAddress().port })
+  for (;;) {
+    const n = poll.poll(events, null)
+    for (let i = 0; i < n; i++) {
+      const token = events.token(i)
+      if (token === LISTENER) {
+        for (let accepted = listener.accept(); accepted !== null; accepted = listener.accept()) {
+          const token = nextToken++
+          poll.registry.register(accepted[0], token, Interest.READABLE)
+          connections.set(token, { stream: accepted[0], lastActive: performance.now() })
+        }
+      } else if (token === TICK) {
+        timer.waitTimeout(0)
+        const now = performance.now()
+        for (const [token, c] of connections) {
+          if (now - c.lastActive < idleMs) continue
+          c.stream.close()
+          connections.delete(token)
+          post({ kind: 'closed', idleMs: now - c.lastActive })
+        }
+      } else {
+        const c = connections.get(token)
+        if (c === undefined) continue
+        for (;;) {
+          const got = c.stream.read(buf)
+          if (got === null) break
+          if (got === 0) {
+            c.stream.close()
+            connections.delete(token)
+            break
+          }
+          c.lastActive = performance.now()
+          c.stream.write(buf.subarray(0, got))
+          post({ kind: 'echoed' })
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,165 @@
+// Timer: crosvm's base::Timer — one-shot or periodic, waitable and pollable, across workers.
+//
+// The object holds only its handle string (the key of the native Timer in the process-wide
+// handle table, see src/timer.rs): no native object per JavaScript object, so a thread that
+// never returns to its event loop can make and close Timers without memory growing, and
+// `close()` frees the native timer at once.
+
+import { native } from './native.js'
+import { abortError, invalidArgType, outOfRange } from './errors.js'
+import { Events } from './events.js'
+import { Interest } from './interest.js'
+import { Poll, type PollAsyncOptions } from './poll.js'
+import { kSource, type SourceOps, type WakepollSource } from './source.js'
+import { exitStoppingThread, STOPPING } from './thread-stop.js'
+import { validateHandle, validateSignalOptions, validateTimeout } from './validate.js'
+
+const kHandle = Symbol('wakepoll.timer.handle')
+const kHidden = Symbol('wakepoll.hidden')
+
+/** The opaque string of `timer.handle`. */
+export type TimerHandle = string & { readonly __wakepoll: 'Timer' }
+
+/**
+ * A timer that fires once after a delay, or periodically (crosvm's `base::Timer`). It is the
+ * clock of a thread that lives in `poll.poll(events, null)` and so never runs `setTimeout`:
+ * register it with the Poll (or a WaitContext) and it reports readable when it has fired.
+ *
+ * `wait()` blocks until it fires and returns how many expirations there were since the last
+ * wait (more than 1 when a periodic timer's waiter was late), consuming them; a Poll or
+ * WaitContext reports it without consuming. Never early. Like a SyncEvent it lives until
+ * `close()`, and `handle`/`Timer.fromHandle` share it with other workers; one waiter at a time
+ * (a second gets `EBUSY`).
+ */
+export class Timer implements WakepollSource, Disposable {
+  readonly [kHandle]: TimerHandle
+  [kHidden]: { poll: Poll; events: Events } | undefined
+
+  /** A timer that is not armed. */
+  constructor() {
+    this[kHandle] = native.timerNew() as TimerHandle
+    this[kHidden] = undefined
+  }
+
+  /** A live Timer for the same native timer as `handle`, in any worker of this process. */
+  static fromHandle(handle: TimerHandle): Timer {
+    validateHandle(handle)
+    native.timerCheck(handle)
+    const timer = Object.create(Timer.prototype) as Timer
+    return Object.assign(timer, { [kHandle]: handle, [kHidden]: undefined })
+  }
+
+  /** Plain data (a string) naming this timer; it survives `postMessage` and `workerData`. */
+  get handle(): TimerHandle {
+    native.timerCheck(this[kHandle])
+    return this[kHandle]
+  }
+
+  /** Whether it has been closed (in any worker). */
+  get closed(): boolean {
+    return native.timerClosed(this[kHandle])
+  }
+
+  /**
+   * Arms the timer: it fires `delay` ms from now, then every `interval` ms if given (and not
+   * 0). Replaces an earlier arming and discards expirations not yet consumed. Fractions of a
+   * millisecond round up: never early.
+   */
+  reset(delay: number, interval?: number): void {
+    validateDelay(delay, 'delay')
+    if (interval !== undefined) validateDelay(interval, 'interval')
+    native.timerReset(this[kHandle], delay, interval)
+  }
+
+  /** Disarms the timer and discards expirations not yet consumed. */
+  clear(): void {
+    native.timerClear(this[kHandle])
+  }
+
+  /**
+   * Blocks until the timer has fired; returns how many expirations there were (≥ 1) and
+   * consumes them. A timer that is not armed blocks until another worker arms it (or closes
+   * it: `ERR_CLOSED`). `worker.terminate()` still ends it.
+   */
+  wait(): number {
+    return count(native.timerWait(this[kHandle], null))
+  }
+
+  /** Like `wait`, giving up after `timeout` ms with 0; never early (fractions round up). */
+  waitTimeout(timeout: number): number {
+    const ms = validateTimeout(timeout)
+    return count(native.timerWait(this[kHandle], ms))
+  }
+
+  /**
+   * Waits without blocking the thread (its event loop watches the timer), up to `timeout` ms
+   * (`null`/`undefined`: no limit); resolves with the expirations consumed (0: timed out).
+   * Rejects with an `AbortError` when `options.signal` aborts.
+   */
+  async waitAsync(timeout?: number | null, options?: PollAsyncOptions): Promise<number> {
+    const ms = validateTimeout(timeout)
+    const signal = validateSignalOptions(options)
+    if (signal?.aborted) throw abortError(signal)
+    const handle = this[kHandle]
+    native.timerBeginWait(handle)
+    try {
+      let fired = native.timerTryConsume(handle)
+      if (fired > 0 || ms === 0) return fired
+      const hidden = (this[kHidden] ??= makeHidden(handle))
+      const deadline = ms === null ? null : performance.now() + ms
+      for (;;) {
+        const left = deadline === null ? null : Math.max(0, deadline - performance.now())
+        await hidden.poll.pollAsync(hidden.events, left, signal ? { signal } : undefined)
+        fired = native.timerTryConsume(handle)
+        if (fired > 0) return fired
+        if (deadline !== null && performance.now() >= deadline) return 0
+      }
+    } finally {
+      native.timerEndWait(handle)
+    }
+  }
+
+  /** Ends it for every worker; a thread waiting on it wakes with `ERR_CLOSED`. Idempotent. */
+  close(): void {
+    native.timerClose(this[kHandle])
+    this[kHidden]?.poll.close()
+    this[kHidden] = undefined
+  }
+
+  [Symbol.dispose](): void {
+    this.close()
+  }
+
+  get [kSource](): SourceOps {
+    if (!isTimer(this)) throw invalidArgType('source', 'a Timer made by wakepoll', this)
+    const handle = this[kHandle]
+    return {
+      register: (registry, token, interest) => registry.registerTimer(handle, token, interest),
+      reregister: (registry, token, interest) => registry.reregisterTimer(handle, token, interest),
+      deregister: (registry) => registry.deregisterTimer(handle),
+    }
+  }
+}
+
+/** A real Timer (not merely an object with Timer.prototype). */
+export function isTimer(value: unknown): value is Timer {
+  return value instanceof Timer && typeof value[kHandle] === 'string'
+}
+
+function count(result: number): number {
+  if (result === STOPPING) exitStoppingThread()
+  return result
+}
+
+/** A delay or period in ms: a finite number ≥ 0 (fractions round up natively). */
+function validateDelay(value: unknown, name: string): asserts value is number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value)
+  if (!Number.isFinite(value) || value < 0) throw outOfRange(name, 'a finite number >= 0', value)
+}
+
+/** A Poll of the object's own that watches the timer's fd, for `waitAsync`. */
+function makeHidden(handle: TimerHandle): { poll: Poll; events: Events } {
+  const poll = new Poll()
+  poll.registry.register(native.timerFd(handle), 0, Interest.READABLE)
+  return { poll, events: new Events(1) }
+}
