@@ -134,7 +134,14 @@ impl SyncEventShared {
             return;
         }
         handles::remove(self.id);
-        // Wake a waiter, which finds the event closing; the fd stays open until it has left.
+        // Nobody waiting: close the fd now (holding the slot keeps a waiter from starting).
+        if !self.waiting.swap(true, Ordering::Acquire) {
+            self.leave();
+            return;
+        }
+        // Wake the waiter, which finds the event closing; the fd stays open until it has left.
+        // Only then: the event may be shared with another process (fromFd), which must not
+        // see a signal for a close.
         if let Some(event) = self
             .event
             .read()
@@ -142,10 +149,6 @@ impl SyncEventShared {
             .as_ref()
         {
             let _ = event.signal();
-        }
-        // Nobody waiting: close the fd now (holding the slot keeps a waiter from starting).
-        if !self.waiting.swap(true, Ordering::Acquire) {
-            self.leave();
         }
     }
 }

@@ -122,7 +122,12 @@ impl TimerShared {
             return;
         }
         handles::remove(self.id);
-        // Wake a waiter, which finds the timer closing; the fd stays open until it has left.
+        // Nobody waiting: close the fd now (holding the slot keeps a waiter from starting).
+        if !self.waiting.swap(true, Ordering::Acquire) {
+            self.leave();
+            return;
+        }
+        // Wake the waiter, which finds the timer closing; the fd stays open until it has left.
         if let Some(timer) = self
             .timer
             .read()
@@ -130,10 +135,6 @@ impl TimerShared {
             .as_ref()
         {
             let _ = timer.reset(Duration::ZERO, None);
-        }
-        // Nobody waiting: close the fd now (holding the slot keeps a waiter from starting).
-        if !self.waiting.swap(true, Ordering::Acquire) {
-            self.leave();
         }
     }
 }

@@ -104,6 +104,15 @@ impl WaitContext {
         })
     }
 
+    /// The context's own registry, whose registrations are level-triggered:
+    /// `ctx.registry().register(source, token, interests)` is [`add_for`](WaitContext::add_for)
+    /// with an [`Interest`] instead of an [`EventType`] (for code that already speaks in
+    /// interests). `reregister` is [`modify`](WaitContext::modify), `deregister`
+    /// [`delete`](WaitContext::delete).
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     /// Watches `source` for reading, reporting it with `token` while it is readable (for an
     /// Event: signalled; for a Timer: fired).
     ///
