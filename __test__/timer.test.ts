@@ -193,3 +193,53 @@ test.serial('a worker that never returns to its event loop times out idle connec
     'the talking client was served',
   )
 })
+
+/** Until `timer` is EBUSY for this thread: a worker is inside its wait. */
+async function untilBusy(timer: Timer): Promise<void> {
+  const deadline = performance.now() + HANG_MS
+  for (;;) {
+    try {
+      timer.waitTimeout(0)
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'EBUSY') return
+      throw err
+    }
+    if (performance.now() > deadline) throw new Error('the worker never waited')
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+
+const scenarios = new URL('./helpers/timer-scenarios.ts', import.meta.url).href
+
+test.serial('a worker blocked in wait() returns the count when main arms the timer, ERR_CLOSED when main closes it', async (t) => {
+  for (const how of ['reset', 'close'] as const) {
+    const timer = new Timer()
+    t.teardown(() => timer.close())
+    const worker = startScenario(t, scenarios, 'wait', { timer: timer.handle }, { rescue: () => timer.close() })
+    t.is(await worker.nextMessage<string>(), 'waiting')
+    await untilBusy(timer)
+    if (how === 'reset') timer.reset(1)
+    else timer.close()
+    t.is(await worker.nextMessage<number | string>(), how === 'reset' ? 1 : 'ERR_CLOSED', how)
+  }
+})
+
+test.serial('worker.terminate() of a worker blocked in Timer.wait() resolves, and frees the one-waiter slot', async (t) => {
+  const timer = newTimer(t)
+  const worker = startScenario(t, scenarios, 'wait', { timer: timer.handle }, { rescue: () => timer.reset(0) })
+  t.is(await worker.nextMessage<string>(), 'waiting')
+  await untilBusy(timer)
+  const terminated = worker.worker.terminate()
+  const outcome = await Promise.race([
+    terminated.then(() => 'settled'),
+    new Promise((resolve) => setTimeout(resolve, 2000, 'hung')),
+  ])
+  if (outcome === 'hung') {
+    timer.reset(0)
+    await terminated
+  }
+  t.is(outcome, 'settled')
+  t.is(timer.waitTimeout(0), 0, 'the slot of the terminated waiter is free again')
+  timer.reset(0)
+  t.is(timer.wait(), 1, 'the timer still works')
+})

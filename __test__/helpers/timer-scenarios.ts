@@ -5,12 +5,18 @@
 //   of the idle limit) closes every connection idle for at least `idleMs`, posting
 //   `{ kind: 'closed', idleMs }`. A setTimeout scheduled at start posts `{ kind: 'setTimeout
 //   ran' }` if the loop ever turned (it must not).
+// * wait — `Timer.fromHandle(timer)`, posts 'waiting', blocks in `wait()`; posts the count, or
+//   the error code it ended with.
 
 import { parentPort, workerData } from 'node:worker_threads'
 
-import { Events, Interest, Poll, TcpListener, Timer, type TcpStream } from '../../index.ts'
+import { Events, Interest, Poll, TcpListener, Timer, type TcpStream, type TimerHandle } from '../../index.ts'
 
-const { scenario, idleMs } = workerData as { scenario: string; idleMs: number }
+const { scenario, idleMs, timer: timerHandle } = workerData as {
+  scenario: string
+  idleMs: number
+  timer: TimerHandle
+}
 const post = (message: unknown): void => parentPort!.postMessage(message)
 
 if (scenario === 'idle-server') {
@@ -64,5 +70,15 @@ if (scenario === 'idle-server') {
         }
       }
     }
+  }
+}
+
+if (scenario === 'wait') {
+  const timer = Timer.fromHandle(timerHandle)
+  post('waiting')
+  try {
+    post(timer.wait())
+  } catch (err) {
+    post(String((err as { code?: unknown }).code))
   }
 }
