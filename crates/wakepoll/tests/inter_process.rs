@@ -11,6 +11,7 @@ use wakepoll::sync::{Event, EventWaitResult};
 /// Long enough that a test only fails, never hangs, when a signal is lost.
 const GENEROUS: Duration = Duration::from_secs(10);
 
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 fn code(err: &io::Error) -> &'static str {
     error::sys_error(err).map_or("not a SysError", |s| s.code())
 }

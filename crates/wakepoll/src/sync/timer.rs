@@ -30,8 +30,8 @@ use crate::{error, sys, Interest, Registry, Token};
 /// periodic timer drift.
 ///
 /// A timerfd on Linux; on macOS and FreeBSD an `EVFILT_TIMER` in a kqueue of the Timer's own;
-/// on Windows a waitable timer (which cannot be registered with a `Poll` or `WaitContext`
-/// yet: `Unsupported`, `ENOTSUP`).
+/// on Windows a waitable timer, which a `Poll` or `WaitContext` learns of through a
+/// thread-pool wait (`RegisterWaitForSingleObject`).
 ///
 /// ```
 /// use std::time::Duration;

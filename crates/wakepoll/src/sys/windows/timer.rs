@@ -4,27 +4,37 @@
 //! `Schedule`, which counts expirations by the clock (so the first delay and the period may
 //! differ, and missed periods are counted). Consuming re-arms it, which also resets it.
 //!
-//! Not yet a source: a `Poll` or `WaitContext` on Windows learns of readiness through
-//! completions posted to its port, and nothing posts one when a waitable timer fires (a
-//! thread-pool wait, `RegisterWaitForSingleObject`, would); registering fails with `ENOTSUP`.
+//! As a source: a `Poll` or `WaitContext` on Windows learns of readiness through completions
+//! posted to its port, so a registered Timer keeps a one-shot thread-pool wait
+//! (`RegisterWaitForSingleObject`) on its timer object, whose callback notifies the
+//! registration's `Wakeup` (which reports only while the timer object is signalled, that is
+//! fired and not consumed). The wait is renewed whenever the timer is armed again.
 //!
 //! Invariants:
 //! * `take` (under the schedule's lock) consumes the due times up to now and re-arms the
 //!   timer for the next one, or disarms it; a timer object that was signalled early yields
 //!   nothing and is re-armed for the rest, so the timer is never early;
 //! * `wait_once` makes at most one blocking call (`WaitForSingleObject`), its timeout rounded
-//!   **up** to whole milliseconds.
+//!   **up** to whole milliseconds;
+//! * the thread-pool wait's context is the `Wakeup` of `registered`, which is kept alive until
+//!   the wait is unregistered with `UnregisterWaitEx(…, INVALID_HANDLE_VALUE)`, which returns
+//!   only once no callback runs; the lock order is schedule, then registration.
 
 use std::io;
 use std::os::windows::io::{AsRawHandle, FromRawHandle, OwnedHandle};
 use std::ptr;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use windows_sys::Win32::Foundation::{HANDLE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT};
-use windows_sys::Win32::System::Threading::{
-    CancelWaitableTimer, CreateWaitableTimerW, SetWaitableTimer, WaitForSingleObject,
+use windows_sys::Win32::Foundation::{
+    HANDLE, INVALID_HANDLE_VALUE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT,
 };
+use windows_sys::Win32::System::Threading::{
+    CancelWaitableTimer, CreateWaitableTimerW, RegisterWaitForSingleObject, SetWaitableTimer,
+    UnregisterWaitEx, WaitForSingleObject, INFINITE, WT_EXECUTEINWAITTHREAD, WT_EXECUTEONLYONCE,
+};
+
+use super::wakeup::Wakeup;
 
 use super::timeout;
 use crate::sys::schedule::Schedule;
@@ -35,7 +45,20 @@ use crate::{error, Interest, Token};
 pub(crate) struct Timer {
     handle: OwnedHandle,
     schedule: Mutex<Schedule>,
+    registered: Mutex<Option<Watch>>,
 }
+
+/// A registration: its Wakeup, and the thread-pool wait that notifies it.
+#[derive(Debug)]
+struct Watch {
+    wakeup: Arc<Wakeup>,
+    /// The `RegisterWaitForSingleObject` handle; null when none is outstanding.
+    wait: HANDLE,
+}
+
+// SAFETY: `wait` is a thread-pool wait handle, usable from any thread; it is only touched under
+// the `registered` mutex.
+unsafe impl Send for Watch {}
 
 impl Timer {
     pub(crate) fn new() -> io::Result<Timer> {
@@ -48,6 +71,7 @@ impl Timer {
             // SAFETY: `handle` was just returned by CreateWaitableTimerW; nothing else owns it.
             handle: unsafe { OwnedHandle::from_raw_handle(handle) },
             schedule: Mutex::default(),
+            registered: Mutex::new(None),
         })
     }
 
@@ -106,6 +130,35 @@ impl Timer {
         if unsafe { SetWaitableTimer(self.raw(), &due, 0, None, ptr::null(), 0) } == 0 {
             return Err(error::last("SetWaitableTimer"));
         }
+        // A registration's wait fired at most once: renew it for this arming.
+        let mut registered = lock(&self.registered);
+        if let Some(watch) = registered.as_mut() {
+            self.watch(watch)?;
+        }
+        Ok(())
+    }
+
+    /// (Re)starts the one-shot thread-pool wait that notifies `watch.wakeup` when the timer
+    /// object is signalled.
+    fn watch(&self, watch: &mut Watch) -> io::Result<()> {
+        unwatch(watch);
+        let mut wait: HANDLE = ptr::null_mut();
+        // SAFETY: our open timer handle; the context is the Wakeup that `watch` keeps alive
+        // until `unwatch` has returned (no callback runs after that).
+        let ok = unsafe {
+            RegisterWaitForSingleObject(
+                &mut wait,
+                self.raw(),
+                Some(fired),
+                Arc::as_ptr(&watch.wakeup).cast(),
+                INFINITE,
+                WT_EXECUTEONLYONCE | WT_EXECUTEINWAITTHREAD,
+            )
+        };
+        if ok == 0 {
+            return Err(error::last("RegisterWaitForSingleObject"));
+        }
+        watch.wait = wait;
         Ok(())
     }
 
@@ -126,33 +179,106 @@ impl Timer {
 
     pub(crate) fn register(
         &self,
-        _selector: &Selector,
-        _token: Token,
-        _interests: Interest,
-        _trigger: Trigger,
+        selector: &Selector,
+        token: Token,
+        interests: Interest,
+        trigger: Trigger,
     ) -> io::Result<()> {
-        Err(not_a_source())
+        check_interests(interests)?;
+        let _schedule = self.lock();
+        let mut registered = lock(&self.registered);
+        if let Some(mut stale) = registered.take() {
+            // Left behind by a Poll that was dropped while this Timer was registered.
+            unwatch(&mut stale);
+        }
+        let mut watch = Watch {
+            wakeup: selector.add_wakeup(token, trigger, Some(self.raw() as usize)),
+            wait: ptr::null_mut(),
+        };
+        if let Err(err) = self.watch(&mut watch) {
+            selector.remove_wakeup(&watch.wakeup);
+            return Err(err);
+        }
+        *registered = Some(watch);
+        Ok(())
     }
 
     pub(crate) fn reregister(
         &self,
         _selector: &Selector,
-        _token: Token,
-        _interests: Interest,
-        _trigger: Trigger,
+        token: Token,
+        interests: Interest,
+        trigger: Trigger,
     ) -> io::Result<()> {
-        Err(not_a_source())
+        check_interests(interests)?;
+        let _schedule = self.lock();
+        let mut registered = lock(&self.registered);
+        let Some(watch) = registered.as_mut() else {
+            return Err(error::with_message(
+                super::selector::SELECTOR_CTL,
+                super::ENOENT,
+                "not registered",
+            ));
+        };
+        watch.wakeup.set_token(token);
+        // Re-arm: a timer that has fired and was not consumed reports again.
+        if trigger == Trigger::Edge && watch.wakeup.is_signalled() {
+            watch.wakeup.notify()?;
+        }
+        Ok(())
     }
 
-    pub(crate) fn deregister(&self, _selector: &Selector) -> io::Result<()> {
-        Err(not_a_source())
+    pub(crate) fn deregister(&self, selector: &Selector) -> io::Result<()> {
+        if let Some(mut watch) = lock(&self.registered).take() {
+            unwatch(&mut watch);
+            selector.remove_wakeup(&watch.wakeup);
+        }
+        Ok(())
     }
 }
 
-fn not_a_source() -> io::Error {
-    error::with_message(
-        super::selector::SELECTOR_CTL,
-        super::ENOTSUP,
-        "a Timer is not yet a source for a Poll or WaitContext on Windows",
-    )
+impl Drop for Timer {
+    fn drop(&mut self) {
+        // The public layer deregistered already if the selector is alive; the wait must end
+        // before the timer handle closes either way.
+        if let Some(mut watch) = lock(&self.registered).take() {
+            unwatch(&mut watch);
+        }
+    }
+}
+
+/// Ends `watch`'s thread-pool wait, if any; returns once no callback of it runs.
+fn unwatch(watch: &mut Watch) {
+    if watch.wait.is_null() {
+        return;
+    }
+    // SAFETY: a wait handle from RegisterWaitForSingleObject, unregistered once; never called
+    // from the callback itself (which would deadlock on INVALID_HANDLE_VALUE).
+    unsafe { UnregisterWaitEx(watch.wait, INVALID_HANDLE_VALUE) };
+    watch.wait = ptr::null_mut();
+}
+
+/// The thread-pool callback: the timer object is signalled.
+unsafe extern "system" fn fired(context: *mut std::ffi::c_void, _timed_out: bool) {
+    // SAFETY: the context is the Wakeup that the registration keeps alive until its wait is
+    // unregistered, which waits for this callback to return.
+    let wakeup = unsafe { &*(context as *const Wakeup) };
+    let _ = wakeup.notify();
+}
+
+fn check_interests(interests: Interest) -> io::Result<()> {
+    if interests.is_aio() || interests.is_lio() || interests.is_priority() {
+        return Err(error::with_message(
+            super::selector::SELECTOR_CTL,
+            windows_sys::Win32::Foundation::ERROR_NOT_SUPPORTED as i32,
+            "a Timer is only ever readable",
+        ));
+    }
+    Ok(())
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every critical section here is short and leaves a consistent value: a poisoned lock
+    // still holds one.
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
