@@ -105,7 +105,7 @@ export class Timer implements WakepollSource, Disposable {
     try {
       let fired = native.timerTryConsume(handle)
       if (fired > 0 || ms === 0) return fired
-      const hidden = (this[kHidden] ??= makeHidden(handle))
+      const hidden = (this[kHidden] ??= makeHidden(this))
       const deadline = ms === null ? null : performance.now() + ms
       for (;;) {
         const left = deadline === null ? null : Math.max(0, deadline - performance.now())
@@ -157,9 +157,24 @@ function validateDelay(value: unknown, name: string): asserts value is number {
   if (!Number.isFinite(value) || value < 0) throw outOfRange(name, 'a finite number >= 0', value)
 }
 
-/** A Poll of the object's own that watches the timer's fd, for `waitAsync`. */
-function makeHidden(handle: TimerHandle): { poll: Poll; events: Events } {
+/**
+ * A Poll of the object's own that watches the timer's fd, for `waitAsync`. Where a timer has no
+ * fd (Windows: a waitable timer) the Poll registers the Timer itself, so there `waitAsync` and a
+ * registration of the same Timer with another Poll exclude each other (`EEXIST`).
+ */
+function makeHidden(timer: Timer): { poll: Poll; events: Events } {
   const poll = new Poll()
-  poll.registry.register(native.timerFd(handle), 0, Interest.READABLE)
+  try {
+    let fd: number | undefined
+    try {
+      fd = native.timerFd(timer[kHandle])
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'ENOTSUP') throw err
+    }
+    poll.registry.register(fd ?? timer, 0, Interest.READABLE)
+  } catch (err) {
+    poll.close()
+    throw err
+  }
   return { poll, events: new Events(1) }
 }
