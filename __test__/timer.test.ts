@@ -13,6 +13,7 @@ import test, { type ExecutionContext } from 'ava'
 
 import { Events, Interest, Poll, Timer, WaitContext } from '../index.ts'
 import { closed, invalidArgType, invalidHandle, newPoll, outOfRange, pollTokens, throwsSystemError, unchecked } from './helpers/expect.js'
+import { stressOr } from './helpers/resources.js'
 import { startScenario } from './helpers/workers.js'
 
 const HANG_MS = 10_000
@@ -242,4 +243,18 @@ test.serial('worker.terminate() of a worker blocked in Timer.wait() resolves, an
   t.is(timer.waitTimeout(0), 0, 'the slot of the terminated waiter is free again')
   timer.reset(0)
   t.is(timer.wait(), 1, 'the timer still works')
+})
+
+// Contract section 3, "a loop that never yields": a worker that never returns to its event loop
+// makes, uses and closes Timers by the thousand; nothing waits for a finalizer, so memory stays
+// flat and every fd is given back at close().
+test.serial('Timers made and closed in a loop that never yields: flat memory, no fd left', async (t) => {
+  const cycles = stressOr(100_000, 10_000)
+  t.timeout(10 * 60_000)
+  const worker = startScenario(t, scenarios, 'churn', { cycles })
+  const { wrong, fds, growthMiB } = await worker.nextMessage<{ wrong: number; fds: number; growthMiB: number }>()
+  t.is(wrong, 0, 'every cycle saw its timer fire once')
+  t.is(fds, 0, 'file descriptors')
+  t.log(`RSS growth over ${cycles} cycles: ${growthMiB.toFixed(2)} MiB`)
+  t.true(growthMiB < 8, `RSS grew by ${growthMiB.toFixed(2)} MiB (limit 8 MiB)`)
 })

@@ -5,6 +5,9 @@
 //   of the idle limit) closes every connection idle for at least `idleMs`, posting
 //   `{ kind: 'closed', idleMs }`. A setTimeout scheduled at start posts `{ kind: 'setTimeout
 //   ran' }` if the loop ever turned (it must not).
+// * churn — never returning to its event loop, `cycles` times: a new Timer, armed, registered,
+//   polled, waited, deregistered, closed. Posts the fd count and RSS after a warm-up and at
+//   the end: memory stays flat without a finalizer ever running, fds are all given back.
 // * wait — `Timer.fromHandle(timer)`, posts 'waiting', blocks in `wait()`; posts the count, or
 //   the error code it ended with.
 
@@ -12,10 +15,16 @@ import { parentPort, workerData } from 'node:worker_threads'
 
 import { Events, Interest, Poll, TcpListener, Timer, type TcpStream, type TimerHandle } from '../../index.ts'
 
-const { scenario, idleMs, timer: timerHandle } = workerData as {
+const {
+  scenario,
+  idleMs,
+  timer: timerHandle,
+  cycles,
+} = workerData as {
   scenario: string
   idleMs: number
   timer: TimerHandle
+  cycles: number
 }
 const post = (message: unknown): void => parentPort!.postMessage(message)
 
@@ -81,4 +90,26 @@ if (scenario === 'wait') {
   } catch (err) {
     post(String((err as { code?: unknown }).code))
   }
+}
+
+if (scenario === 'churn') {
+  const { fdCount, rssMiB } = await import('./resources.js')
+  const poll = new Poll()
+  const events = new Events(4)
+  let wrong = 0
+  const cycle = (): void => {
+    const timer = new Timer()
+    timer.reset(0)
+    poll.registry.register(timer, 5, Interest.READABLE)
+    if (poll.poll(events, 10_000) !== 1 || events.token(0) !== 5) wrong++
+    if (timer.wait() !== 1) wrong++
+    poll.registry.deregister(timer)
+    timer.close()
+  }
+  // Warm-up: V8's heap settles into its size for this loop.
+  for (let i = 0; i < 5000; i++) cycle()
+  const before = { fds: fdCount(), rss: rssMiB() }
+  for (let i = 0; i < cycles; i++) cycle()
+  post({ wrong, fds: fdCount() - before.fds, growthMiB: rssMiB() - before.rss })
+  poll.close()
 }
