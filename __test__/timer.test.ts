@@ -258,3 +258,14 @@ test.serial('Timers made and closed in a loop that never yields: flat memory, no
   t.log(`RSS growth over ${cycles} cycles: ${growthMiB.toFixed(2)} MiB`)
   t.true(growthMiB < 8, `RSS grew by ${growthMiB.toFixed(2)} MiB (limit 8 MiB)`)
 })
+
+test('close() ends a pending waitAsync() with ERR_CLOSED, through this object or another', async (t) => {
+  for (const through of ['this', 'fromHandle'] as const) {
+    const timer = new Timer()
+    const pending = timer.waitAsync()
+    if (through === 'this') timer.close()
+    else Timer.fromHandle(timer.handle).close()
+    await t.throwsAsync(pending, closed, through)
+    t.true(timer.closed)
+  }
+})

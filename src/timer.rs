@@ -62,7 +62,7 @@ impl TimerShared {
 
     /// Claims the one-waiter slot: `EBUSY` if taken, `ERR_CLOSED` if closed.
     fn enter(&self, env: &Env) -> napi::Result<()> {
-        if self.waiting.swap(true, Ordering::Acquire) {
+        if self.waiting.swap(true, Ordering::SeqCst) {
             let err =
                 wakepoll::error::busy("wait", "another thread is already waiting on this timer");
             return Err(errors::system(env, &err));
@@ -74,12 +74,19 @@ impl TimerShared {
         Ok(())
     }
 
-    /// Releases the slot; a close that came meanwhile is completed here.
+    /// Releases the slot; a close that came meanwhile (and left the end to the waiter) is
+    /// completed here. SeqCst with `close`: one of the two always sees the other.
     fn leave(&self) {
-        if self.is_closed() {
-            drop(self.timer.write().unwrap_or_else(|e| e.into_inner()).take());
+        self.waiting.store(false, Ordering::SeqCst);
+        if self.closing.load(Ordering::SeqCst) && !self.waiting.swap(true, Ordering::SeqCst) {
+            self.finish();
         }
-        self.waiting.store(false, Ordering::Release);
+    }
+
+    /// Closes the timer's fd and forgets the handle.
+    fn finish(&self) {
+        drop(self.timer.write().unwrap_or_else(|e| e.into_inner()).take());
+        handles::remove(self.id);
     }
 
     /// Consumes the expirations that come within `timeout` (`ZERO`: only those there now).
@@ -118,16 +125,17 @@ impl TimerShared {
     }
 
     fn close(&self) {
-        if self.closing.swap(true, Ordering::AcqRel) {
+        if self.closing.swap(true, Ordering::SeqCst) {
             return;
         }
-        handles::remove(self.id);
         // Nobody waiting: close the fd now (holding the slot keeps a waiter from starting).
-        if !self.waiting.swap(true, Ordering::Acquire) {
-            self.leave();
+        if !self.waiting.swap(true, Ordering::SeqCst) {
+            self.finish();
             return;
         }
-        // Wake the waiter, which finds the timer closing; the fd stays open until it has left.
+        // Wake the waiter, which finds the timer closing and completes the close as it leaves:
+        // until then the handle table keeps the timer, and its fd, alive (an async waiter
+        // holds only the handle, and a closed fd would leave its hidden Poll waiting forever).
         if let Some(timer) = self
             .timer
             .read()
