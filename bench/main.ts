@@ -2,15 +2,18 @@
 // things measured side by side in one run (batches alternate A B A B …). Prints a table and
 // writes the results as JSON (machine, versions, each row's medians, p99 and ratios).
 //
-//   npm run bench                      full run (a few minutes) → bench/results.json
+//   npm run bench                      full run (a few minutes) → bench/results.json + .svg chart
 //   npm run bench -- --quick           smoke run (< 1 min) → bench/results.quick.json
 //   npm run bench -- --rows 1,3        only some rows;  --out FILE  elsewhere
 //
-// Rows: 1 wake round trip, 2 event delivery, 3 pollAsync round trip, 4 TCP echo, 5 memory.
+// Rows: 1 wake round trip, 2 event delivery, 3 pollAsync round trip, 4 TCP echo, 5 memory,
+// 6 memory per idle connection.
 
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 
+import { chartSvg } from './chart.ts'
+import { idleConnections } from './rows/conns.ts'
 import { buildPeer } from './peer.ts'
 import { machine } from './machine.ts'
 import type { RowOptions, RowResult } from './row.ts'
@@ -27,6 +30,7 @@ const ROWS: Record<string, (o: RowOptions) => Promise<RowResult>> = {
   '3': pollAsyncRoundTrip,
   '4': echoThroughput,
   '5': memory,
+  '6': idleConnections,
 }
 
 const { values } = parseArgs({
@@ -45,6 +49,8 @@ for (const r of selected) {
   }
 }
 const out = values.out ?? new URL(quick ? './results.quick.json' : './results.json', import.meta.url)
+// The chart goes beside the JSON: results.json → results.svg.
+const chartOut = String(out instanceof URL ? out.pathname : out).replace(/(\.json)?$/, '.svg')
 
 const log = (line: string) => process.stderr.write(`${line}\n`)
 const where = machine()
@@ -70,4 +76,6 @@ const report = {
 }
 console.log(formatTable(where, results))
 writeFileSync(out, JSON.stringify(report, null, 2) + '\n')
-log(`results written to ${out instanceof URL ? out.pathname : out}`)
+const caption = `${quick ? 'quick' : 'full'} run ${started.toISOString().slice(0, 10)}, ${where.cpus} × ${where.cpu}, node ${where.node}`
+writeFileSync(chartOut, chartSvg(results, caption))
+log(`results written to ${out instanceof URL ? out.pathname : out} and ${chartOut}`)

@@ -1,13 +1,16 @@
-// The Rust core's side of a row: runs crates/wakepoll/examples/bench_peer.rs (built once, in
+// The Rust core's side of a row: runs crates/wakepoll/examples/bench_peer/ (built once, in
 // release mode) and returns its samples, so that a JS batch and a core batch alternate in one run.
 
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile, execFileSync, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync } from 'node:fs'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const binary = `${root}target/release/examples/bench_peer${process.platform === 'win32' ? '.exe' : ''}`
+/** The peer's executable (build it with [buildPeer] first). */
+export const binaryPath = `${root}target/release/examples/bench_peer${process.platform === 'win32' ? '.exe' : ''}`
 let built = false
 
 /** Builds the peer (cargo decides whether anything changed). */
@@ -17,7 +20,7 @@ export function buildPeer(): void {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],
   })
-  if (!existsSync(binary)) throw new Error(`cargo built no ${binary}`)
+  if (!existsSync(binaryPath)) throw new Error(`cargo built no ${binaryPath}`)
   built = true
 }
 
@@ -37,12 +40,41 @@ const options = { encoding: 'utf8', maxBuffer: 256 << 20 } as const
 /** One batch of the peer: `args` as in bench_peer's usage; samples in nanoseconds. */
 export function runPeer(...args: (string | number)[]): Float64Array {
   buildPeer()
-  return parse(execFileSync(binary, args.map(String), options)).samples
+  return parse(execFileSync(binaryPath, args.map(String), options)).samples
 }
 
 /** The same without blocking this thread (its workers go on either way). */
 export async function runPeerAsync(...args: (string | number)[]): Promise<PeerOutput> {
   buildPeer()
-  const { stdout } = await promisify(execFile)(binary, args.map(String), options)
+  const { stdout } = await promisify(execFile)(binaryPath, args.map(String), options)
   return parse(stdout)
+}
+
+/** A server process of the peer's (`echo-server-raw`): its port, and how to stop it. */
+export interface PeerServer {
+  port: number
+  /** Closes the server's stdin (its signal to stop) and resolves when it has exited. */
+  stop(): Promise<void>
+}
+
+/** Starts `bench_peer echo-server-raw` and resolves once it listens on 127.0.0.1. */
+export async function startRawEchoServer(): Promise<PeerServer> {
+  buildPeer()
+  const child = spawn(binaryPath, ['echo-server-raw'], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const exited = once(child, 'exit')
+  const [line] = (await Promise.race([
+    once(createInterface({ input: child.stdout! }), 'line'),
+    exited.then(([code]) => {
+      throw new Error(`bench_peer echo-server-raw exited (${code}) before listening`)
+    }),
+  ])) as [string]
+  const { port } = JSON.parse(line) as { port: number }
+  return {
+    port,
+    async stop() {
+      child.stdin!.end()
+      const [code] = (await exited) as [number | null]
+      if (code !== 0) throw new Error(`bench_peer echo-server-raw exited with ${code}`)
+    },
+  }
 }

@@ -5,7 +5,7 @@ import type { Summary } from './stats.ts'
 
 export interface Series {
   label: string
-  unit: 'µs' | 'ns/event' | 'msgs/s' | 'ms' | 'MiB'
+  unit: 'µs' | 'ns/event' | 'msgs/s' | 'ms' | 'MiB' | 'KiB'
   summary: Summary
 }
 

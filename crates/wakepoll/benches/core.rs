@@ -25,6 +25,7 @@ mod linux {
 
     use crate::common::fds::{self, MAX_READY, M_SMALL};
     use crate::common::harness::{self, compare, Config, Row};
+    use crate::common::placement::{self, Placement};
     use crate::common::{mio_side, wp};
 
     const KS: [usize; 3] = [1, 64, MAX_READY];
@@ -55,18 +56,40 @@ mod linux {
 
         let mut rows: Vec<Row> = Vec::new();
 
-        // Row 1: waker round trip, two threads each blocked in poll.
-        if cfg.selects("1.waker_round_trip") {
-            let mut a = wp::RoundTrip::new();
-            let mut b = mio_side::RoundTrip::new();
+        // Row 1: waker round trip, two threads each blocked in poll, at each placement (see
+        // common/placement.rs for why the placement is set, not left to the scheduler).
+        for (placement, id, title) in [
+            (
+                Placement::OneCpu,
+                "1.waker_round_trip one_cpu",
+                "Waker round trip, two threads each blocked in poll, both on one CPU",
+            ),
+            (
+                Placement::TwoCpus,
+                "1.waker_round_trip two_cpus",
+                "Waker round trip, two threads each blocked in poll, on two CPUs",
+            ),
+        ] {
+            if !cfg.selects(id) {
+                continue;
+            }
+            let Some((local, remote)) = placement.cpus() else {
+                println!("{id}: skipped, this process may use fewer than two CPUs");
+                continue;
+            };
+            let old = placement::pin_current(&[local]).expect("sched_setaffinity");
+            let mut a = wp::RoundTrip::with_remote_cpu(Some(remote));
+            let mut b = mio_side::RoundTrip::with_remote_cpu(Some(remote));
             rows.push(compare(
                 &cfg,
-                "1.waker_round_trip",
-                "Waker round trip between two threads, each blocked in poll",
+                id,
+                title,
                 ("wakepoll", &mut |n| a.run(n)),
                 ("mio", &mut |n| b.run(n)),
                 1.0,
             ));
+            drop((a, b));
+            placement::restore(&old);
         }
 
         // Row 2: one poll returning K ready out of M registered (the same eventfds for both).

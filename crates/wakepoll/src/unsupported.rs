@@ -112,6 +112,11 @@ impl UnixListener {
         unsupported("bind")
     }
 
+    /// Fails: `Unsupported` (`ENOTSUP`).
+    pub fn bind_with_backlog<P: AsRef<Path>>(_path: P, _backlog: u32) -> io::Result<UnixListener> {
+        unsupported("bind")
+    }
+
     /// Unreachable: no listener exists.
     pub fn accept(&self) -> io::Result<(UnixStream, UnixSocketAddr)> {
         match self.0 {}

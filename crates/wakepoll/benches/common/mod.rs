@@ -13,6 +13,7 @@
 
 pub mod fds;
 pub mod harness;
+pub mod placement;
 
 macro_rules! workloads {
     ($name:ident, $lib:ident) => {
@@ -54,6 +55,12 @@ macro_rules! workloads {
 
             impl RoundTrip {
                 pub fn new() -> RoundTrip {
+                    RoundTrip::with_remote_cpu(None)
+                }
+
+                /// The same, with the peer thread pinned to `remote_cpu` (the caller pins
+                /// itself: see `placement`).
+                pub fn with_remote_cpu(remote_cpu: Option<usize>) -> RoundTrip {
                     let poll = Poll::new().unwrap();
                     let wake_local = Waker::new(poll.registry(), Token(1)).unwrap();
                     let mut remote_poll = Poll::new().unwrap();
@@ -62,6 +69,9 @@ macro_rules! workloads {
                     let stop = Arc::new(AtomicBool::new(false));
                     let remote_stop = Arc::clone(&stop);
                     let remote = thread::spawn(move || {
+                        if let Some(cpu) = remote_cpu {
+                            crate::common::placement::pin_current(&[cpu]).unwrap();
+                        }
                         let mut events = Events::with_capacity(8);
                         loop {
                             poll_for_event(&mut remote_poll, &mut events);

@@ -23,7 +23,7 @@ mod udp;
 #[cfg(unix)]
 mod uds;
 
-pub use self::tcp::{TcpListener, TcpStream};
+pub use self::tcp::{ListenOptions, TcpListener, TcpStream};
 pub use self::udp::UdpSocket;
 #[cfg(unix)]
 pub use self::uds::{UnixDatagram, UnixListener, UnixStream};

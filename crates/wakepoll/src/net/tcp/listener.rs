@@ -38,12 +38,52 @@ pub struct TcpListener {
     inner: IoSource,
 }
 
+/// How [`TcpListener::bind_with`] sets up its socket, beside the address.
+///
+/// ```
+/// use wakepoll::net::{ListenOptions, TcpListener};
+/// let options = ListenOptions { backlog: 511, ..ListenOptions::default() };
+/// let listener = TcpListener::bind_with("127.0.0.1:0".parse().unwrap(), &options)?;
+/// # drop(listener);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListenOptions {
+    /// How many connections the OS queues before they are accepted (`listen`'s backlog).
+    /// The OS caps it (on Linux at `net.core.somaxconn`, 4096 by default). Default: 128, as
+    /// mio and std; node:net uses 511.
+    pub backlog: u32,
+    /// `SO_REUSEPORT`: several sockets may listen on the same address and port, and the kernel
+    /// spreads new connections among them (Linux, FreeBSD; on macOS the last one bound gets
+    /// them). Not on Windows: `Unsupported` there. Default: off.
+    pub reuse_port: bool,
+    /// For an IPv6 address, `IPV6_V6ONLY`: `Some(true)` accepts IPv6 only, `Some(false)` also
+    /// IPv4 (as IPv4-mapped addresses), `None` keeps the OS default (on most systems both;
+    /// on Windows and OpenBSD IPv6 only). Ignored for an IPv4 address. Default: `None`.
+    pub ipv6_only: Option<bool>,
+}
+
+impl Default for ListenOptions {
+    fn default() -> ListenOptions {
+        ListenOptions {
+            backlog: 128,
+            reuse_port: false,
+            ipv6_only: None,
+        }
+    }
+}
+
 impl TcpListener {
     /// Creates a listener bound to `addr` (port 0: one the OS picks, see
-    /// [`local_addr`](TcpListener::local_addr)), with `SO_REUSEADDR` set and a backlog of
-    /// 128, as mio does.
+    /// [`local_addr`](TcpListener::local_addr)), with `SO_REUSEADDR` set (on Unix) and a
+    /// backlog of 128, as mio does.
     pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
-        sys::tcp::bind(addr).map(TcpListener::from)
+        TcpListener::bind_with(addr, &ListenOptions::default())
+    }
+
+    /// [`bind`](TcpListener::bind) with a backlog and socket options of the caller's.
+    pub fn bind_with(addr: SocketAddr, options: &ListenOptions) -> io::Result<TcpListener> {
+        sys::tcp::bind(addr, options).map(TcpListener::from)
     }
 
     /// Wraps a listener from the standard library.

@@ -3,5 +3,5 @@
 mod listener;
 mod stream;
 
-pub use self::listener::TcpListener;
+pub use self::listener::{ListenOptions, TcpListener};
 pub use self::stream::TcpStream;

@@ -26,6 +26,13 @@ impl UnixListener {
         sys::uds::listen(&addr).map(UnixListener::from)
     }
 
+    /// [`bind`](UnixListener::bind) with a listen backlog of the caller's (the OS caps it;
+    /// `bind` asks for `SOMAXCONN`).
+    pub fn bind_with_backlog<P: AsRef<Path>>(path: P, backlog: u32) -> io::Result<UnixListener> {
+        let addr = sys::uds::UnixAddr::from_path(path.as_ref(), "bind")?;
+        sys::uds::listen_with_backlog(&addr, backlog).map(UnixListener::from)
+    }
+
     /// Creates a listener bound to `address` (a pathname, or an abstract name on Linux).
     pub fn bind_addr(address: &SocketAddr) -> io::Result<UnixListener> {
         let addr = sys::uds::UnixAddr::from_std(address, "bind")?;

@@ -13,19 +13,24 @@ use std::io;
 use std::net::SocketAddr;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 
+use crate::net::ListenOptions;
 use crate::sys::unix::net::{self, empty_storage, to_socket_addr};
 use crate::sys::unix::syscall;
 
-/// The listen backlog std and mio use.
-const BACKLOG: libc::c_int = 128;
-
-/// A listening socket bound to `addr`.
-pub(crate) fn bind(addr: SocketAddr) -> io::Result<OwnedFd> {
+/// A listening socket bound to `addr`, set up as `options` say.
+pub(crate) fn bind(addr: SocketAddr, options: &ListenOptions) -> io::Result<OwnedFd> {
     let fd = net::new_ip_socket(&addr, libc::SOCK_STREAM)?;
     net::set_flag(fd.as_fd(), libc::SOL_SOCKET, libc::SO_REUSEADDR, true)?;
+    if options.reuse_port {
+        net::set_flag(fd.as_fd(), libc::SOL_SOCKET, libc::SO_REUSEPORT, true)?;
+    }
+    if let (SocketAddr::V6(_), Some(only)) = (addr, options.ipv6_only) {
+        net::set_flag(fd.as_fd(), libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, only)?;
+    }
     net::bind(fd.as_fd(), &addr)?;
+    let backlog = libc::c_int::try_from(options.backlog).unwrap_or(libc::c_int::MAX);
     // SAFETY: listen takes two integers.
-    syscall!(listen(fd.as_raw_fd(), BACKLOG))?;
+    syscall!(listen(fd.as_raw_fd(), backlog))?;
     Ok(fd)
 }
 

@@ -146,9 +146,15 @@ fn unnamed() -> io::Result<SocketAddr> {
 
 /// A stream socket bound to `addr` and listening.
 pub(crate) fn listen(addr: &UnixAddr) -> io::Result<OwnedFd> {
+    listen_with_backlog(addr, BACKLOG as u32)
+}
+
+/// A listening Unix stream socket at `addr` with a backlog of the caller's (capped by the OS).
+pub(crate) fn listen_with_backlog(addr: &UnixAddr, backlog: u32) -> io::Result<OwnedFd> {
     let fd = bind(addr, libc::SOCK_STREAM)?;
+    let backlog = libc::c_int::try_from(backlog).unwrap_or(libc::c_int::MAX);
     // SAFETY: listen takes two integers.
-    syscall!(listen(fd.as_raw_fd(), BACKLOG))?;
+    syscall!(listen(fd.as_raw_fd(), backlog))?;
     Ok(fd)
 }
 

@@ -15,16 +15,25 @@ use std::os::windows::io::{AsRawSocket, AsSocket, BorrowedSocket, OwnedSocket};
 use windows_sys::Win32::Networking::WinSock as ws;
 
 use super::net::{self, empty_storage, to_socket_addr, wsa};
+use crate::net::ListenOptions;
 
-/// The listen backlog std and mio use.
-const BACKLOG: i32 = 128;
-
-/// A listening socket bound to `addr`.
-pub(crate) fn bind(addr: SocketAddr) -> io::Result<OwnedSocket> {
+/// A listening socket bound to `addr`, set up as `options` say.
+pub(crate) fn bind(addr: SocketAddr, options: &ListenOptions) -> io::Result<OwnedSocket> {
+    if options.reuse_port {
+        // Windows has no SO_REUSEPORT; SO_REUSEADDR there lets another socket steal the port.
+        return Err(crate::error::unsupported(
+            "setsockopt",
+            "SO_REUSEPORT does not exist on Windows",
+        ));
+    }
     let socket = net::new_ip_socket(&addr, ws::SOCK_STREAM)?;
+    if let (SocketAddr::V6(_), Some(only)) = (addr, options.ipv6_only) {
+        net::set_flag(socket.as_socket(), ws::IPPROTO_IPV6, ws::IPV6_V6ONLY, only)?;
+    }
     net::bind(socket.as_socket(), &addr)?;
+    let backlog = i32::try_from(options.backlog).unwrap_or(i32::MAX);
     // SAFETY: listen takes a socket and an integer.
-    wsa!(listen(socket.as_raw_socket() as ws::SOCKET, BACKLOG))?;
+    wsa!(listen(socket.as_raw_socket() as ws::SOCKET, backlog))?;
     Ok(socket)
 }
 

@@ -11,6 +11,12 @@
 //!                                      the echo row's load: N connections to 127.0.0.1:port,
 //!                                      each a closed loop of size-byte messages; one sample
 //!                                      per echoed message (its latency, ns)
+//! bench_peer hold <port> <connections>  opens that many idle connections to 127.0.0.1:port
+//!                                      (the idle-connection memory row's client), prints
+//!                                      `{"connected":N}`, holds them until stdin closes
+//! bench_peer echo-server-raw           (Linux) an echo server on libc's epoll alone, the echo
+//!                                      row's physical limit (raw_echo.rs): prints
+//!                                      `{"port":N}`, serves until stdin closes
 //! ```
 //!
 //! The echo row's client is native so that it is never the bottleneck, and the same for every
@@ -30,12 +36,33 @@ use std::time::{Duration, Instant};
 use wakepoll::net::TcpStream;
 use wakepoll::{Events, Interest, Poll, Token, Waker};
 
+#[cfg(target_os = "linux")]
+mod raw_echo;
+
 const PING: Token = Token(1);
 const PONG: Token = Token(2);
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    if let ["hold", port, connections] = args.as_slice() {
+        return match hold(port, connections) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("bench_peer hold: {err}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if args == ["echo-server-raw"] {
+        return match serve_raw() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("bench_peer echo-server-raw: {err}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match run(&args).and_then(print) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -43,6 +70,58 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Opens `connections` idle connections (blocking connects: the server accepts meanwhile),
+/// says so on stdout, and holds them until stdin reaches end of file.
+fn hold(port: &str, connections: &str) -> io::Result<()> {
+    let port = u16::try_from(number(port)?).map_err(io::Error::other)?;
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    raise_nofile_limit();
+    let held: Vec<std::net::TcpStream> = (0..number(connections)?)
+        .map(|_| std::net::TcpStream::connect(addr))
+        .collect::<io::Result<_>>()?;
+    {
+        let mut out = io::stdout().lock();
+        writeln!(out, "{{\"connected\":{}}}", held.len())?;
+        out.flush()?;
+    }
+    io::copy(&mut io::stdin().lock(), &mut io::sink())?;
+    drop(held);
+    Ok(())
+}
+
+/// Raises the soft limit of open files to the hard one, as Node does at start-up: `hold`
+/// keeps 10,000 connections open.
+#[cfg(unix)]
+fn raise_nofile_limit() {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit read and write a live rlimit.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
+            lim.rlim_cur = lim.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn raise_nofile_limit() {}
+
+#[cfg(target_os = "linux")]
+fn serve_raw() -> io::Result<()> {
+    raw_echo::serve()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn serve_raw() -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "the raw echo server is written on epoll: Linux only",
+    ))
 }
 
 fn run(args: &[&str]) -> io::Result<Measured> {
@@ -56,7 +135,8 @@ fn run(args: &[&str]) -> io::Result<Measured> {
         _ => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "usage: bench_peer roundtrip <rounds> | deliver <k> <rounds> \
-             | echo-client <port> <connections> <size> <seconds>",
+             | echo-client <port> <connections> <size> <seconds> | hold <port> <connections> \
+             | echo-server-raw",
         )),
     }
 }
