@@ -32,7 +32,9 @@ export type TimerHandle = string & { readonly __wakepoll: 'Timer' }
  * (a second gets `EBUSY`).
  */
 export class Timer implements WakepollSource, Disposable {
+  /** @internal */
   readonly [kHandle]: TimerHandle
+  /** @internal */
   [kHidden]: { poll: Poll; events: Events } | undefined
 
   /** A timer that is not armed. */
@@ -126,10 +128,12 @@ export class Timer implements WakepollSource, Disposable {
     this[kHidden] = undefined
   }
 
+  /** `close()`, for `using`. */
   [Symbol.dispose](): void {
     this.close()
   }
 
+  /** @internal */
   get [kSource](): SourceOps {
     if (!isTimer(this)) throw invalidArgType('source', 'a Timer made by wakepoll', this)
     const handle = this[kHandle]

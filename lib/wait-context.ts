@@ -13,7 +13,9 @@ export type WaitEventType = 'read' | 'write' | 'readwrite'
 
 /** One ready source, as crosvm's `TriggeredEvent`: its token and which way it is ready. */
 export interface TriggeredEvent {
+  /** The token the source was added with. */
   token: number
+  /** Ready to read (a SyncEvent signalled, a Timer fired, data or a hang-up to read). */
   readable: boolean
   /** Ready to write (only for sources added for `'write'` or `'readwrite'`). */
   writable: boolean
@@ -96,6 +98,7 @@ export class WaitContext implements Disposable {
     return triggered(this.#inner.waitEvents(validateTimeout(timeout)))
   }
 
+  /** Whether `close()` was called. */
   get closed(): boolean {
     return this.#inner.closed
   }
@@ -105,6 +108,7 @@ export class WaitContext implements Disposable {
     this.#inner.close()
   }
 
+  /** `close()`, for `using`. */
   [Symbol.dispose](): void {
     this.close()
   }
