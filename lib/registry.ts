@@ -7,7 +7,7 @@ import { isWakepollSource, kSource, type WakepollSource } from './source.js'
 
 /**
  * What a Registry can watch: a raw file descriptor number, or one of wakepoll's own sources
- * (a `SyncEvent`, a socket of lib/net.ts or a pipe end). A raw fd may be watched by several Polls, once each; wakepoll's own sources
+ * (a `SyncEvent`, a `Timer`, a socket of lib/net.ts or a pipe end). A raw fd may be watched by several Polls, once each; wakepoll's own sources
  * belong to one Poll (or WaitContext) at a time.
  */
 export type Source = number | WakepollSource
