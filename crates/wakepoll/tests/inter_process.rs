@@ -167,3 +167,53 @@ mod linux {
         assert_eq!(back.as_raw_descriptor(), i64::from(back.as_raw_fd()));
     }
 }
+
+/// Windows: an Event's handle, duplicated (as it would be into a child), adopted through
+/// `TryFrom<OwnedHandle>` and `from_raw_descriptor`; a bad handle is an error, never an Event.
+#[cfg(windows)]
+mod windows {
+    use std::os::windows::io::{AsRawHandle, BorrowedHandle, IntoRawHandle, OwnedHandle};
+
+    use wakepoll::sync::{Event, EventWaitResult};
+
+    use super::GENEROUS;
+
+    /// A duplicate of the Event's handle, as `DuplicateHandle` would make one for a child.
+    fn duplicate(event: &Event) -> OwnedHandle {
+        // SAFETY: the Event's handle is open for as long as `event` lives, which outlasts
+        // the borrow.
+        unsafe { BorrowedHandle::borrow_raw(event.as_raw_handle()) }
+            .try_clone_to_owned()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_duplicated_handle_is_the_same_event() {
+        let event = Event::new().unwrap();
+        let dup = duplicate(&event);
+        let adopted = Event::try_from(dup).unwrap();
+        adopted.signal().unwrap();
+        assert_eq!(
+            event.wait_timeout(GENEROUS).unwrap(),
+            EventWaitResult::Signaled
+        );
+
+        let raw = duplicate(&event).into_raw_handle();
+        // SAFETY: `raw` is a duplicate that nothing else owns.
+        let by_number = unsafe { Event::from_raw_descriptor(raw as i64) }.unwrap();
+        event.signal().unwrap();
+        assert_eq!(
+            by_number.wait_timeout(GENEROUS).unwrap(),
+            EventWaitResult::Signaled
+        );
+        assert_eq!(event.as_raw_descriptor(), event.as_raw_handle() as i64);
+    }
+
+    #[test]
+    fn a_bad_handle_is_an_error() {
+        for bad in [0i64, -5, 0x7fff_fff0] {
+            // SAFETY: the check fails, so nothing is adopted or closed.
+            assert!(unsafe { Event::from_raw_descriptor(bad) }.is_err(), "{bad}");
+        }
+    }
+}
