@@ -19,10 +19,13 @@ mod registry;
 mod runtime;
 mod slots;
 mod sync_event;
+mod sync_event_fd;
 mod thread_stop;
+mod timer;
 mod token;
 mod uv;
 mod wait_context;
+mod wait_context_sources;
 mod waker;
 
 /// Module init, once per env (main thread and each worker): adds the raw fast paths and the
