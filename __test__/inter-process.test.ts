@@ -2,8 +2,8 @@
 // `event.fd` to a real child process in `spawn`'s stdio array, the child adopts it with
 // `SyncEvent.fromFd(3)`, and a signal in one process is seen by wait / waitAsync / a Poll / a
 // WaitContext in the other. A bad descriptor is a clear system error, never a crash, and is
-// left alone. Linux only: on macOS and FreeBSD a SyncEvent cannot cross (ENOTSUP, checked
-// there by the platform's own run); on Windows it takes a handle that Node cannot pass down.
+// left alone. Linux only: on macOS and FreeBSD (and the libkqueue build) a SyncEvent cannot
+// cross (ENOTSUP, the last test); on Windows it takes a handle that Node cannot pass down.
 
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -15,11 +15,14 @@ import test, { type ExecutionContext } from 'ava'
 
 import { Events, Interest, Poll, SyncEvent, WaitContext } from '../index.ts'
 import { outOfRange, pollTokens, unchecked } from './helpers/expect.js'
+import { onEpoll, onWindows } from './helpers/os.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const script = fileURLToPath(new URL('./helpers/event-child.ts', import.meta.url))
 const HANG_MS = 10_000
-const linux = process.platform === 'linux'
+// An eventfd: Linux, but not the libkqueue build (scripts/cross/check-libkqueue.sh), whose
+// SyncEvent is the kqueue platforms' pipe pair.
+const linux = onEpoll
 
 interface Running {
   nextLine(): Promise<string>
@@ -137,6 +140,19 @@ test('fromFd: a negative or non-integer fd is a RangeError; a non-number a TypeE
   t.throws(() => SyncEvent.fromFd(-1), outOfRange)
   t.throws(() => SyncEvent.fromFd(1.5), outOfRange)
   t.throws(() => SyncEvent.fromFd(unchecked('3')), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' })
+})
+
+// A pipe pair keeps its state in its process: macOS, FreeBSD, and Linux over libkqueue.
+const pipeTest = !onEpoll && !onWindows ? test : test.skip
+
+pipeTest('where a SyncEvent is a pipe pair, fromFd is ENOTSUP and leaves the fd open; a closed one EBADF', (t) => {
+  const fd = fs.openSync(os.devNull, 'r')
+  t.teardown(() => fs.closeSync(fd))
+  t.throws(() => SyncEvent.fromFd(fd), { code: 'ENOTSUP' })
+  t.true(fs.fstatSync(fd).isCharacterDevice(), 'still open')
+  const spare = fs.openSync(os.devNull, 'r')
+  fs.closeSync(spare)
+  t.throws(() => SyncEvent.fromFd(spare), { code: 'EBADF' })
 })
 
 linuxTest('fd is the eventfd; each clone has its own; a closed event has none (ERR_CLOSED)', (t) => {

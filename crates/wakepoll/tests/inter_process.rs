@@ -11,7 +11,7 @@ use wakepoll::sync::{Event, EventWaitResult};
 /// Long enough that a test only fails, never hangs, when a signal is lost.
 const GENEROUS: Duration = Duration::from_secs(10);
 
-#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+#[cfg_attr(windows, allow(dead_code))]
 fn code(err: &io::Error) -> &'static str {
     error::sys_error(err).map_or("not a SysError", |s| s.code())
 }
@@ -41,7 +41,8 @@ fn child_role() {
     }
 }
 
-#[cfg(target_os = "linux")]
+/// An eventfd (Linux without libkqueue): the descriptor crosses.
+#[cfg(all(target_os = "linux", not(wakepoll_libkqueue)))]
 mod linux {
     use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd, OwnedFd};
     use std::os::unix::process::CommandExt;
@@ -170,6 +171,46 @@ mod linux {
 
 /// Windows: an Event's handle, duplicated (as it would be into a child), adopted through
 /// `TryFrom<OwnedHandle>` and `from_raw_descriptor`; a bad handle is an error, never an Event.
+/// A pipe pair (macOS, FreeBSD, and Linux over libkqueue, where this runs): its state is kept
+/// in its process, so it cannot cross; adopting a descriptor is refused, never a crash.
+#[cfg(any(
+    target_vendor = "apple",
+    target_os = "freebsd",
+    all(target_os = "linux", wakepoll_libkqueue)
+))]
+mod pipe {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+
+    use wakepoll::sync::Event;
+
+    use super::code;
+
+    #[test]
+    fn adopting_a_descriptor_is_enotsup_and_leaves_it_open_a_bad_one_ebadf() {
+        let (mut reader, writer) = std::io::pipe().expect("pipe");
+        drop(writer);
+        let fd = reader.as_raw_fd();
+        // SAFETY: the check refuses every descriptor here, so `fd` is never taken from `reader`.
+        let err = unsafe { Event::from_raw_descriptor(i64::from(fd)) }.unwrap_err();
+        assert_eq!(code(&err), "ENOTSUP", "{err}");
+        let mut buf = [0u8; 1];
+        assert_eq!(
+            reader.read(&mut buf).expect("still open"),
+            0,
+            "EOF: the fd was left alone"
+        );
+        for bad in [-1, i64::from(i32::MAX)] {
+            // SAFETY: no open descriptor has this number.
+            let err = unsafe { Event::from_raw_descriptor(bad) }.unwrap_err();
+            assert_eq!(code(&err), "EBADF", "{bad}: {err}");
+        }
+        // An Event of this process still works after the refusals.
+        let event = Event::new().expect("event");
+        event.signal().expect("signal");
+    }
+}
+
 #[cfg(windows)]
 mod windows {
     use std::os::windows::io::{AsRawHandle, BorrowedHandle, IntoRawHandle, OwnedHandle};

@@ -23,7 +23,7 @@
 //! * `Timer` (crosvm's `base::Timer`): `new`, `reset(delay, Option<interval>)`, `clear`,
 //!   `wait_once(Option<Duration>)` (one wait, at most one blocking call; the expirations it
 //!   consumed, 0 for none), `register`/`reregister`/`deregister` as `SyncEvent`'s;
-//!   `pollable_timer`. A timerfd on Linux; elsewhere a one-shot OS timer armed for the next
+//!   `pollable_timer`. A timerfd on Linux; elsewhere (and on Linux over libkqueue) a one-shot OS timer armed for the next
 //!   due time of a `Schedule` (`schedule.rs`), which counts expirations by the clock.
 //! * Sockets and pipes, as free functions over borrowed fds (mio's `sys::tcp` shape): `net`
 //!   (socket creation, IP addresses, send/recv, options, `take_error`), `tcp` (`bind`,
@@ -53,7 +53,10 @@
 mod unix;
 #[cfg(unix)]
 pub(crate) use self::unix::*;
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[cfg(not(any(
+    target_os = "android",
+    all(target_os = "linux", not(wakepoll_libkqueue))
+)))]
 mod schedule;
 #[cfg(windows)]
 mod windows;

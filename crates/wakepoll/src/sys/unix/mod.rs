@@ -88,8 +88,16 @@ pub(crate) fn wait_ready(
 }
 
 /// A `Timer`'s fd, readable while it has fired and its expirations were not consumed.
+#[cfg(not(wakepoll_libkqueue))]
 pub(crate) fn pollable_timer(timer: &Timer) -> Option<RawSource> {
     Some(std::os::fd::AsRawFd::as_raw_fd(timer))
+}
+
+/// None over libkqueue: the Timer's fd is its own kqueue's, which libkqueue never makes
+/// readable (docs/platforms-kqueue.md, gap 1); a wait there blocks in `kevent` instead.
+#[cfg(wakepoll_libkqueue)]
+pub(crate) fn pollable_timer(_: &Timer) -> Option<RawSource> {
+    None
 }
 
 /// A `SyncEvent`'s fd, readable while it is signalled.

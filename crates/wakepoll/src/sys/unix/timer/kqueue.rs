@@ -1,4 +1,5 @@
-//! `sync::Timer` on macOS and FreeBSD: a kqueue of its own with one `EVFILT_TIMER` knote.
+//! `sync::Timer` on macOS and FreeBSD (and on Linux over libkqueue, `--cfg wakepoll_libkqueue`):
+//! a kqueue of its own with one `EVFILT_TIMER` knote.
 //!
 //! The Timer's fd is that kqueue: readable while its timer knote has fired and not been
 //! collected, so a `Poll` or `WaitContext` watches it like any fd (a kqueue fd can be watched
@@ -11,8 +12,10 @@
 //!   to now and re-arms the knote for the next one; a knote that fired early yields nothing
 //!   and is re-armed for the rest, so the timer is never early;
 //! * the knote is armed in microseconds rounded up (never shorter than asked);
-//! * `wait_once` makes at most one blocking call (`poll(2)` on the kqueue fd), its timeout
-//!   rounded **up** to whole milliseconds; `EINTR` goes back to the caller's retry loop.
+//! * `wait_once` makes at most one blocking call, `kevent` on the timer's own kqueue (not
+//!   `poll(2)` on its fd: libkqueue's kqueue fd is never readable, docs/platforms-kqueue.md's
+//!   gap 1), which collects the knote, so `take` is told it fired; `EINTR` goes back to the
+//!   caller's retry loop.
 
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -20,7 +23,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::sys::schedule::Schedule;
-use crate::sys::unix::{syscall, timeout};
+use crate::sys::unix::{kq, syscall};
 use crate::sys::{Selector, Trigger};
 use crate::{Interest, Token};
 
@@ -36,7 +39,7 @@ pub(crate) struct Timer {
 impl Timer {
     pub(crate) fn new() -> io::Result<Timer> {
         // SAFETY: kqueue takes no arguments.
-        let kq = syscall!(kqueue())?;
+        let kq = syscall!(kq::kqueue())?;
         // SAFETY: `kq` was just returned by kqueue and nothing else owns it.
         let kq = unsafe { OwnedFd::from_raw_fd(kq) };
         // SAFETY: sets a flag on an fd we own.
@@ -60,10 +63,11 @@ impl Timer {
         self.disarm()
     }
 
-    /// Consumes the expirations there are, without blocking; how many.
-    fn take(&self) -> io::Result<u64> {
+    /// Consumes the expirations there are, without blocking; how many. `collected`: the
+    /// caller has just collected a fired knote itself (the blocking `kevent`).
+    fn take(&self, collected: bool) -> io::Result<u64> {
         let mut schedule = self.lock();
-        let fired = self.collect()?;
+        let fired = self.collect(None)? || collected;
         let now = Instant::now();
         let count = schedule.take(now);
         if count > 0 || fired {
@@ -75,49 +79,46 @@ impl Timer {
     }
 
     pub(crate) fn wait_once(&self, timeout: Option<Duration>) -> io::Result<u64> {
-        let count = self.take()?;
+        let count = self.take(false)?;
         if count > 0 || timeout == Some(Duration::ZERO) {
             return Ok(count);
         }
-        let mut pfd = libc::pollfd {
-            fd: self.kq.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one live pollfd, and we pass a count of one.
-        let ready = syscall!(poll(&mut pfd, 1, timeout::to_ms(timeout)))?;
-        if ready == 0 {
+        // Outside the schedule's lock, so that `reset`/`clear` from another thread go on (a
+        // knote they replace may still be collected here: `take` then re-arms for the
+        // schedule's next due time, which is harmless).
+        let fired = self.collect(Some(timeout.unwrap_or(Duration::MAX)))?;
+        if !fired {
             return Ok(0);
         }
-        self.take()
+        self.take(true)
     }
 
     /// Arms the one-shot knote to fire `after` from now (replacing an armed one).
     fn arm(&self, after: Duration) -> io::Result<()> {
         let micros = after.as_nanos().div_ceil(1_000).max(1);
         let data = i64::try_from(micros).unwrap_or(i64::MAX);
-        self.change(libc::EV_ADD | libc::EV_ONESHOT, libc::NOTE_USECONDS, data)
+        self.change(kq::EV_ADD | kq::EV_ONESHOT, kq::NOTE_USECONDS, data)
     }
 
     /// Removes the knote and anything it had fired.
     fn disarm(&self) -> io::Result<()> {
-        match self.change(libc::EV_DELETE, 0, 0) {
-            Err(err) if err.raw_os_error() == Some(libc::ENOENT) => {}
+        match self.change(kq::EV_DELETE, 0, 0) {
+            Err(err) if crate::error::errno(&err) == Some(libc::ENOENT) => {}
             other => other?,
         }
-        self.collect().map(drop)
+        self.collect(None).map(drop)
     }
 
     fn change(&self, flags: u16, fflags: u32, data: i64) -> io::Result<()> {
         // SAFETY: an all-zero kevent is a valid value; the fields that matter are set below.
-        let mut change: libc::kevent = unsafe { std::mem::zeroed() };
+        let mut change: kq::kevent = unsafe { std::mem::zeroed() };
         change.ident = IDENT as _;
-        change.filter = libc::EVFILT_TIMER;
+        change.filter = kq::EVFILT_TIMER;
         change.flags = flags as _;
         change.fflags = fflags as _;
         change.data = data as _;
         // SAFETY: one change from a live local, no event list.
-        syscall!(kevent(
+        syscall!(kq::kevent(
             self.kq.as_raw_fd(),
             &change,
             1,
@@ -128,26 +129,36 @@ impl Timer {
         .map(drop)
     }
 
-    /// Collects a fired knote without blocking; whether there was one.
-    fn collect(&self) -> io::Result<bool> {
+    /// Collects a fired knote, waiting up to `wait` for one (`None`: not at all); whether
+    /// there was one.
+    fn collect(&self, wait: Option<Duration>) -> io::Result<bool> {
         // SAFETY: an all-zero kevent is a valid value for the kernel to overwrite.
-        let mut event: libc::kevent = unsafe { std::mem::zeroed() };
-        let zero = libc::timespec {
-            tv_sec: 0,
-            tv_nsec: 0,
-        };
-        // SAFETY: no changes; room for one event in a live local; a zero timeout.
-        let n = syscall!(kevent(
+        let mut event: kq::kevent = unsafe { std::mem::zeroed() };
+        let wait = wait.unwrap_or(Duration::ZERO);
+        // A non-blocking look treats EINTR as nothing there; a blocking wait hands it back to
+        // the caller's retry loop.
+        let blocking = !wait.is_zero();
+        // Duration::MAX (no limit) as a null timeout; anything else as a timespec.
+        let limit = (wait != Duration::MAX).then(|| kq::timespec {
+            tv_sec: libc::time_t::try_from(wait.as_secs()).unwrap_or(libc::time_t::MAX),
+            tv_nsec: wait.subsec_nanos() as _,
+        });
+        let limit_ptr = limit
+            .as_ref()
+            .map_or(std::ptr::null(), |t| t as *const kq::timespec);
+        // SAFETY: no changes; room for one event in a live local; `limit_ptr` is null or
+        // points to a live local timespec.
+        let n = syscall!(kq::kevent(
             self.kq.as_raw_fd(),
             std::ptr::null(),
             0,
             &mut event,
             1,
-            &zero
+            limit_ptr
         ));
         match n {
             Ok(n) => Ok(n > 0),
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => Ok(false),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted && !blocking => Ok(false),
             Err(err) => Err(err),
         }
     }
