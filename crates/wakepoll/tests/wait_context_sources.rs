@@ -53,6 +53,10 @@ fn pipe_ends_for_read_and_write_level_triggered() {
 }
 
 #[test]
+#[cfg_attr(
+    wakepoll_libkqueue,
+    ignore = "libkqueue gap 6: EV_ADD of an existing level-triggered socket read knote is refused (its token stays)"
+)]
 fn modify_switches_direction_and_token() {
     let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
     a.set_nonblocking(true).unwrap();
