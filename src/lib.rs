@@ -12,6 +12,7 @@ mod errors;
 mod events;
 mod fast;
 mod handles;
+mod napi_raw;
 mod net;
 mod poll;
 mod poll_async;
@@ -24,6 +25,7 @@ mod token;
 mod uv;
 mod wait_context;
 mod waker;
+mod waker_table;
 
 /// Module init, once per env (main thread and each worker): adds the raw fast paths and the
 /// teardown of the objects this env owns.

@@ -28,7 +28,7 @@ use crate::poll_async::PendingWait;
 use crate::slots::{self, Slab};
 use crate::thread_stop::{self, LOOP_TOKEN};
 use crate::token::CLOSE_TOKEN;
-use crate::{errors, events, poll_async, waker};
+use crate::{errors, events, poll_async, waker_table};
 
 /// Every open Poll of the process.
 pub(crate) static POLLS: Slab<Arc<PollShared>> = Slab::new();
@@ -95,7 +95,7 @@ pub(crate) struct PollShared {
     /// Taken by `close()`: every reference to the selector must go, so that the sources that
     /// were registered with it count as registered nowhere.
     closer: Mutex<Option<wakepoll::Waker>>,
-    /// The keys of its Wakers (slots of `waker::WAKERS`), ended with it.
+    /// The keys of its Wakers (slots of `waker_table::WAKERS`), ended with it.
     wakers: Mutex<Vec<u64>>,
     /// The libuv loop fd of the thread that owns this Poll, and whether the selector watches
     /// it now (registered at the first blocking poll; see thread_stop.rs).
@@ -124,7 +124,7 @@ impl PollShared {
         let mut wakers = self.wakers.lock().unwrap_or_else(|e| e.into_inner());
         // Forget closed Wakers now and then, so the list tracks the live ones.
         if wakers.len() >= 16 && wakers.len().is_power_of_two() {
-            wakers.retain(|key| waker::WAKERS.contains(*key));
+            wakers.retain(|key| waker_table::WAKERS.contains(*key));
         }
         wakers.push(key);
     }
@@ -219,7 +219,7 @@ impl PollShared {
     fn end_wakers_and_handle(&self) {
         let wakers = std::mem::take(&mut *self.wakers.lock().unwrap_or_else(|e| e.into_inner()));
         for key in wakers {
-            waker::close_key(key);
+            waker_table::close_key(key);
         }
         handles::remove(self.id);
     }
