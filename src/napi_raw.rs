@@ -3,7 +3,7 @@
 //!
 //! The bottom layer of the binding: it imports no other binding module, and every module that
 //! answers a raw Node-API call imports it (src/ has no import circle; see
-//! scripts/check-layering.mjs).
+//! scripts/check-layering.mjs, which CI runs).
 
 use std::ptr;
 
