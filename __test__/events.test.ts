@@ -5,7 +5,8 @@ import test from 'ava'
 
 import { Event, Events, Interest, Waker } from '../index.ts'
 import { badArgument, newPoll, outOfRange, pollTokens, unchecked } from './helpers/expect.js'
-import { onEpoll, openFifo, openFifoEnds } from './helpers/fds.js'
+import { openFifo, openFifoEnds } from './helpers/fds.js'
+import { onKqueue } from './helpers/os.js'
 import { unixOnly } from './helpers/platform.js'
 
 const accessors = [
@@ -131,7 +132,7 @@ test('iteration yields Event snapshots in the order of the index accessors', (t)
   fifo.write()
 
   // kqueue's read and write filters are two knotes: the FIFO gives two events.
-  const fifoTokens = onEpoll ? [21] : [21, 21]
+  const fifoTokens = onKqueue ? [21, 21] : [21]
   const n = poll.poll(events, 0)
   t.is(n, tokens.length + fifoTokens.length)
   const iterated = [...events]
@@ -180,7 +181,8 @@ test('a pipe with data registered READABLE | WRITABLE is readable and writable',
   const fifo = openFifo(t)
   fifo.write()
   poll.registry.register(fifo.source, 1, Interest.READABLE | Interest.WRITABLE)
-  if (onEpoll) {
+  if (!onKqueue) {
+    // epoll, and IOCP's AFD poll: one event with both flags.
     t.is(poll.poll(events, 0), 1)
     t.deepEqual(flagsAt(events, 0), { ...none, isReadable: true, isWritable: true })
   } else {

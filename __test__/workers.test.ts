@@ -22,6 +22,7 @@ import { fdsLinkedTo, openFifo } from './helpers/fds.js'
 import { Signals, currentTid, waitUntilInEpollWait } from './helpers/threads.js'
 import type { PingPongResult, PolledMessage, UseAfterCloseResult } from './helpers/worker-scenarios.js'
 import { unixOnly } from './helpers/platform.js'
+import { collectGarbage } from './helpers/resources.js'
 import { startWorker } from './helpers/workers.js'
 
 const RESCUE = 999_999
@@ -278,6 +279,7 @@ function selectorFds(): { eventpoll: number; eventfd: number } {
 // Contract section 3: "Terminated workers leak no file descriptors". Serial: they count the
 // descriptors of the whole process, so no other test may open or close any meanwhile.
 unixOnly('counts epoll and eventfd descriptors through /proc', { serial: true })('a worker terminated while it holds a Poll leaks no file descriptors', async (t) => {
+  await collectGarbage(undefined, 3) // earlier tests' collectable Polls close now, not mid-count
   const before = selectorFds()
   const worker = startWorker(t, 'hold-poll', { waker: false })
   t.is(await worker.nextMessage(), 'ready')
@@ -288,6 +290,7 @@ unixOnly('counts epoll and eventfd descriptors through /proc', { serial: true })
 // The Waker stays in the process-wide handle table (garbage collection must not end it), but
 // once no object in any worker can reach its Poll, the Poll ends and takes its Wakers along.
 unixOnly('counts epoll and eventfd descriptors through /proc', { serial: true })('a worker terminated while it holds a Poll and a Waker leaks no file descriptors', async (t) => {
+  await collectGarbage(undefined, 3)
   const before = selectorFds()
   const worker = startWorker(t, 'hold-poll', { waker: true })
   t.is(await worker.nextMessage(), 'ready')

@@ -26,8 +26,10 @@ const WOKEN = 0
 export class AtomicWaker implements Disposable {
   // A key of the native table (src/slots.rs), shared by every object of this AtomicWaker in
   // every worker; an object holds nothing native.
+  /** @internal */
   readonly [kKey]: Key
 
+  /** A new AtomicWaker with nothing registered. */
   constructor() {
     this[kKey] = native.atomicWakerNew()
   }
@@ -74,10 +76,11 @@ export class AtomicWaker implements Disposable {
     native.atomicWakerClose(this[kKey])
   }
 
+  /** The same as `close()`, for `using`. */
   [Symbol.dispose](): void {
     this.close()
   }
 }
 
 /** The opaque string of `atomicWaker.handle`. */
-export type AtomicWakerHandle = string & { readonly __wakepoll: 'AtomicWaker' }
+export type AtomicWakerHandle = string & { /** @internal */ readonly __wakepoll: 'AtomicWaker' }

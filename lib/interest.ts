@@ -5,10 +5,15 @@
  * cannot watch is refused at registration with a system error of code `ENOTSUP`.
  */
 export const Interest = Object.freeze({
+  /** Readable: data, a connection, a signal. */
   READABLE: 0b0_0001,
+  /** Writable: room to write, or a connect that finished. */
   WRITABLE: 0b0_0010,
+  /** POSIX AIO completions (FreeBSD only). */
   AIO: 0b0_0100,
+  /** `lio_listio` completions (FreeBSD only). */
   LIO: 0b0_1000,
+  /** Priority (out-of-band) data (Linux and Android only). */
   PRIORITY: 0b1_0000,
 } as const)
 

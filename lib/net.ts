@@ -25,8 +25,11 @@ const unclosed = new Unclosed((key) => native.socketClose(key))
 
 /** An IP socket's address, shaped like node:net's `socket.address()`. */
 export interface InetAddress {
+  /** The IP address, as text (`'127.0.0.1'`, `'::1'`). */
   address: string
+  /** The port, 0 … 65535. */
   port: number
+  /** Which IP version `address` is. */
   family: 'IPv4' | 'IPv6'
 }
 
@@ -36,6 +39,7 @@ export interface InetAddress {
  * abstract addresses.
  */
 export interface UnixAddress {
+  /** The socket file's path, or `null` (see above). */
   path: string | null
 }
 
@@ -78,14 +82,17 @@ export interface UnixListenOptions {
 const DEFAULT_BACKLOG = 511
 
 /** The opaque string of a socket's `handle`; good for one `fromHandle`. */
-export type SocketHandle = string & { readonly __wakepoll: 'Socket' }
+export type SocketHandle = string & { /** @internal */ readonly __wakepoll: 'Socket' }
 
 /** What `recvFrom` returns: the bytes received and who sent them. */
 export interface Received<A> {
+  /** The datagram's size in bytes (what was copied into the buffer). */
   bytes: number
+  /** Who sent it. */
   address: A
 }
 
+/** Which side `shutdown` closes: reading, writing, or both. */
 export type ShutdownHow = 'read' | 'write' | 'both'
 
 // ---------------------------------------------------------------- validation
@@ -167,7 +174,9 @@ function writeFrom(socket: Socket, buf: unknown): number | null {
  * after an event, read/write/accept until the call returns `null`.
  */
 export abstract class Socket implements WakepollSource, Disposable {
+  /** @internal */
   readonly [kKey]: Key
+  /** @internal */
   readonly [kCell]: Cell
 
   /** Not for users: sockets come from the static factories (`bind`, `connect`, …). */
@@ -206,10 +215,12 @@ export abstract class Socket implements WakepollSource, Disposable {
     native.socketClose(this[kKey])
   }
 
+  /** The same as `close()`, for `using`. */
   [Symbol.dispose](): void {
     this.close()
   }
 
+  /** @internal */
   get [kSource](): SourceOps {
     const key = this[kKey]
     return {
@@ -260,6 +271,7 @@ export class TcpListener extends Socket {
     )
   }
 
+  /** Takes the socket out of a `handle` read in any worker of this process (once: a second `fromHandle` is `ERR_CLOSED`; a forged handle or one of another class `ERR_INVALID_HANDLE`). */
   static fromHandle(handle: SocketHandle): TcpListener {
     return fromHandle(TcpListener, handle)
   }
@@ -272,10 +284,12 @@ export class TcpListener extends Socket {
     return [stream, stream.peerAddress()]
   }
 
+  /** The address this socket is bound to. */
   localAddress(): InetAddress {
     return inet(native.socketLocalAddress(this[kKey]))
   }
 
+  /** The pending socket error (`SO_ERROR`) as a Node-style system error, clearing it, or `null`: after a `WRITABLE` event of a connecting stream, `null` means connected. */
   takeError(): Error | null {
     return takeError(this)
   }
@@ -292,6 +306,7 @@ export class TcpStream extends Socket {
     return make(TcpStream, native.socketTcpStreamConnect(address, port))
   }
 
+  /** Takes the socket out of a `handle` read in any worker of this process (once: a second `fromHandle` is `ERR_CLOSED`; a forged handle or one of another class `ERR_INVALID_HANDLE`). */
   static fromHandle(handle: SocketHandle): TcpStream {
     return fromHandle(TcpStream, handle)
   }
@@ -312,27 +327,33 @@ export class TcpStream extends Socket {
     return native.socketPeek(this[kKey], buf) ?? null
   }
 
+  /** The address this socket is bound to. */
   localAddress(): InetAddress {
     return inet(native.socketLocalAddress(this[kKey]))
   }
 
+  /** The address of the peer it is connected to (`ENOTCONN` when not connected). */
   peerAddress(): InetAddress {
     return inet(native.socketPeerAddress(this[kKey]))
   }
 
+  /** Sets `TCP_NODELAY` (`true`: send small writes at once, no Nagle delay). */
   setNodelay(nodelay: boolean): void {
     validateBoolean(nodelay, 'nodelay')
     native.socketSetNodelay(this[kKey], nodelay)
   }
 
+  /** Whether `TCP_NODELAY` is set. */
   nodelay(): boolean {
     return native.socketNodelay(this[kKey])
   }
 
+  /** Shuts down the read side, the write side (the peer then reads end of stream) or both. */
   shutdown(how: ShutdownHow): void {
     native.socketShutdown(this[kKey], validateHow(how))
   }
 
+  /** The pending socket error (`SO_ERROR`) as a Node-style system error, clearing it, or `null`: after a `WRITABLE` event of a connecting stream, `null` means connected. */
   takeError(): Error | null {
     return takeError(this)
   }
@@ -348,6 +369,7 @@ export class UdpSocket extends Socket {
     return make(UdpSocket, native.socketUdpBind(address, port))
   }
 
+  /** Takes the socket out of a `handle` read in any worker of this process (once: a second `fromHandle` is `ERR_CLOSED`; a forged handle or one of another class `ERR_INVALID_HANDLE`). */
   static fromHandle(handle: SocketHandle): UdpSocket {
     return fromHandle(UdpSocket, handle)
   }
@@ -382,19 +404,23 @@ export class UdpSocket extends Socket {
     return readInto(this, buf)
   }
 
+  /** Like `recv`, but leaves the data queued: the byte count, or `null` when nothing is there. */
   peek(buf: Uint8Array): number | null {
     validateBuffer(buf)
     return native.socketPeek(this[kKey], buf) ?? null
   }
 
+  /** The address this socket is bound to. */
   localAddress(): InetAddress {
     return inet(native.socketLocalAddress(this[kKey]))
   }
 
+  /** The address of the peer it is connected to (`ENOTCONN` when not connected). */
   peerAddress(): InetAddress {
     return inet(native.socketPeerAddress(this[kKey]))
   }
 
+  /** The pending socket error (`SO_ERROR`) as a Node-style system error, clearing it, or `null`: after a `WRITABLE` event of a connecting stream, `null` means connected. */
   takeError(): Error | null {
     return takeError(this)
   }
@@ -414,6 +440,7 @@ export class UnixListener extends Socket {
     return make(UnixListener, native.socketUnixListenerBind(path, backlog))
   }
 
+  /** Takes the socket out of a `handle` read in any worker of this process (once: a second `fromHandle` is `ERR_CLOSED`; a forged handle or one of another class `ERR_INVALID_HANDLE`). */
   static fromHandle(handle: SocketHandle): UnixListener {
     return fromHandle(UnixListener, handle)
   }
@@ -426,10 +453,12 @@ export class UnixListener extends Socket {
     return [stream, stream.peerAddress()]
   }
 
+  /** The address this socket is bound to. */
   localAddress(): UnixAddress {
     return unix(native.socketLocalAddress(this[kKey]))
   }
 
+  /** The pending socket error (`SO_ERROR`) as a Node-style system error, clearing it, or `null`: after a `WRITABLE` event of a connecting stream, `null` means connected. */
   takeError(): Error | null {
     return takeError(this)
   }
@@ -437,6 +466,7 @@ export class UnixListener extends Socket {
 
 /** A Unix stream socket (mio's `UnixStream`). */
 export class UnixStream extends Socket {
+  /** Starts connecting to the listener at `path` (a non-blocking connect: register for `WRITABLE`; `takeError()` then says how it went). */
   static connect(path: string): UnixStream {
     validatePath(path)
     return make(UnixStream, native.socketUnixStreamConnect(path))
@@ -448,30 +478,37 @@ export class UnixStream extends Socket {
     return [make(UnixStream, a!), make(UnixStream, b!)]
   }
 
+  /** Takes the socket out of a `handle` read in any worker of this process (once: a second `fromHandle` is `ERR_CLOSED`; a forged handle or one of another class `ERR_INVALID_HANDLE`). */
   static fromHandle(handle: SocketHandle): UnixStream {
     return fromHandle(UnixStream, handle)
   }
 
+  /** Reads into `buf` (in place): the byte count, `0` at end of stream, or `null` when it would block. Never throws for "would block". */
   read(buf: Uint8Array): number | null {
     return readInto(this, buf)
   }
 
+  /** Writes from `buf`: the byte count (maybe fewer than asked), or `null` when it would block. */
   write(buf: Uint8Array): number | null {
     return writeFrom(this, buf)
   }
 
+  /** The address this socket is bound to. */
   localAddress(): UnixAddress {
     return unix(native.socketLocalAddress(this[kKey]))
   }
 
+  /** The address of the peer it is connected to (`ENOTCONN` when not connected). */
   peerAddress(): UnixAddress {
     return unix(native.socketPeerAddress(this[kKey]))
   }
 
+  /** Shuts down the read side, the write side (the peer then reads end of stream) or both. */
   shutdown(how: ShutdownHow): void {
     native.socketShutdown(this[kKey], validateHow(how))
   }
 
+  /** The pending socket error (`SO_ERROR`) as a Node-style system error, clearing it, or `null`: after a `WRITABLE` event of a connecting stream, `null` means connected. */
   takeError(): Error | null {
     return takeError(this)
   }
@@ -495,47 +532,57 @@ export class UnixDatagram extends Socket {
     return [make(UnixDatagram, a!), make(UnixDatagram, b!)]
   }
 
+  /** Takes the socket out of a `handle` read in any worker of this process (once: a second `fromHandle` is `ERR_CLOSED`; a forged handle or one of another class `ERR_INVALID_HANDLE`). */
   static fromHandle(handle: SocketHandle): UnixDatagram {
     return fromHandle(UnixDatagram, handle)
   }
 
+  /** Sends `buf` as one datagram to `address`: the byte count, or `null` when it would block. */
   sendTo(buf: Uint8Array, path: string): number | null {
     validateBuffer(buf)
     validatePath(path)
     return native.socketSendToPath(this[kKey], buf, path) ?? null
   }
 
+  /** Receives one datagram into `buf`: its size and sender, or `null` when none is queued. */
   recvFrom(buf: Uint8Array): Received<UnixAddress> | null {
     validateBuffer(buf)
     const got = native.socketRecvFrom(this[kKey], buf)
     return got ? { bytes: got.bytes, address: unix(got.address) } : null
   }
 
+  /** Sets the datagram socket's peer: `send`/`recv` then talk to it alone. */
   connect(path: string): void {
     validatePath(path)
     native.socketConnectDatagram(this[kKey], path, 0)
   }
 
+  /** Sends `buf` to the connected peer: the byte count, or `null` when it would block. */
   send(buf: Uint8Array): number | null {
     return writeFrom(this, buf)
   }
 
+  /** Receives one datagram from the connected peer into `buf`: the byte count, or `null` when none is queued. */
   recv(buf: Uint8Array): number | null {
     return readInto(this, buf)
   }
 
+  /** The address this socket is bound to. */
   localAddress(): UnixAddress {
     return unix(native.socketLocalAddress(this[kKey]))
   }
 
+  /** The address of the peer it is connected to (`ENOTCONN` when not connected). */
   peerAddress(): UnixAddress {
     return unix(native.socketPeerAddress(this[kKey]))
   }
 
+  /** Shuts down receiving, sending or both. */
   shutdown(how: ShutdownHow): void {
     native.socketShutdown(this[kKey], validateHow(how))
   }
 
+  /** The pending socket error (`SO_ERROR`) as a Node-style system error, clearing it, or `null`: after a `WRITABLE` event of a connecting stream, `null` means connected. */
   takeError(): Error | null {
     return takeError(this)
   }
@@ -545,6 +592,7 @@ export class UnixDatagram extends Socket {
 
 /** The write end of a `pipe()`. */
 export class PipeSender extends Socket {
+  /** Takes the socket out of a `handle` read in any worker of this process (once: a second `fromHandle` is `ERR_CLOSED`; a forged handle or one of another class `ERR_INVALID_HANDLE`). */
   static fromHandle(handle: SocketHandle): PipeSender {
     return fromHandle(PipeSender, handle)
   }
@@ -557,6 +605,7 @@ export class PipeSender extends Socket {
 
 /** The read end of a `pipe()`. */
 export class PipeReceiver extends Socket {
+  /** Takes the socket out of a `handle` read in any worker of this process (once: a second `fromHandle` is `ERR_CLOSED`; a forged handle or one of another class `ERR_INVALID_HANDLE`). */
   static fromHandle(handle: SocketHandle): PipeReceiver {
     return fromHandle(PipeReceiver, handle)
   }

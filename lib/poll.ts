@@ -37,6 +37,20 @@ export class Poll implements Disposable {
   readonly #cell: Cell
   readonly #registry: Registry
 
+  /**
+   * A new selector (epoll on Linux, kqueue on macOS and FreeBSD, an I/O completion port on
+   * Windows), with its {@link Registry} at `poll.registry`.
+   * @example
+   * ```ts
+   * using poll = new Poll()
+   * const events = new Events(64)
+   * poll.registry.register(listener, 1, Interest.READABLE)
+   * for (;;) {
+   *   poll.poll(events, null)
+   *   for (let i = 0; i < events.length; i++) onEvent(events.token(i))
+   * }
+   * ```
+   */
   constructor() {
     this.#key = native.pollNew()
     this.#cell = unclosed.track(this, this.#key)
@@ -172,6 +186,7 @@ export class Poll implements Disposable {
     native.pollClose(this.#key)
   }
 
+  /** The same as `close()`, for `using`. */
   [Symbol.dispose](): void {
     this.close()
   }

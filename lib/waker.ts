@@ -20,10 +20,21 @@ export class Waker implements Disposable {
   // A key of the native Waker table (src/slots.rs, src/waker.rs), shared by every object of
   // this Waker in every worker: an object holds nothing native, so `fromHandle` per wake in a
   // loop that never yields costs no memory.
+  /** @internal */
   readonly [kKey]: Key
   // The Registry it was made with (and so its Poll object): keeps the Poll alive in this thread.
+  /** @internal */
   readonly [kOwner]: Registry | undefined
 
+  /**
+   * A new Waker of `registry`'s Poll, reporting `token` (any integer 0 … 2^53−1). Several
+   * Wakers per Poll are fine, each with its own token.
+   * @example
+   * ```ts
+   * const waker = new Waker(poll.registry, 1)
+   * new Worker('./w.mjs', { workerData: waker.handle }) // w.mjs: Waker.fromHandle(workerData).wake()
+   * ```
+   */
   constructor(registry: Registry, token: number) {
     if (!(registry instanceof Registry)) throw invalidArgType('registry', 'an instance of Registry', registry)
     validateToken(token)
@@ -60,10 +71,11 @@ export class Waker implements Disposable {
     native.wakerClose(this[kKey])
   }
 
+  /** The same as `close()`, for `using`. */
   [Symbol.dispose](): void {
     this.close()
   }
 }
 
 /** The opaque string of `waker.handle`. */
-export type WakerHandle = string & { readonly __wakepoll: 'Waker' }
+export type WakerHandle = string & { /** @internal */ readonly __wakepoll: 'Waker' }

@@ -2,10 +2,14 @@
 //! (`code`, `errno`, `syscall`), `ERR_CLOSED`, `ERR_INVALID_HANDLE`, and the rare argument error
 //! that only native code can detect (JavaScript validates shapes before calling in).
 
+use std::ffi::CStr;
 use std::io;
+use std::os::raw::{c_char, c_int};
 
 use napi::bindgen_prelude::Object;
 use napi::{sys, Env, JsValue};
+
+use crate::runtime;
 
 /// Which JavaScript constructor the error is made with.
 #[derive(Clone, Copy)]
@@ -60,7 +64,7 @@ pub(crate) fn system(env: &Env, err: &io::Error) -> napi::Error {
     match wakepoll::error::sys_error(err) {
         Some(sys_err) => {
             let errno = sys_err.uv_errno();
-            let uv_text = crate::uv::error_text(errno);
+            let uv_text = uv_error_text(errno);
             let description = match (sys_err.message(), &uv_text) {
                 (Some(own), _) => own.to_owned(),
                 (None, Some((_, uv_message))) => uv_message.clone(),
@@ -102,4 +106,31 @@ fn build(
         Ok(napi::Error::from(obj.to_unknown()))
     })();
     made.unwrap_or_else(|e| e)
+}
+
+/// libuv's (so Node's) name and description of the libuv error `err`, when libuv has a name
+/// for it. The `_r` calls: the plain ones allocate, and never free, a string for a number
+/// libuv does not know.
+///
+/// `None` where libuv may not be called (Bun, Deno: runtime.rs), or before the host is known;
+/// errors.rs then keeps wakepoll's own description.
+fn uv_error_text(err: c_int) -> Option<(String, String)> {
+    let uv = runtime::known_uv()?;
+    let mut name = [0 as c_char; 64];
+    let mut message = [0 as c_char; 256];
+    // SAFETY: each buffer is valid for writes of its length; libuv writes at most that many
+    // bytes, NUL-terminated (truncating), and keeps no pointer to it.
+    let (name, message) = unsafe {
+        (uv.err_name_r)(err, name.as_mut_ptr(), name.len());
+        (uv.strerror_r)(err, message.as_mut_ptr(), message.len());
+        (
+            CStr::from_ptr(name.as_ptr()),
+            CStr::from_ptr(message.as_ptr()),
+        )
+    };
+    let name = name.to_str().ok()?;
+    if name.starts_with("Unknown") {
+        return None;
+    }
+    Some((name.to_owned(), message.to_string_lossy().into_owned()))
 }

@@ -12,6 +12,7 @@ mod errors;
 mod events;
 mod fast;
 mod handles;
+mod napi_raw;
 mod net;
 mod poll;
 mod poll_async;
@@ -27,6 +28,7 @@ mod uv;
 mod wait_context;
 mod wait_context_sources;
 mod waker;
+mod waker_table;
 
 /// Module init, once per env (main thread and each worker): adds the raw fast paths and the
 /// teardown of the objects this env owns.

@@ -34,8 +34,8 @@ use wakepoll::pipe;
 use wakepoll::{Interest, Registry, Token};
 
 use crate::errors::{self, Class};
-use crate::fast;
 use crate::handles::{self, Kind, Lookup};
+use crate::napi_raw;
 use crate::slots::{self, Slab};
 
 /// Every open socket and pipe end of the process.
@@ -602,15 +602,15 @@ unsafe fn io_call(
     read: bool,
 ) -> sys::napi_value {
     // SAFETY: forwarded.
-    let [key, buf] = unsafe { fast::args::<2>(env, info) };
+    let [key, buf] = unsafe { napi_raw::args::<2>(env, info) };
     let js_env = Env::from_raw(env);
     // SAFETY: `key` is an argument of this callback.
-    let key = unsafe { fast::key(env, key) };
+    let key = unsafe { napi_raw::number(env, key) }.and_then(slots::key);
     // SAFETY: `buf` is an argument of this callback; JavaScript is blocked in this call, and
     // the memory is only borrowed for it (a SharedArrayBuffer's other users see a racing
     // write, as with any read(2) into shared memory).
     let Some(bytes) = (unsafe { uint8_array(env, buf) }) else {
-        return fast::throw(
+        return napi_raw::throw(
             env,
             errors::js_error(
                 &js_env,
@@ -621,7 +621,7 @@ unsafe fn io_call(
         );
     };
     let Some(sock) = key.and_then(|key| SOCKETS.borrow(key)) else {
-        return fast::throw(env, closed(&js_env));
+        return napi_raw::throw(env, closed(&js_env));
     };
     let kind = sock.kind();
     let result = nonblocking(|| {
@@ -646,11 +646,11 @@ unsafe fn io_call(
             unsafe { sys::napi_get_null(env, &mut value) };
             value
         }
-        Err(e) if e.kind() == io::ErrorKind::Unsupported => fast::throw(
+        Err(e) if e.kind() == io::ErrorKind::Unsupported => napi_raw::throw(
             env,
             unsupported(&js_env, kind, if read { "read()" } else { "write()" }),
         ),
-        Err(e) => fast::throw(env, errors::system(&js_env, &e)),
+        Err(e) => napi_raw::throw(env, errors::system(&js_env, &e)),
     }
 }
 

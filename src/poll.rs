@@ -16,19 +16,17 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, TryLockError};
 use std::time::{Duration, Instant};
 
-use napi::bindgen_prelude::{Float64ArraySlice, Uint8ArraySlice, Unknown};
-use napi::{Env, JsValue};
+use napi::Env;
 use napi_derive::napi;
 
 use wakepoll::event::{RawSource, SourceRaw};
 use wakepoll::Interest;
 
 use crate::handles::{self, Kind};
-use crate::poll_async::PendingWait;
 use crate::slots::{self, Slab};
 use crate::thread_stop::{self, LOOP_TOKEN};
 use crate::token::CLOSE_TOKEN;
-use crate::{errors, events, poll_async, waker};
+use crate::{errors, events, waker_table};
 
 /// Every open Poll of the process.
 pub(crate) static POLLS: Slab<Arc<PollShared>> = Slab::new();
@@ -95,14 +93,26 @@ pub(crate) struct PollShared {
     /// Taken by `close()`: every reference to the selector must go, so that the sources that
     /// were registered with it count as registered nowhere.
     closer: Mutex<Option<wakepoll::Waker>>,
-    /// The keys of its Wakers (slots of `waker::WAKERS`), ended with it.
+    /// The keys of its Wakers (slots of `waker_table::WAKERS`), ended with it.
     wakers: Mutex<Vec<u64>>,
     /// The libuv loop fd of the thread that owns this Poll, and whether the selector watches
     /// it now (registered at the first blocking poll; see thread_stop.rs).
     loop_fd: Option<RawSource>,
     loop_watched: AtomicBool,
     /// A pollAsync in progress (poll_async.rs), owned by this Poll's thread.
-    pub(crate) pending: Mutex<Option<PendingWait>>,
+    pub(crate) pending: Mutex<Option<Box<dyn PendingAsync>>>,
+}
+
+/// A pollAsync in progress, as the Poll sees it: the few calls the Poll makes on the wait that
+/// poll_async.rs keeps in [`PollShared::pending`]. A trait, so that poll_async.rs builds on this
+/// file and not the other way round (src/ has no import circle).
+pub(crate) trait PendingAsync: Send {
+    /// The wait's identity (its allocation), to tell whether the pending wait is a given one.
+    fn id(&self) -> *const ();
+    /// Ends the wait without calling back (abort, timeout: JavaScript settles its promise).
+    fn cancel(self: Box<Self>);
+    /// Ends the wait, calling back with `ERR_CLOSED` (the Poll is closing).
+    fn finish_closed(self: Box<Self>, env: &Env);
 }
 
 impl PollShared {
@@ -124,7 +134,7 @@ impl PollShared {
         let mut wakers = self.wakers.lock().unwrap_or_else(|e| e.into_inner());
         // Forget closed Wakers now and then, so the list tracks the live ones.
         if wakers.len() >= 16 && wakers.len().is_power_of_two() {
-            wakers.retain(|key| waker::WAKERS.contains(*key));
+            wakers.retain(|key| waker_table::WAKERS.contains(*key));
         }
         wakers.push(key);
     }
@@ -190,6 +200,15 @@ impl PollShared {
         }
     }
 
+    /// Takes the pending pollAsync out (the lock is released before the caller ends it, which
+    /// may call back into JavaScript).
+    pub(crate) fn take_pending(&self) -> Option<Box<dyn PendingAsync>> {
+        self.pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
+
     pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
     }
@@ -219,7 +238,7 @@ impl PollShared {
     fn end_wakers_and_handle(&self) {
         let wakers = std::mem::take(&mut *self.wakers.lock().unwrap_or_else(|e| e.into_inner()));
         for key in wakers {
-            waker::close_key(key);
+            waker_table::close_key(key);
         }
         handles::remove(self.id);
     }
@@ -281,30 +300,14 @@ pub fn poll_closed(key: f64) -> bool {
     !slots::key(key).is_some_and(|key| POLLS.contains(key))
 }
 
-/// Starts a wait on this thread's libuv loop (poll_async.rs); `callback(err, count)` is
-/// called once, unless `pollCancelAsync` comes first.
-#[napi(
-    ts_args_type = "key: number, tokens: Float64Array, flags: Uint8Array, callback: (err: Error | undefined, count: number | undefined) => void"
-)]
-pub fn poll_async_start(
-    env: Env,
-    key: f64,
-    tokens: Float64ArraySlice,
-    flags: Uint8ArraySlice,
-    callback: Unknown,
-) -> napi::Result<()> {
-    let shared = shared(&env, key)?;
-    if tokens.is_empty() || flags.is_empty() {
-        return Err(errors::out_of_range(&env, "events.capacity", ">= 1"));
-    }
-    poll_async::start(&env, &shared, tokens.raw(), flags.raw(), callback.raw())
-}
-
 /// Ends a pending wait without calling back (abort, timeout). Nothing pending: no-op.
 #[napi]
 pub fn poll_cancel_async(key: f64) {
     if let Some(shared) = slots::key(key).and_then(|key| POLLS.get(key)) {
-        poll_async::cancel(&shared);
+        let taken = shared.take_pending();
+        if let Some(wait) = taken {
+            wait.cancel();
+        }
     }
 }
 
@@ -313,7 +316,10 @@ pub fn poll_cancel_async(key: f64) {
 #[napi]
 pub fn poll_close(env: Env, key: f64) {
     if let Some(shared) = slots::key(key).and_then(|key| POLLS.remove(key)) {
-        poll_async::finish_closed(&env, &shared);
+        let taken = shared.take_pending();
+        if let Some(wait) = taken {
+            wait.finish_closed(&env);
+        }
         shared.close();
     }
 }

@@ -43,11 +43,12 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use napi::bindgen_prelude::ToNapiValue;
+use napi::bindgen_prelude::{Float64ArraySlice, ToNapiValue, Uint8ArraySlice, Unknown};
 use napi::{sys, Env, JsValue};
+use napi_derive::napi;
 
 use crate::errors;
-use crate::poll::PollShared;
+use crate::poll::{self, PendingAsync, PollShared};
 use crate::runtime;
 use crate::uv::{self, Uv};
 
@@ -58,6 +59,24 @@ pub(crate) struct PendingWait(NonNull<AsyncWait>);
 // that created the Poll, which is the only one that can call pollAsync, cancel it or close the
 // Poll); other threads only see whether it is `Some`.
 unsafe impl Send for PendingWait {}
+
+impl PendingAsync for PendingWait {
+    fn id(&self) -> *const () {
+        self.0.as_ptr() as *const ()
+    }
+
+    fn cancel(self: Box<Self>) {
+        // SAFETY: a published wait is live until its handle's close callback; the Poll calls
+        // this on the owning thread (see PendingWait), after taking the wait out of `pending`.
+        unsafe { close_handle(self.0, true) };
+    }
+
+    fn finish_closed(self: Box<Self>, env: &Env) {
+        let err = errors::closed(env, "Poll");
+        // SAFETY: as in `cancel`; we are inside a napi call on the owning thread.
+        unsafe { finish(self.0, Err(err)) };
+    }
+}
 
 struct AsyncWait {
     /// What tells this thread that the selector has events.
@@ -331,7 +350,7 @@ pub(crate) fn start(
         unsafe { close_handle(wait, true) };
         return Err(errors::system(env, &err));
     }
-    *pending = Some(PendingWait(wait));
+    *pending = Some(Box::new(PendingWait(wait)));
     Ok(())
 }
 
@@ -436,34 +455,6 @@ unsafe fn discard(wait: NonNull<AsyncWait>) {
     }
 }
 
-/// Ends the pending wait without calling back (JavaScript settles its promise itself).
-pub(crate) fn cancel(shared: &PollShared) {
-    let taken = shared
-        .pending
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .take();
-    if let Some(PendingWait(wait)) = taken {
-        // SAFETY: a published wait is live until its handle's close callback; we are on the
-        // owning thread (see PendingWait).
-        unsafe { close_handle(wait, true) };
-    }
-}
-
-/// Ends the pending wait, if any, calling back with `ERR_CLOSED` (the Poll is closing).
-pub(crate) fn finish_closed(env: &Env, shared: &PollShared) {
-    let taken = shared
-        .pending
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .take();
-    if let Some(PendingWait(wait)) = taken {
-        let err = errors::closed(env, "Poll");
-        // SAFETY: as in `cancel`; we are inside a napi call on the owning thread.
-        unsafe { finish(wait, Err(err)) };
-    }
-}
-
 /// libuv: the selector became readable (or failed).
 unsafe extern "C" fn on_ready(handle: *mut c_void, status: c_int, _events: c_int) {
     let failed = (status < 0).then(|| wakepoll::error::from_errno("uv_poll", -status));
@@ -561,7 +552,7 @@ unsafe fn ready(wait: NonNull<AsyncWait>, failed: Option<std::io::Error>) {
         let mine = {
             let mut pending = w.shared.pending.lock().unwrap_or_else(|e| e.into_inner());
             match pending.as_ref() {
-                Some(p) if p.0 == wait => pending.take().is_some(),
+                Some(p) if p.id() == wait.as_ptr() as *const () => pending.take().is_some(),
                 _ => false,
             }
         };
@@ -768,7 +759,10 @@ unsafe extern "C" fn on_teardown(_hook: sys::napi_async_cleanup_hook_handle, arg
     let w = unsafe { &mut *wait.as_ptr() };
     {
         let mut pending = w.shared.pending.lock().unwrap_or_else(|e| e.into_inner());
-        if pending.as_ref().is_some_and(|p| p.0 == wait) {
+        if pending
+            .as_ref()
+            .is_some_and(|p| p.id() == wait.as_ptr() as *const ())
+        {
             pending.take();
         }
     }
@@ -839,4 +833,23 @@ unsafe fn typed_array<'a, T>(
     }
     // SAFETY: napi reported `length` elements at `data`; exclusivity is the caller's promise.
     Ok(unsafe { std::slice::from_raw_parts_mut(data as *mut T, length) })
+}
+
+/// Starts a wait on this thread's libuv loop (poll_async.rs); `callback(err, count)` is
+/// called once, unless `pollCancelAsync` comes first.
+#[napi(
+    ts_args_type = "key: number, tokens: Float64Array, flags: Uint8Array, callback: (err: Error | undefined, count: number | undefined) => void"
+)]
+pub fn poll_async_start(
+    env: Env,
+    key: f64,
+    tokens: Float64ArraySlice,
+    flags: Uint8ArraySlice,
+    callback: Unknown,
+) -> napi::Result<()> {
+    let shared = poll::shared(&env, key)?;
+    if tokens.is_empty() || flags.is_empty() {
+        return Err(errors::out_of_range(&env, "events.capacity", ">= 1"));
+    }
+    start(&env, &shared, tokens.raw(), flags.raw(), callback.raw())
 }

@@ -81,6 +81,8 @@ pub(crate) fn key(value: f64) -> Option<u64> {
 
 thread_local! {
     /// This thread's env id (lib.rs's module init sets it), for the owner of new entries.
+    // (The initializer is const: clippy 1.96 says otherwise for Windows targets.)
+    #[allow(clippy::missing_const_for_thread_local)]
     static ENV_ID: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 static NEXT_ENV_ID: AtomicU32 = AtomicU32::new(1);

@@ -8,7 +8,6 @@
 //! in the host (through napi-rs' own host lookup, `napi::sys::setup`, which works on every
 //! platform), and runtime.rs hands the table out only where the host is Node.
 
-use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_void};
 
 use napi::sys;
@@ -92,33 +91,6 @@ impl Uv {
         })
         // `host` only closes the handle to the running process, which stays loaded.
     }
-}
-
-/// libuv's (so Node's) name and description of the libuv error `err`, when libuv has a name
-/// for it. The `_r` calls: the plain ones allocate, and never free, a string for a number
-/// libuv does not know.
-///
-/// `None` where libuv may not be called (Bun, Deno: runtime.rs), or before the host is known;
-/// errors.rs then keeps wakepoll's own description.
-pub(crate) fn error_text(err: c_int) -> Option<(String, String)> {
-    let uv = crate::runtime::known_uv()?;
-    let mut name = [0 as c_char; 64];
-    let mut message = [0 as c_char; 256];
-    // SAFETY: each buffer is valid for writes of its length; libuv writes at most that many
-    // bytes, NUL-terminated (truncating), and keeps no pointer to it.
-    let (name, message) = unsafe {
-        (uv.err_name_r)(err, name.as_mut_ptr(), name.len());
-        (uv.strerror_r)(err, message.as_mut_ptr(), message.len());
-        (
-            CStr::from_ptr(name.as_ptr()),
-            CStr::from_ptr(message.as_ptr()),
-        )
-    };
-    let name = name.to_str().ok()?;
-    if name.starts_with("Unknown") {
-        return None;
-    }
-    Some((name.to_owned(), message.to_string_lossy().into_owned()))
 }
 
 /// Every uv handle starts with `void* data` (UV_HANDLE_FIELDS), the user's pointer.

@@ -16,11 +16,9 @@ use napi_derive::napi;
 
 use crate::handles::{self, Kind};
 use crate::poll::POLLS;
-use crate::slots::{self, Slab};
+use crate::slots;
+use crate::waker_table::{close_key, WAKERS};
 use crate::{errors, token};
-
-/// Every open Waker of the process.
-pub(crate) static WAKERS: Slab<wakepoll::Waker> = Slab::new();
 
 /// Wakes the Waker of `key`, or fails with `ERR_CLOSED`.
 pub(crate) fn wake(env: &Env, key: Option<u64>) -> napi::Result<()> {
@@ -28,11 +26,6 @@ pub(crate) fn wake(env: &Env, key: Option<u64>) -> napi::Result<()> {
         Some(waker) => waker.wake().map_err(|e| errors::system(env, &e)),
         None => Err(errors::closed(env, "Waker")),
     }
-}
-
-/// Ends the Waker of `key` for every holder: deregisters and closes its fd. Idempotent.
-pub(crate) fn close_key(key: u64) {
-    drop(WAKERS.remove(key));
 }
 
 /// `new Waker(registry, token)`: the key of a new Waker of the Poll whose key is `poll`.

@@ -38,6 +38,9 @@ export const onLibkqueue = process.env.WAKEPOLL_LIBKQUEUE === '1'
 /** Whether epoll backs wakepoll: Linux, but for the libkqueue build. */
 export const onEpoll = process.platform === 'linux' && !onLibkqueue
 
+/** Whether kqueue backs wakepoll: macOS, FreeBSD, and the libkqueue build on Linux. */
+export const onKqueue = onLibkqueue || process.platform === 'darwin' || process.platform === 'freebsd'
+
 /** The system call named in registration errors: the selector's control call. */
 export const SELECTOR_CTL = onEpoll ? 'epoll_ctl' : onWindows ? 'IOCTL_AFD_POLL' : 'kevent'
 

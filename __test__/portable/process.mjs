@@ -9,7 +9,8 @@ import { runtime, test } from './harness.mjs'
 function child(name) {
   const file = fileURLToPath(new URL(`./children/${name}`, import.meta.url))
   const args = runtime === 'deno' ? ['run', '--allow-all', file] : [file]
-  return spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 20_000, env: { ...process.env, NO_COLOR: '1' } })
+  const { FORCE_COLOR: _, ...env } = process.env // Deno colours output when FORCE_COLOR is set, even to 0
+  return spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 20_000, env: { ...env, NO_COLOR: '1' } })
 }
 
 // Checked by breaking the binding: a threadsafe function never released hangs the child under

@@ -7,5 +7,7 @@ const poll = new Poll()
 const waker = new Waker(poll.registry, 1)
 setTimeout(() => waker.wake(), 300).unref()
 const n = await poll.pollAsync(new Events(2))
-console.log('resolved', n)
+// Plain text: console.log formats a number, which Deno colours when FORCE_COLOR is set at all
+// (CI sets FORCE_COLOR=0).
+process.stdout.write(`resolved ${n}\n`)
 poll.close()
