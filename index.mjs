@@ -22,6 +22,7 @@ export {
   SyncEvent,
   TcpListener,
   TcpStream,
+  Timer,
   UdpSocket,
   UnixDatagram,
   UnixListener,

@@ -8,7 +8,8 @@ export { Interest } from './lib/interest.js'
 export { Waker, type WakerHandle } from './lib/waker.js'
 export { AtomicWaker, type AtomicWakerHandle } from './lib/atomic-waker.js'
 export { SyncEvent, type SyncEventHandle, type SyncEventWaitResult } from './lib/sync-event.js'
-export { WaitContext } from './lib/wait-context.js'
+export { WaitContext, type TriggeredEvent, type WaitEventType } from './lib/wait-context.js'
+export { Timer, type TimerHandle } from './lib/timer.js'
 export {
   Socket,
   TcpListener,

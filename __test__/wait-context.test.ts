@@ -297,7 +297,7 @@ test('a closed SyncEvent cannot be added (ERR_CLOSED); one closed while added st
 
 // --- Bad inputs ---------------------------------------------------------------------------------------
 
-test('add() and delete() of something that is not a SyncEvent throw ERR_INVALID_ARG_TYPE', (t) => {
+test('add() and delete() of something that is not a source throw ERR_INVALID_ARG_TYPE', (t) => {
   const context = newContext(t)
   const poll = newPoll(t)
   const atomic = new AtomicWaker()
@@ -305,7 +305,7 @@ test('add() and delete() of something that is not a SyncEvent throw ERR_INVALID_
   const notEvents: unknown[] = [
     undefined,
     null,
-    3, // a file descriptor number
+    // (a number is a file descriptor since #17: a WaitContext takes any source)
     'event',
     {},
     { signal() {}, wait() {} },

@@ -26,6 +26,10 @@ interface FastPaths {
   /** The blocking waits are plain Node-API calls too, and return STOPPING the same way. */
   syncEventWait(event: Key, timeoutMs: number | null): boolean | -1
   waitContextWait(context: Key, timeoutMs: number | null): number[] | -1
+  /** `[token, flags, token, flags, …]` (flags: 1 readable, 2 writable, 4 hung up). */
+  waitContextWaitEvents(context: Key, timeoutMs: number | null): number[] | -1
+  /** The expirations consumed (0: the timeout passed first). */
+  timerWait(timer: Key, timeoutMs: number | null): number
   /** A socket's or pipe end's read/recv into `buf` in place: bytes, or `null` on would-block. */
   netRead(socket: Key, buf: Uint8Array): number | null
   /** A socket's or pipe end's write/send from `buf`: bytes, or `null` on would-block. */

@@ -7,7 +7,7 @@ import { isWakepollSource, kSource, type WakepollSource } from './source.js'
 
 /**
  * What a Registry can watch: a raw file descriptor number, or one of wakepoll's own sources
- * (a `SyncEvent`, a socket of lib/net.ts or a pipe end). A raw fd may be watched by several Polls, once each; wakepoll's own sources
+ * (a `SyncEvent`, a `Timer`, a socket of lib/net.ts or a pipe end). A raw fd may be watched by several Polls, once each; wakepoll's own sources
  * belong to one Poll (or WaitContext) at a time.
  */
 export type Source = number | WakepollSource
@@ -95,8 +95,9 @@ export class Registry {
 /** The opaque string of `registry.handle`. */
 export type RegistryHandle = string & { readonly __wakepoll: 'Registry' }
 
-function validateSource(source: unknown): asserts source is Source {
+/** A raw fd or one of wakepoll's own sources (also what a WaitContext takes). */
+export function validateSource(source: unknown): asserts source is Source {
   if (isWakepollSource(source)) return
-  if (typeof source !== 'number') throw invalidArgType('source', 'a file descriptor (number), a SyncEvent, a socket or a pipe end', source)
+  if (typeof source !== 'number') throw invalidArgType('source', 'a file descriptor (number), a SyncEvent, a Timer, a socket or a pipe end', source)
   validateFd(source)
 }

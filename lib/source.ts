@@ -1,17 +1,30 @@
-// The seam through which Registry accepts wakepoll's own sources beside raw fds: each source
-// class implements these three calls, given its Poll's key, under a module-private symbol.
+// The seam through which Registry and WaitContext accept wakepoll's own sources beside raw fds:
+// each source class implements these three calls, given a registrar, under a module-private
+// symbol.
 
 import type { Key } from './native.js'
 
 export const kSource = Symbol('wakepoll.source')
 
-export interface SourceOps {
-  register(poll: Key, token: number, interest: number): void
-  reregister(poll: Key, token: number, interest: number): void
-  deregister(poll: Key): void
+/**
+ * What a source registers with, as the native registry functions take it (src/registry.rs): a
+ * Poll's key (≥ 0), or `-1 - key` of a WaitContext (`waitContextRegistrar`), whose registry is
+ * level-triggered. One number, so that every source has one set of calls for both.
+ */
+export type Registrar = number
+
+/** The registrar of the WaitContext of `key`. */
+export function waitContextRegistrar(key: Key): Registrar {
+  return -1 - key
 }
 
-/** Anything wakepoll can register besides a raw fd (SyncEvent, sockets, pipe ends). */
+export interface SourceOps {
+  register(registrar: Registrar, token: number, interest: number): void
+  reregister(registrar: Registrar, token: number, interest: number): void
+  deregister(registrar: Registrar): void
+}
+
+/** Anything wakepoll can register besides a raw fd (SyncEvent, Timer, sockets, pipe ends). */
 export interface WakepollSource {
   readonly [kSource]: SourceOps
 }

@@ -7,7 +7,7 @@ import { Interest } from './interest.js'
 import { Poll, type PollAsyncOptions } from './poll.js'
 import { kSource, type SourceOps, type WakepollSource } from './source.js'
 import { exitStoppingThread, STOPPING } from './thread-stop.js'
-import { validateHandle, validateSignalOptions, validateTimeout } from './validate.js'
+import { validateHandle, validateInteger, validateSignalOptions, validateTimeout } from './validate.js'
 
 // Symbol-keyed, not #private: objects from fromHandle()/tryClone() are made without the
 // constructor, and private fields cannot be added to them.
@@ -43,6 +43,35 @@ export class SyncEvent implements WakepollSource, Disposable {
   static fromHandle(handle: SyncEventHandle): SyncEvent {
     validateHandle(handle)
     return wrap(native.syncEventFromHandle(handle))
+  }
+
+  /**
+   * Adopts the descriptor of a SyncEvent made in another process (crosvm's Event is
+   * inter-process): pass the parent's `event.fd` down — in `child_process.spawn`'s `stdio`
+   * array (the child sees it as that index: `stdio: ['inherit', 'inherit', 'inherit', event.fd]`
+   * gives fd 3), or over a Unix socket — and call `SyncEvent.fromFd(3)` in the child. A signal
+   * in either process is then seen by `wait`, `waitAsync`, a Poll or a WaitContext in the other.
+   *
+   * The descriptor becomes the event's: `close()` closes it, so do not use or close it
+   * otherwise. It is checked first and left alone when the check fails: a closed fd is
+   * `EBADF`, an fd that is not an event's `EINVAL`. On Linux it is an eventfd. On Windows the
+   * same call takes an event object's handle value (one the child inherited or that was
+   * duplicated into it); a Poll or WaitContext there sees only the signals of its own
+   * process. On macOS and FreeBSD a SyncEvent is a pipe pair with state kept in its process,
+   * and cannot cross: `ENOTSUP`.
+   */
+  static fromFd(fd: number): SyncEvent {
+    validateInteger(fd, 'fd', 0, Number.MAX_SAFE_INTEGER)
+    return wrap(native.syncEventFromFd(fd))
+  }
+
+  /**
+   * The descriptor that names this event to another process (see `SyncEvent.fromFd`): the
+   * eventfd on Linux, a handle value on Windows. Each `tryClone()` has its own. It stays this
+   * event's: the child gets its own copy (spawn's `stdio` duplicates it).
+   */
+  get fd(): number {
+    return native.syncEventDescriptor(this[kKey])
   }
 
   /** Plain data (a string) naming this event; it survives `postMessage` and `workerData`. */
@@ -166,11 +195,6 @@ function makeHidden(key: Key): Hidden {
 
 /** The opaque string of `syncEvent.handle`. */
 export type SyncEventHandle = string & { readonly __wakepoll: 'SyncEvent' }
-
-/** The key of the native event, for WaitContext. */
-export function syncEventKey(event: SyncEvent): Key {
-  return event[kKey]
-}
 
 /** A real SyncEvent (not merely an object with SyncEvent.prototype). */
 export function isSyncEvent(value: unknown): value is SyncEvent {

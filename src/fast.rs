@@ -6,7 +6,7 @@
 //! external with a finalizer that would wait for the event loop).
 //!
 //! The same goes for a socket's `read`/`write` (net.rs: `netRead`, `netWrite`) and the
-//! blocking waits of SyncEvent and WaitContext.
+//! blocking waits of SyncEvent, WaitContext and Timer.
 //!
 //! Everything else (construction, close, handles) is plain `#[napi]` functions taking the key.
 
@@ -16,7 +16,7 @@ use napi::bindgen_prelude::{Object, ToNapiValue, Unknown};
 use napi::{sys, Env};
 
 use crate::napi_raw::{args, stopping, throw, timeout_ms, typed_array};
-use crate::{errors, net, poll, slots, sync_event, thread_stop, wait_context, waker};
+use crate::{errors, net, poll, slots, sync_event, thread_stop, timer, wait_context, waker};
 
 /// The slot key (slots.rs) that `value` holds; `None` (found nowhere: `ERR_CLOSED`) for
 /// anything else.
@@ -128,6 +128,54 @@ unsafe extern "C" fn wait_context_wait(
     }
 }
 
+/// `waitContextWaitEvents(key, timeoutMs | null) → [token, flags, …]`: the blocking
+/// WaitContext wait that says which way each source is ready (wait_context_sources.rs).
+unsafe extern "C" fn wait_context_wait_events(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    // SAFETY: the arguments of this callback.
+    let [key, timeout] = unsafe { args::<2>(env, info) };
+    let js_env = Env::from_raw(env);
+    // SAFETY: `key` is an argument of this callback.
+    let found = unsafe { self::key(env, key) }.and_then(|key| wait_context::WAIT_CONTEXTS.get(key));
+    let Some(ctx) = found else {
+        return throw(env, errors::closed(&js_env, "WaitContext"));
+    };
+    // SAFETY: `timeout` is an argument of this callback.
+    match ctx.wait_events(&js_env, unsafe { timeout_ms(env, timeout) }) {
+        // SAFETY: `env` is the env of this callback.
+        Ok(flat) => unsafe { Vec::<f64>::to_napi_value(env, flat) }.unwrap_or(ptr::null_mut()),
+        // SAFETY: as above.
+        Err(err) if thread_stop::is_stopping_error(&err) => unsafe { stopping(env) },
+        Err(err) => throw(env, err),
+    }
+}
+
+/// `timerWait(key, timeoutMs | null) → expirations`: the blocking Timer wait (0 after the
+/// timeout).
+unsafe extern "C" fn timer_wait(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    // SAFETY: the arguments of this callback.
+    let [key, timeout] = unsafe { args::<2>(env, info) };
+    let js_env = Env::from_raw(env);
+    // SAFETY: `key` is an argument of this callback.
+    let found = unsafe { self::key(env, key) }.and_then(|key| timer::TIMERS.get(key));
+    let Some(timer) = found else {
+        return throw(env, errors::closed(&js_env, "Timer"));
+    };
+    // SAFETY: `timeout` is an argument of this callback.
+    match timer.wait(&js_env, unsafe { timeout_ms(env, timeout) }) {
+        // SAFETY: `env` is the env of this callback.
+        Ok(count) => unsafe { f64::to_napi_value(env, count as f64) }.unwrap_or(ptr::null_mut()),
+        // SAFETY: as above.
+        Err(err) if thread_stop::is_stopping_error(&err) => unsafe { stopping(env) },
+        Err(err) => throw(env, err),
+    }
+}
+
 /// Adds `wake`, `poll`, `netRead` and `netWrite` to the module's exports (called from lib.rs's module init).
 pub(crate) fn export(env: &Env, exports: &mut Object) -> napi::Result<()> {
     for (name, callback) in [
@@ -138,6 +186,8 @@ pub(crate) fn export(env: &Env, exports: &mut Object) -> napi::Result<()> {
         (c"poll", poll),
         (c"syncEventWait", sync_event_wait),
         (c"waitContextWait", wait_context_wait),
+        (c"waitContextWaitEvents", wait_context_wait_events),
+        (c"timerWait", timer_wait),
         (c"netRead", net::net_read),
         (c"netWrite", net::net_write),
     ] {

@@ -25,6 +25,7 @@ pub(crate) enum Kind {
     AtomicWaker,
     SyncEvent,
     Socket,
+    Timer,
 }
 
 impl Kind {
@@ -35,6 +36,7 @@ impl Kind {
             Kind::AtomicWaker => "AtomicWaker",
             Kind::SyncEvent => "SyncEvent",
             Kind::Socket => "Socket",
+            Kind::Timer => "Timer",
         }
     }
 }

@@ -20,10 +20,13 @@ mod registry;
 mod runtime;
 mod slots;
 mod sync_event;
+mod sync_event_fd;
 mod thread_stop;
+mod timer;
 mod token;
 mod uv;
 mod wait_context;
+mod wait_context_sources;
 mod waker;
 mod waker_table;
 

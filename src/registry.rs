@@ -3,6 +3,11 @@
 //! A JavaScript Registry is plain data holding its Poll's key (poll.rs's `POLLS`); these
 //! functions take it. `Registry.fromHandle` finds the key through the handle table, which
 //! holds Polls weakly; nothing native is made per Registry object.
+//!
+//! The same functions serve a WaitContext (crosvm's: it takes any source): the number they
+//! take is a *registrar* (lib/source.ts's `Registrar`), a Poll's key (≥ 0) or `-1 - key` of a
+//! WaitContext (wait_context.rs's `WAIT_CONTEXTS`), whose core registry is level-triggered. So
+//! every source's `SourceOps` (lib/) has one set of calls for both.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -14,19 +19,19 @@ use wakepoll::Interest;
 
 use crate::handles::{self, Kind, Lookup};
 use crate::poll::{self, PollShared};
-use crate::{errors, net, sync_event, token};
+use crate::{errors, net, sync_event, token, wait_context};
 
 /// A raw fd from JavaScript as the core's `RawSource` (the same `i32` on Unix, a `SOCKET` on
 /// Windows, see `wakepoll::event::SourceRaw`); a negative number, which no SOCKET is, fails
 /// here with `ENOTSUP`.
-fn raw_source(env: &Env, fd: i32) -> napi::Result<RawSource> {
+pub(crate) fn raw_source(env: &Env, fd: i32) -> napi::Result<RawSource> {
     RawSource::try_from(fd).map_err(|_| {
         let err = wakepoll::error::unsupported("register", "not a raw handle of this platform");
         errors::system(env, &err)
     })
 }
 
-fn interest(env: &Env, bits: u32) -> napi::Result<Interest> {
+pub(crate) fn interest(env: &Env, bits: u32) -> napi::Result<Interest> {
     u8::try_from(bits)
         .ok()
         .and_then(Interest::from_bits)
@@ -92,7 +97,7 @@ pub fn registry_reregister_fd(
 #[napi]
 pub fn registry_deregister_fd(env: Env, key: f64, fd: i32) -> napi::Result<()> {
     let fd = raw_source(&env, fd)?;
-    poll::shared(&env, key)?.with_registry(&env, |registry| {
+    with_registrar(&env, key, |registry| {
         registry
             .deregister(&mut SourceRaw(&fd))
             .map_err(|e| errors::system(&env, &e))
@@ -126,7 +131,7 @@ pub fn registry_sync_event(
             interest_bits,
             |registry, token, interest| registry.reregister(&mut event, token, interest),
         ),
-        _ => poll::shared(&env, key)?.with_registry(&env, |registry| {
+        _ => with_registrar(&env, key, |registry| {
             registry
                 .deregister(&mut event)
                 .map_err(|e| errors::system(&env, &e))
@@ -145,9 +150,8 @@ pub fn registry_socket(
     token: f64,
     interest_bits: u32,
 ) -> napi::Result<()> {
-    let shared = poll::shared(&env, key)?;
     if op == 2 {
-        return shared.with_registry(&env, |registry| {
+        return with_registrar(&env, key, |registry| {
             net::with(&env, socket, |s| {
                 s.deregister(registry).map_err(|e| errors::system(&env, &e))
             })
@@ -155,7 +159,7 @@ pub fn registry_socket(
     }
     let token = token::from_js(&env, token)?;
     let interest = interest(&env, interest_bits)?;
-    shared.with_registry(&env, |registry| {
+    with_registrar(&env, key, |registry| {
         net::with(&env, socket, |s| {
             let r = if op == 0 {
                 s.register(registry, token, interest)
@@ -167,9 +171,24 @@ pub fn registry_socket(
     })
 }
 
-/// Checks token and interest, then runs `op` with the open core registry of Poll `key`; its OS
-/// error becomes a Node-style system error.
-fn change(
+/// Runs `f` with the open core registry of `registrar`: a Poll's (`registrar` ≥ 0, its key)
+/// or a WaitContext's (`-1 - key`); `ERR_CLOSED` for a closed one.
+pub(crate) fn with_registrar<T>(
+    env: &Env,
+    registrar: f64,
+    f: impl FnOnce(&wakepoll::Registry) -> napi::Result<T>,
+) -> napi::Result<T> {
+    if registrar < 0.0 {
+        wait_context::shared(env, -1.0 - registrar)?.with(env, |ctx| f(ctx.registry()))
+    } else {
+        let shared: Arc<PollShared> = poll::shared(env, registrar)?;
+        shared.with_registry(env, f)
+    }
+}
+
+/// Checks token and interest, then runs `op` with the open core registry of `key` (a
+/// registrar, see [`with_registrar`]); its OS error becomes a Node-style system error.
+pub(crate) fn change(
     env: &Env,
     key: f64,
     token: f64,
@@ -178,8 +197,7 @@ fn change(
 ) -> napi::Result<()> {
     let token = token::from_js(env, token)?;
     let interest = interest(env, interest_bits)?;
-    let shared: Arc<PollShared> = poll::shared(env, key)?;
-    shared.with_registry(env, |registry| {
+    with_registrar(env, key, |registry| {
         op(registry, token, interest).map_err(|e| errors::system(env, &e))
     })
 }

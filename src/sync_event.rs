@@ -58,7 +58,7 @@ enum Consumed {
 
 impl SyncEventShared {
     /// Stores a new event; its key.
-    fn insert(env: &Env, event: Event, waiting: Arc<AtomicBool>) -> napi::Result<f64> {
+    pub(crate) fn insert(env: &Env, event: Event, waiting: Arc<AtomicBool>) -> napi::Result<f64> {
         let shared = Arc::new(SyncEventShared {
             key: AtomicU64::new(0),
             event: RwLock::new(Some(event)),
@@ -164,7 +164,19 @@ impl SyncEventShared {
         if self.closing.swap(true, Ordering::SeqCst) {
             return;
         }
-        // Wake a waiter, which finds the event closing; the fd stays open until it has left.
+        // Nobody waiting: close the fd now (holding the slot keeps a waiter from starting).
+        if !self.waiting.swap(true, Ordering::SeqCst) {
+            self.leave();
+            return;
+        }
+        if !self.waiter_here.load(Ordering::SeqCst) {
+            // The waiter waits on a clone: this fd is nobody's.
+            self.release();
+            return;
+        }
+        // Wake the waiter, which finds the event closing; the fd stays open until it has left.
+        // Only then: the event may be shared with another process (fromFd), or with a clone's
+        // waiter, which must not see a signal for a close.
         if let Some(event) = self
             .event
             .read()
@@ -172,13 +184,6 @@ impl SyncEventShared {
             .as_ref()
         {
             let _ = event.signal();
-        }
-        // Nobody waiting: close the fd now (holding the slot keeps a waiter from starting).
-        if !self.waiting.swap(true, Ordering::Acquire) {
-            self.leave();
-        } else if !self.waiter_here.load(Ordering::SeqCst) {
-            // The waiter waits on a clone: this fd is nobody's.
-            self.release();
         }
     }
 }

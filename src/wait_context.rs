@@ -4,7 +4,11 @@
 //! `close()` removes it; lib/wait-context.ts's FinalizationRegistry removes one collected
 //! without `close()`, lib.rs's teardown those its thread still owns.
 //!
-//! A WaitContext stays in the thread that made it (it has no handle); its events may be
+//! It takes any source a Registry takes: lib/ registers them through registry.rs's functions,
+//! given the WaitContext as a registrar (`-1 - key`), into the core WaitContext's
+//! level-triggered registry. `waitEvents` (wait_context_sources.rs) says which way each is ready.
+//!
+//! A WaitContext stays in the thread that made it (it has no handle); its sources may be
 //! signalled from anywhere. Its waits block in blocking_wait.rs, so that Node can still stop
 //! the thread.
 
@@ -16,12 +20,12 @@ use napi_derive::napi;
 use wakepoll::sync::WaitContext;
 
 use crate::slots::{self, Slab};
-use crate::{blocking_wait, errors, sync_event, token};
+use crate::{blocking_wait, errors};
 
 /// Every open WaitContext of the process.
 pub(crate) static WAIT_CONTEXTS: Slab<Arc<WaitContextShared>> = Slab::new();
 
-fn shared(env: &Env, key: f64) -> napi::Result<Arc<WaitContextShared>> {
+pub(crate) fn shared(env: &Env, key: f64) -> napi::Result<Arc<WaitContextShared>> {
     slots::key(key)
         .and_then(|key| WAIT_CONTEXTS.get(key))
         .ok_or_else(|| errors::closed(env, "WaitContext"))
@@ -32,7 +36,7 @@ pub(crate) struct WaitContextShared {
 }
 
 impl WaitContextShared {
-    fn with<T>(
+    pub(crate) fn with<T>(
         &self,
         env: &Env,
         f: impl FnOnce(&WaitContext) -> napi::Result<T>,
@@ -76,28 +80,6 @@ pub fn wait_context_new(env: Env) -> napi::Result<f64> {
         .insert(shared)
         .map(|key| key as f64)
         .ok_or_else(|| slots::full(&env, "WaitContext"))
-}
-
-/// Watches the SyncEvent of key `event`, reporting `token` while it is signalled.
-#[napi]
-pub fn wait_context_add(env: Env, key: f64, event: f64, token: f64) -> napi::Result<()> {
-    let token = token::from_js(&env, token)?;
-    let event = sync_event::shared(&env, event)?;
-    shared(&env, key)?.with(&env, |ctx| {
-        event.with(&env, |event| {
-            ctx.add(event, token).map_err(|e| errors::system(&env, &e))
-        })
-    })
-}
-
-#[napi]
-pub fn wait_context_delete(env: Env, key: f64, event: f64) -> napi::Result<()> {
-    let event = sync_event::shared(&env, event)?;
-    shared(&env, key)?.with(&env, |ctx| {
-        event.with(&env, |event| {
-            ctx.delete(event).map_err(|e| errors::system(&env, &e))
-        })
-    })
 }
 
 #[napi]

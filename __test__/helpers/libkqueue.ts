@@ -20,6 +20,8 @@ export const LIBKQUEUE_GAPS = {
   4: 'EV_ADD of an existing knote does not re-report a ready source',
   // takeError() is then null, and a reset read returns 0 instead of ECONNRESET.
   5: 'SO_ERROR is read (and cleared) on EPOLLERR',
+  // Its evfilt_read_knote_modify refuses a socket's knote without EV_CLEAR (a WaitContext's).
+  6: 'EV_ADD of an existing level-triggered socket read knote keeps its old token',
 } as const
 
 export type LibkqueueGap = keyof typeof LIBKQUEUE_GAPS

@@ -78,14 +78,18 @@ for part in "${parts[@]}"; do
     status=$?
     set -e
     grep -E '^test .* (FAILED|ignored, )' "$log/core.log" || true
-    [ "$status" -eq 0 ] || { grep -A15 -E '^---- ' "$log/core.log" | head -150; tail -5 "$log/core.log"; }
+    # A build error has no '---- ' section: the tail shows it (and grep's no-match must not end the script).
+    [ "$status" -eq 0 ] || { grep -A15 -E '^---- ' "$log/core.log" | head -150 || true; tail -25 "$log/core.log"; }
     summarize "$log/core.log"
     awk '/^test result: /{p+=$4;f+=$6;i+=$8} END{printf "check-libkqueue core: %d passed, %d failed, %d ignored\n",p,f,i}' "$log/core.log"
     [ "$status" -eq 0 ] || { echo "check-libkqueue: core tests FAILED (exit $status; $log/core.log)"; failed=1; }
     ;;
   node)
     # binding.cjs (the generated loader) and dist/ (the package tests): what npm test builds.
-    node scripts/prepare.mjs >"$log/prepare.log" 2>&1 || { tail -30 "$log/prepare.log" >&2; exit 1; }
+    # Without this build's RUSTFLAGS and target dir: prepare.mjs rebuilds the normal module at
+    # the package root when it is stale, which must not become a libkqueue build.
+    env -u RUSTFLAGS -u CARGO_TARGET_DIR node scripts/prepare.mjs >"$log/prepare.log" 2>&1 ||
+      { tail -30 "$log/prepare.log" >&2; exit 1; }
     echo "check-libkqueue: building the Node module on the kqueue backend (debug)"
     cargo build --locked -p wakepoll-node >"$log/node-build.log" 2>&1 ||
       { tail -30 "$log/node-build.log" >&2; exit 1; }

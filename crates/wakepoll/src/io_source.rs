@@ -25,7 +25,7 @@ use std::mem::ManuallyDrop;
 use std::ptr;
 
 use crate::event::Registration;
-use crate::sys::{self, Trigger};
+use crate::sys;
 use crate::{Interest, Registry, Token};
 
 /// An owned OS handle and the record of the one `Poll` it is registered with.
@@ -51,7 +51,7 @@ impl IoSource {
     ) -> io::Result<()> {
         let raw = self.as_raw_source();
         self.registration.register(registry.selector(), |selector| {
-            selector.register_owned(raw, token, interests, Trigger::Edge)
+            selector.register_owned(raw, token, interests, registry.trigger())
         })
     }
 
@@ -64,7 +64,7 @@ impl IoSource {
         let raw = self.as_raw_source();
         self.registration
             .reregister(registry.selector(), |selector| {
-                selector.reregister_owned(raw, token, interests, Trigger::Edge)
+                selector.reregister_owned(raw, token, interests, registry.trigger())
             })
     }
 

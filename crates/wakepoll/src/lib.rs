@@ -11,7 +11,9 @@
 //!
 //! Beside mio's API: [`AtomicWaker`] (futures' task-wakeup primitive, model-checked with
 //! loom), and in [`sync`] crosvm's [`Event`](sync::Event) (any number of signallers, one
-//! waiter) and level-triggered [`WaitContext`](sync::WaitContext).
+//! waiter, across processes), [`Timer`](sync::Timer) (one-shot or periodic, waitable and
+//! pollable) and level-triggered [`WaitContext`](sync::WaitContext) (any source, for read,
+//! write or both).
 //!
 //! Where wakepoll differs from mio, it does so on purpose and documents it at the item:
 //!

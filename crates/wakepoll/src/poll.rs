@@ -29,6 +29,8 @@ pub struct Poll {
 #[derive(Debug)]
 pub struct Registry {
     selector: Arc<sys::Selector>,
+    /// `Edge` for a `Poll`'s; `Level` for the one inside a `WaitContext`.
+    trigger: sys::Trigger,
 }
 
 impl Poll {
@@ -37,6 +39,7 @@ impl Poll {
         Ok(Poll {
             registry: Registry {
                 selector: Arc::new(sys::Selector::new()?),
+                trigger: sys::Trigger::Edge,
             },
         })
     }
@@ -174,6 +177,7 @@ impl Registry {
     pub fn try_clone(&self) -> io::Result<Registry> {
         Ok(Registry {
             selector: Arc::clone(&self.selector),
+            trigger: self.trigger,
         })
     }
 
@@ -200,5 +204,18 @@ impl Registry {
 
     pub(crate) fn selector(&self) -> &Arc<sys::Selector> {
         &self.selector
+    }
+
+    /// A registry whose registrations are level-triggered: a `WaitContext`'s.
+    pub(crate) fn new_level() -> io::Result<Registry> {
+        Ok(Registry {
+            selector: Arc::new(sys::Selector::new()?),
+            trigger: sys::Trigger::Level,
+        })
+    }
+
+    /// How the sources registered here report readiness.
+    pub(crate) fn trigger(&self) -> sys::Trigger {
+        self.trigger
     }
 }

@@ -48,7 +48,9 @@ impl Source for SourceRaw<'_> {
         token: Token,
         interests: Interest,
     ) -> io::Result<()> {
-        registry.selector().register(*self.0, token, interests)
+        registry
+            .selector()
+            .register_triggered(*self.0, token, interests, registry.trigger())
     }
 
     fn reregister(
@@ -57,7 +59,9 @@ impl Source for SourceRaw<'_> {
         token: Token,
         interests: Interest,
     ) -> io::Result<()> {
-        registry.selector().reregister(*self.0, token, interests)
+        registry
+            .selector()
+            .reregister_triggered(*self.0, token, interests, registry.trigger())
     }
 
     fn deregister(&mut self, registry: &Registry) -> io::Result<()> {

@@ -119,9 +119,10 @@ impl Registration {
                 Ok(())
             }
             Where::Here => Err(refuse(sys::EEXIST, "already registered")),
+            // mio's words (its `debug_assertions` check), so that code matching them works.
             Where::Elsewhere => Err(refuse(
                 sys::EEXIST,
-                "already registered with another Poll or WaitContext",
+                "I/O source already registered with a `Registry` (another Poll or WaitContext)",
             )),
         }
     }

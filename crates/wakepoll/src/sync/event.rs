@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::event::{Registration, Source};
-use crate::sys::{self, Trigger};
+use crate::sys;
 use crate::{error, Interest, Registry, Token};
 
 /// An event that threads signal and one thread at a time waits for — crosvm's `Event`.
@@ -76,11 +76,7 @@ pub enum EventWaitResult {
 impl Event {
     /// Creates an event that is not signalled.
     pub fn new() -> io::Result<Event> {
-        Ok(Event {
-            inner: sys::SyncEvent::new()?,
-            waiter: Arc::new(AtomicBool::new(false)),
-            registration: Registration::new(),
-        })
+        Ok(Event::from_sys(sys::SyncEvent::new()?))
     }
 
     /// Signals the event: the waiter (now or next) returns. Never blocks; any thread may
@@ -134,12 +130,64 @@ impl Event {
         sys::pollable_sync_event(&self.inner)
     }
 
-    pub(crate) fn sys(&self) -> &sys::SyncEvent {
-        &self.inner
+    /// The number that names this Event's descriptor for another process: the eventfd on
+    /// Linux, the event object's handle value on Windows, the pipe's read end on macOS and
+    /// FreeBSD (where it cannot cross: see [`from_raw_descriptor`](Event::from_raw_descriptor)).
+    ///
+    /// To hand the Event to a child process, pass this descriptor down (in `Command`'s fds, a
+    /// Node `spawn`'s `stdio` array, over a Unix socket with `SCM_RIGHTS`, or as an
+    /// inheritable or duplicated handle on Windows) and adopt it there with
+    /// [`from_raw_descriptor`](Event::from_raw_descriptor). Each clone has its own.
+    pub fn as_raw_descriptor(&self) -> i64 {
+        sys::sync_event_descriptor(&self.inner)
     }
 
-    pub(crate) fn registration(&self) -> &Registration {
-        &self.registration
+    /// Adopts the descriptor of an Event made in another process (see
+    /// [`as_raw_descriptor`](Event::as_raw_descriptor)): a signal in either process is seen by
+    /// a wait, a `Poll` or a `WaitContext` in the other (on Windows: by a wait; a `Poll` or
+    /// `WaitContext` there learns only of signals made in its own process).
+    ///
+    /// The descriptor is checked first, and left alone when the check fails: a closed or
+    /// negative fd is `EBADF`, an fd that is not an eventfd `EINVAL` (Linux); a handle that is
+    /// not open `ERROR_INVALID_HANDLE` (Windows). On macOS and FreeBSD an Event is a pipe pair
+    /// with a flag shared in its process and cannot cross: `Unsupported` (`ENOTSUP`).
+    ///
+    /// # Safety
+    ///
+    /// When it succeeds the descriptor belongs to the Event, which closes it when dropped:
+    /// the caller must own it and not use or close it afterwards (`FromRawFd`'s contract).
+    pub unsafe fn from_raw_descriptor(raw: i64) -> io::Result<Event> {
+        // SAFETY: the caller's contract is the one adopt_sync_event asks for.
+        Ok(Event::from_sys(unsafe { sys::adopt_sync_event(raw)? }))
+    }
+
+    /// An Event around a backend event (a new, adopted or unwrapped one).
+    pub(crate) fn from_sys(inner: sys::SyncEvent) -> Event {
+        Event {
+            inner,
+            waiter: Arc::new(AtomicBool::new(false)),
+            registration: Registration::new(),
+        }
+    }
+
+    /// Ends the registration and gives the backend event up: for the `IntoRawFd` /
+    /// `IntoRawHandle` of the backends whose Event is one descriptor (not the pipe pair).
+    #[allow(dead_code)]
+    pub(crate) fn into_sys(self) -> sys::SyncEvent {
+        self.registration
+            .clear(|selector| self.inner.deregister(selector));
+        let this = std::mem::ManuallyDrop::new(self);
+        // SAFETY: `this` is never dropped nor used again, so each field is moved out exactly
+        // once: `inner` is returned, the others are dropped here.
+        unsafe {
+            drop(std::ptr::read(&this.waiter));
+            drop(std::ptr::read(&this.registration));
+            std::ptr::read(&this.inner)
+        }
+    }
+
+    pub(crate) fn sys(&self) -> &sys::SyncEvent {
+        &self.inner
     }
 
     fn wait_until(&self, deadline: Option<Instant>) -> io::Result<EventWaitResult> {
@@ -166,7 +214,7 @@ impl Event {
     ) -> io::Result<()> {
         self.registration.register(registry.selector(), |selector| {
             self.inner
-                .register(selector, token, interests, Trigger::Edge)
+                .register(selector, token, interests, registry.trigger())
         })
     }
 
@@ -179,7 +227,7 @@ impl Event {
         self.registration
             .reregister(registry.selector(), |selector| {
                 self.inner
-                    .reregister(selector, token, interests, Trigger::Edge)
+                    .reregister(selector, token, interests, registry.trigger())
             })
     }
 

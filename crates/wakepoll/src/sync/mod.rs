@@ -1,7 +1,9 @@
-//! Blocking synchronisation between threads, crosvm-style: [`Event`] and [`WaitContext`].
+//! Blocking synchronisation between threads and processes, crosvm-style: [`Event`],
+//! [`Timer`] and [`WaitContext`].
 //!
-//! An [`Event`] is signalled by any number of threads and waited on by one at a time; a
-//! [`WaitContext`] waits on several Events at once. Unlike a [`Poll`](crate::Poll), a
+//! An [`Event`] is signalled by any number of threads (or processes, see its fd traits) and
+//! waited on by one at a time; a [`Timer`] fires once or periodically; a [`WaitContext`]
+//! waits on several sources at once (Events, Timers, sockets, pipes, raw fds). Unlike a [`Poll`](crate::Poll), a
 //! `WaitContext` is **level-triggered**: an Event stays reported by every wait until it is
 //! reset or waited.
 //!
@@ -27,7 +29,9 @@
 //! ```
 
 mod event;
+mod timer;
 mod wait_context;
 
 pub use self::event::{Event, EventWaitResult};
-pub use self::wait_context::WaitContext;
+pub use self::timer::Timer;
+pub use self::wait_context::{EventType, TriggeredEvent, WaitContext};

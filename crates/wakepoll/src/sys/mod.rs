@@ -20,6 +20,11 @@
 //!   `try_clone` (shares the signal), `register(&Selector, Token, Interest, Trigger)`,
 //!   `reregister`, `deregister(&Selector)`. The public [`sync::Event`](crate::sync::Event) owns
 //!   the one-waiter guard, the registration record and the retry loop.
+//! * `Timer` (crosvm's `base::Timer`): `new`, `reset(delay, Option<interval>)`, `clear`,
+//!   `wait_once(Option<Duration>)` (one wait, at most one blocking call; the expirations it
+//!   consumed, 0 for none), `register`/`reregister`/`deregister` as `SyncEvent`'s;
+//!   `pollable_timer`. A timerfd on Linux; elsewhere (and on Linux over libkqueue) a one-shot OS timer armed for the next
+//!   due time of a `Schedule` (`schedule.rs`), which counts expirations by the clock.
 //! * Sockets and pipes, as free functions over borrowed fds (mio's `sys::tcp` shape): `net`
 //!   (socket creation, IP addresses, send/recv, options, `take_error`), `tcp` (`bind`,
 //!   `connect`, `accept`, `TCP_NODELAY`), `udp` (`bind`, broadcast/multicast options), `uds`
@@ -48,6 +53,11 @@
 mod unix;
 #[cfg(unix)]
 pub(crate) use self::unix::*;
+#[cfg(not(any(
+    target_os = "android",
+    all(target_os = "linux", not(wakepoll_libkqueue))
+)))]
+mod schedule;
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]

@@ -3,7 +3,7 @@
 pub mod pipe;
 mod source_fd;
 
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
 pub use self::source_fd::SourceFd;
 
@@ -36,5 +36,16 @@ impl AsRawFd for crate::sync::WaitContext {
     /// another loop can watch the whole context.
     fn as_raw_fd(&self) -> RawFd {
         self.selector().as_raw_fd()
+    }
+}
+
+impl TryFrom<OwnedFd> for crate::sync::Event {
+    type Error = std::io::Error;
+
+    /// Adopts an Event's fd that came from another process (see
+    /// [`Event::from_raw_descriptor`](crate::sync::Event::from_raw_descriptor), which checks
+    /// the same way): `EINVAL` if it is not an eventfd; `ENOTSUP` on macOS and FreeBSD.
+    fn try_from(fd: OwnedFd) -> std::io::Result<crate::sync::Event> {
+        crate::sys::SyncEvent::from_owned(fd).map(crate::sync::Event::from_sys)
     }
 }

@@ -1,7 +1,7 @@
 //! Windows-only extensions: the OS handles behind a `Poll` and a `sync::Event`, as `unix`
 //! gives their fds.
 
-use std::os::windows::io::{AsRawHandle, RawHandle};
+use std::os::windows::io::{AsRawHandle, FromRawHandle, IntoRawHandle, OwnedHandle, RawHandle};
 
 impl AsRawHandle for crate::Poll {
     /// The selector's I/O completion port, so that code beside wakepoll can post to it or
@@ -24,5 +24,34 @@ impl AsRawHandle for crate::sync::Event {
     /// or `WaitContext`: prefer [`Event::signal`](crate::sync::Event::signal).
     fn as_raw_handle(&self) -> RawHandle {
         self.sys().raw_handle()
+    }
+}
+
+/// An Event adopted from an event object's handle (one duplicated into this process with
+/// `DuplicateHandle`, or inherited), unchecked as every `FromRawHandle`; `TryFrom<OwnedHandle>`
+/// and `Event::from_raw_descriptor` check it. A `Poll` or `WaitContext` in this process learns
+/// of the signals made in this process only.
+impl FromRawHandle for crate::sync::Event {
+    unsafe fn from_raw_handle(handle: RawHandle) -> crate::sync::Event {
+        // SAFETY: the caller passes an owned event handle (`FromRawHandle`'s contract).
+        let handle = unsafe { OwnedHandle::from_raw_handle(handle) };
+        crate::sync::Event::from_sys(crate::sys::SyncEvent::from_owned_unchecked(handle))
+    }
+}
+
+/// The Event's handle, to duplicate into or let another process inherit. The Event's
+/// registration ends first.
+impl IntoRawHandle for crate::sync::Event {
+    fn into_raw_handle(self) -> RawHandle {
+        self.into_sys().into_owned().into_raw_handle()
+    }
+}
+
+impl TryFrom<OwnedHandle> for crate::sync::Event {
+    type Error = std::io::Error;
+
+    /// Adopts an event object's handle after checking that it is open and waitable.
+    fn try_from(handle: OwnedHandle) -> std::io::Result<crate::sync::Event> {
+        crate::sys::SyncEvent::from_owned(handle).map(crate::sync::Event::from_sys)
     }
 }

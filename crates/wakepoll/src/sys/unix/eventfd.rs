@@ -83,6 +83,31 @@ impl EventFd {
         }
     }
 
+    /// Adopts an eventfd made elsewhere (another process's, passed down); makes it
+    /// non-blocking and close-on-exec, as ours are.
+    pub(crate) fn from_owned(fd: OwnedFd) -> io::Result<EventFd> {
+        let raw = fd.as_raw_fd();
+        // SAFETY: reads the status flags of an fd we own.
+        let flags = syscall!(fcntl(raw, libc::F_GETFL))?;
+        if flags & libc::O_NONBLOCK == 0 {
+            // SAFETY: sets the status flags of an fd we own.
+            syscall!(fcntl(raw, libc::F_SETFL, flags | libc::O_NONBLOCK))?;
+        }
+        // SAFETY: sets the descriptor flags of an fd we own.
+        syscall!(fcntl(raw, libc::F_SETFD, libc::FD_CLOEXEC))?;
+        Ok(EventFd { fd })
+    }
+
+    /// Adopts `fd` as it is (`FromRawFd`: the caller vouches for it).
+    pub(crate) fn from_owned_unchecked(fd: OwnedFd) -> EventFd {
+        EventFd { fd }
+    }
+
+    /// Gives the fd up.
+    pub(crate) fn into_owned(self) -> OwnedFd {
+        self.fd
+    }
+
     /// Another fd for the same counter.
     pub(crate) fn try_clone(&self) -> io::Result<EventFd> {
         // SAFETY: duplicates an fd we own; the new fd is returned to us alone.

@@ -23,6 +23,7 @@ pub(crate) struct kevent {
 pub(crate) const EVFILT_READ: i16 = -1;
 pub(crate) const EVFILT_WRITE: i16 = -2;
 pub(crate) const EVFILT_AIO: i16 = -3;
+pub(crate) const EVFILT_TIMER: i16 = -7;
 pub(crate) const EVFILT_USER: i16 = -11;
 
 pub(crate) const EV_ADD: u16 = 0x0001;
@@ -37,6 +38,8 @@ pub(crate) const EV_ERROR: u16 = 0x4000;
 pub(crate) const EV_EOF: u16 = 0x8000;
 
 pub(crate) const NOTE_TRIGGER: u32 = 0x0100_0000;
+/// `EVFILT_TIMER`'s data in microseconds (libkqueue takes macOS's value, not FreeBSD's 4).
+pub(crate) const NOTE_USECONDS: u32 = 0x0002;
 
 #[link(name = "kqueue", kind = "static")]
 extern "C" {

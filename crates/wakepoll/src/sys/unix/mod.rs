@@ -29,6 +29,7 @@ mod selector;
 mod sync_event;
 pub(crate) mod tcp;
 mod timeout;
+mod timer;
 pub(crate) mod udp;
 pub(crate) mod uds;
 mod waker;
@@ -40,7 +41,9 @@ pub(crate) use self::errno::{errno_name, uv_errno, EBUSY, EEXIST, ENOENT, ENOTSU
 ))]
 pub(crate) use self::owned_fds::OwnedFds;
 pub(crate) use self::selector::{event, Event, Events, Selector, SELECTOR_CTL};
+use self::sync_event::check as check_sync_event;
 pub(crate) use self::sync_event::SyncEvent;
+pub(crate) use self::timer::Timer;
 pub(crate) use self::waker::Waker;
 
 /// The OS handle of a source: a file descriptor.
@@ -84,6 +87,19 @@ pub(crate) fn wait_ready(
     Ok(n > 0)
 }
 
+/// A `Timer`'s fd, readable while it has fired and its expirations were not consumed.
+#[cfg(not(wakepoll_libkqueue))]
+pub(crate) fn pollable_timer(timer: &Timer) -> Option<RawSource> {
+    Some(std::os::fd::AsRawFd::as_raw_fd(timer))
+}
+
+/// None over libkqueue: the Timer's fd is its own kqueue's, which libkqueue never makes
+/// readable (docs/platforms-kqueue.md, gap 1); a wait there blocks in `kevent` instead.
+#[cfg(wakepoll_libkqueue)]
+pub(crate) fn pollable_timer(_: &Timer) -> Option<RawSource> {
+    None
+}
+
 /// A `SyncEvent`'s fd, readable while it is signalled.
 pub(crate) fn pollable_sync_event(event: &SyncEvent) -> Option<RawSource> {
     Some(std::os::fd::AsRawFd::as_raw_fd(event))
@@ -119,3 +135,22 @@ macro_rules! syscall {
     }};
 }
 pub(crate) use syscall;
+
+/// The number that names an Event's descriptor to another process: its fd.
+pub(crate) fn sync_event_descriptor(event: &SyncEvent) -> i64 {
+    i64::from(std::os::fd::AsRawFd::as_raw_fd(event))
+}
+
+/// Adopts the Event descriptor `raw` after checking it (nothing is closed when the check
+/// fails: `EBADF` for a closed or negative fd, `EINVAL` for one that is not an Event's).
+///
+/// # Safety
+/// When the check passes, `raw` becomes the Event's: the caller must own it and not use it
+/// afterwards.
+pub(crate) unsafe fn adopt_sync_event(raw: i64) -> std::io::Result<SyncEvent> {
+    let fd = std::os::fd::RawFd::try_from(raw)
+        .map_err(|_| crate::error::from_errno("fstat", libc::EBADF))?;
+    check_sync_event(fd)?;
+    // SAFETY: the caller hands over `fd`, which is open (checked just now).
+    SyncEvent::from_owned(unsafe { std::os::fd::FromRawFd::from_raw_fd(fd) })
+}

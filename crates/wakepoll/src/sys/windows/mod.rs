@@ -23,6 +23,7 @@ mod sock_state;
 mod sync_event;
 pub(crate) mod tcp;
 mod timeout;
+mod timer;
 pub(crate) mod udp;
 mod waker;
 mod wakeup;
@@ -32,6 +33,7 @@ use std::os::windows::io::{AsRawSocket, AsSocket, BorrowedSocket, OwnedSocket, R
 pub(crate) use self::errno::{errno_name, error_kind, uv_errno, EBUSY, EEXIST, ENOENT, ENOTSUP};
 pub(crate) use self::selector::{event, Event, Events, Selector, SELECTOR_CTL};
 pub(crate) use self::sync_event::SyncEvent;
+pub(crate) use self::timer::Timer;
 pub(crate) use self::waker::Waker;
 
 /// The OS handle of a source: a winsock `SOCKET`.
@@ -71,4 +73,27 @@ pub(crate) fn wait_ready(
 /// A `SyncEvent` is an event object, not a socket: nothing a readiness loop can watch.
 pub(crate) fn pollable_sync_event(_event: &SyncEvent) -> Option<RawSource> {
     None
+}
+
+/// A waitable timer is not a socket: nothing a readiness loop can watch.
+pub(crate) fn pollable_timer(_timer: &Timer) -> Option<RawSource> {
+    None
+}
+
+/// The number that names an Event's handle to another process: the handle's value.
+pub(crate) fn sync_event_descriptor(event: &SyncEvent) -> i64 {
+    event.raw_handle() as i64
+}
+
+/// Adopts the Event handle `raw` after checking it (nothing is closed when the check fails).
+///
+/// # Safety
+/// When the check passes, `raw` becomes the Event's: the caller must own it.
+pub(crate) unsafe fn adopt_sync_event(raw: i64) -> std::io::Result<SyncEvent> {
+    let handle = raw as isize as windows_sys::Win32::Foundation::HANDLE;
+    sync_event::check(handle)?;
+    // SAFETY: the caller hands over `handle`, which is open (checked just now).
+    Ok(SyncEvent::from_owned_unchecked(unsafe {
+        std::os::windows::io::FromRawHandle::from_raw_handle(handle)
+    }))
 }

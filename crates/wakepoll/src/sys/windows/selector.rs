@@ -361,32 +361,36 @@ impl Selector {
     }
 
     /// The raw-handle calls (`event::SourceRaw`): a SOCKET the caller owns, watched through
-    /// an AFD poll of its own. Level-triggered: the edges of wakepoll's own sockets are
-    /// emulated by re-arming after their `WouldBlock` (`IoSource::do_io`), which a caller's own
-    /// I/O never does, so an edge-triggered raw socket would report once and then go silent.
-    /// A raw socket that is still ready is reported by every poll instead.
-    pub(crate) fn register(
+    /// an AFD poll of its own. Level-triggered whatever the registry's trigger: the edges of
+    /// wakepoll's own sockets are emulated by re-arming after their `WouldBlock`
+    /// (`IoSource::do_io`), which a caller's own I/O never does, so an edge-triggered raw
+    /// socket would report once and then go silent. A raw socket that is still ready is
+    /// reported by every poll instead, which is also what a level-triggered registry
+    /// (`WaitContext`) asks for.
+    pub(crate) fn register_triggered(
         &self,
         socket: RawSocket,
         token: Token,
         interests: Interest,
+        _: Trigger,
     ) -> io::Result<()> {
         check_raw(socket)?;
         self.register_socket(socket, token, interests, Trigger::Edge, true)
     }
 
-    /// See [`register`](Selector::register).
-    pub(crate) fn reregister(
+    /// See [`register_triggered`](Selector::register_triggered).
+    pub(crate) fn reregister_triggered(
         &self,
         socket: RawSocket,
         token: Token,
         interests: Interest,
+        _: Trigger,
     ) -> io::Result<()> {
         check_raw(socket)?;
         self.reregister_owned(socket, token, interests, Trigger::Edge)
     }
 
-    /// See [`register`](Selector::register).
+    /// See [`register_triggered`](Selector::register_triggered).
     pub(crate) fn deregister(&self, socket: RawSocket) -> io::Result<()> {
         check_raw(socket)?;
         self.deregister_owned(socket)

@@ -69,6 +69,36 @@ impl SyncEvent {
         })
     }
 
+    /// Adopts an event object's handle made elsewhere (duplicated into this process, or
+    /// inherited); `check`ed first.
+    pub(crate) fn from_owned(handle: OwnedHandle) -> io::Result<SyncEvent> {
+        check(handle.as_raw_handle())?;
+        Ok(SyncEvent::from_owned_unchecked(handle))
+    }
+
+    pub(crate) fn from_owned_unchecked(handle: OwnedHandle) -> SyncEvent {
+        SyncEvent {
+            handle,
+            shared: Arc::default(),
+            registered: Mutex::new(None),
+        }
+    }
+
+    /// Gives the handle up (the public layer deregistered first).
+    pub(crate) fn into_owned(self) -> OwnedHandle {
+        if let Some(wakeup) = lock(&self.registered).take() {
+            self.unwatch(&wakeup);
+        }
+        let this = std::mem::ManuallyDrop::new(self);
+        // SAFETY: `this` is never dropped nor used again, so each field is moved out exactly
+        // once: the handle is returned, the others are dropped here.
+        unsafe {
+            drop(ptr::read(&this.shared));
+            drop(ptr::read(&this.registered));
+            ptr::read(&this.handle)
+        }
+    }
+
     fn raw(&self) -> HANDLE {
         self.handle.as_raw_handle()
     }
@@ -208,6 +238,23 @@ impl Drop for SyncEvent {
             self.unwatch(&wakeup);
         }
     }
+}
+
+/// Whether `handle` can be adopted as an Event: an open handle that can be waited on. Windows
+/// has no cheap public way to ask for an object's type; a handle of another waitable kind
+/// passes. A closed or invalid handle is `ERROR_INVALID_HANDLE`.
+pub(crate) fn check(handle: HANDLE) -> io::Result<()> {
+    if handle.is_null() || (handle as isize) < 0 {
+        return Err(error::from_errno(
+            "WaitForSingleObject",
+            windows_sys::Win32::Foundation::ERROR_INVALID_HANDLE as i32,
+        ));
+    }
+    // SAFETY: a zero-timeout wait on a handle value; an invalid one fails with WAIT_FAILED.
+    if unsafe { WaitForSingleObject(handle, 0) } == WAIT_FAILED {
+        return Err(error::last("WaitForSingleObject"));
+    }
+    Ok(())
 }
 
 /// Whether the (manual-reset) event object `handle` is set; does not consume it.

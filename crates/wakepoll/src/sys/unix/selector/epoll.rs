@@ -89,19 +89,43 @@ impl Selector {
         Ok(())
     }
 
+    #[cfg(test)]
     pub(crate) fn register(&self, fd: RawFd, token: Token, interests: Interest) -> io::Result<()> {
-        self.refuse_owned(fd, libc::EEXIST, "already registered")?;
-        self.ctl(libc::EPOLL_CTL_ADD, fd, token, interests, Trigger::Edge)
+        self.register_triggered(fd, token, interests, Trigger::Edge)
     }
 
+    #[cfg(test)]
     pub(crate) fn reregister(
         &self,
         fd: RawFd,
         token: Token,
         interests: Interest,
     ) -> io::Result<()> {
+        self.reregister_triggered(fd, token, interests, Trigger::Edge)
+    }
+
+    /// [`register`](Self::register) with a trigger: level for a `WaitContext`'s raw fds.
+    pub(crate) fn register_triggered(
+        &self,
+        fd: RawFd,
+        token: Token,
+        interests: Interest,
+        trigger: Trigger,
+    ) -> io::Result<()> {
+        self.refuse_owned(fd, libc::EEXIST, "already registered")?;
+        self.ctl(libc::EPOLL_CTL_ADD, fd, token, interests, trigger)
+    }
+
+    /// [`reregister`](Self::reregister) with a trigger.
+    pub(crate) fn reregister_triggered(
+        &self,
+        fd: RawFd,
+        token: Token,
+        interests: Interest,
+        trigger: Trigger,
+    ) -> io::Result<()> {
         self.refuse_owned(fd, libc::ENOENT, "not registered")?;
-        self.ctl(libc::EPOLL_CTL_MOD, fd, token, interests, Trigger::Edge)
+        self.ctl(libc::EPOLL_CTL_MOD, fd, token, interests, trigger)
     }
 
     pub(crate) fn deregister(&self, fd: RawFd) -> io::Result<()> {

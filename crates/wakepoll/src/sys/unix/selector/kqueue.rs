@@ -167,7 +167,19 @@ impl Selector {
         Ok(())
     }
 
+    #[cfg(test)]
     pub(crate) fn register(&self, fd: RawFd, token: Token, interests: Interest) -> io::Result<()> {
+        self.register_triggered(fd, token, interests, Trigger::Edge)
+    }
+
+    /// [`register`](Self::register) with a trigger: level for a `WaitContext`'s raw fds.
+    pub(crate) fn register_triggered(
+        &self,
+        fd: RawFd,
+        token: Token,
+        interests: Interest,
+        trigger: Trigger,
+    ) -> io::Result<()> {
         let _owned = self.refuse_owned(fd, libc::EEXIST, "already registered")?;
         let mut watched = self.watched.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(&watch) = watched.get(&fd) {
@@ -180,23 +192,35 @@ impl Selector {
             }
             watched.remove(&fd);
         }
-        self.add(fd, token, interests, Trigger::Edge)?;
+        self.add(fd, token, interests, trigger)?;
         watched.insert(fd, Watch { token, interests });
         Ok(())
     }
 
+    #[cfg(test)]
     pub(crate) fn reregister(
         &self,
         fd: RawFd,
         token: Token,
         interests: Interest,
     ) -> io::Result<()> {
+        self.reregister_triggered(fd, token, interests, Trigger::Edge)
+    }
+
+    /// [`reregister`](Self::reregister) with a trigger.
+    pub(crate) fn reregister_triggered(
+        &self,
+        fd: RawFd,
+        token: Token,
+        interests: Interest,
+        trigger: Trigger,
+    ) -> io::Result<()> {
         let _owned = self.refuse_owned(fd, libc::ENOENT, "not registered")?;
         let mut watched = self.watched.lock().unwrap_or_else(|e| e.into_inner());
         if !watched.contains_key(&fd) {
             return Err(not_registered(fd));
         }
-        self.ctl(fd, token, interests, Trigger::Edge)?;
+        self.ctl(fd, token, interests, trigger)?;
         watched.insert(fd, Watch { token, interests });
         Ok(())
     }

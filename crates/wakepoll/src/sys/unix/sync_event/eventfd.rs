@@ -13,9 +13,10 @@
 //!   number can disturb them; the public layer deregisters before the fd closes.
 
 use std::io;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
+use crate::error;
 use crate::sys::unix::eventfd::EventFd;
 use crate::sys::unix::{syscall, timeout};
 use crate::sys::{Selector, Trigger};
@@ -31,6 +32,18 @@ impl SyncEvent {
         Ok(SyncEvent {
             fd: EventFd::new()?,
         })
+    }
+
+    /// Adopts `fd`, which [`check`] found to be an eventfd.
+    pub(crate) fn from_owned(fd: OwnedFd) -> io::Result<SyncEvent> {
+        check(fd.as_raw_fd())?;
+        Ok(SyncEvent {
+            fd: EventFd::from_owned(fd)?,
+        })
+    }
+
+    pub(crate) fn into_owned(self) -> OwnedFd {
+        self.fd.into_owned()
     }
 
     pub(crate) fn signal(&self) -> io::Result<()> {
@@ -91,6 +104,50 @@ impl SyncEvent {
 
     pub(crate) fn deregister(&self, selector: &Selector) -> io::Result<()> {
         selector.deregister_owned(self.fd.as_raw_fd())
+    }
+}
+
+/// Whether `fd` can be adopted as an Event: an open eventfd. A closed or negative fd is
+/// `EBADF`, any other kind of file `EINVAL`; nothing is closed either way.
+pub(crate) fn check(fd: RawFd) -> io::Result<()> {
+    let not_an_eventfd = || error::with_message("fstat", libc::EINVAL, "not an eventfd");
+    if fd < 0 {
+        return Err(error::from_errno("fstat", libc::EBADF));
+    }
+    // SAFETY: an all-zero stat is a valid value for the kernel to overwrite.
+    let mut stat: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: fstat writes into a live local; a bad fd is reported as EBADF.
+    syscall!(fstat(fd, &mut stat))?;
+    // An eventfd is an anonymous inode: no file type bits. Pipes, sockets, files have some.
+    if stat.st_mode & libc::S_IFMT != 0 {
+        return Err(not_an_eventfd());
+    }
+    // Other anonymous inodes (epoll, timerfd, signalfd) are told apart by their link name;
+    // without /proc there is no telling, and the type check above has to do.
+    let link = format!("/proc/self/fd/{fd}");
+    match std::fs::read_link(link) {
+        Ok(target) if target.as_os_str() != "anon_inode:[eventfd]" => Err(not_an_eventfd()),
+        _ => Ok(()),
+    }
+}
+
+/// An [`Event`](crate::sync::Event) adopted from an eventfd, unchecked (as every
+/// `FromRawFd`); `TryFrom<OwnedFd>` and `Event::from_raw_descriptor` check the fd.
+impl std::os::fd::FromRawFd for crate::sync::Event {
+    unsafe fn from_raw_fd(fd: RawFd) -> crate::sync::Event {
+        let inner = SyncEvent {
+            // SAFETY: the caller passes an owned eventfd (`FromRawFd`'s contract).
+            fd: EventFd::from_owned_unchecked(unsafe { OwnedFd::from_raw_fd(fd) }),
+        };
+        crate::sync::Event::from_sys(inner)
+    }
+}
+
+/// The Event's eventfd, to hand to another process (`Command`'s fds, `SCM_RIGHTS`). The
+/// Event's registration ends first.
+impl std::os::fd::IntoRawFd for crate::sync::Event {
+    fn into_raw_fd(self) -> RawFd {
+        std::os::fd::IntoRawFd::into_raw_fd(self.into_sys().into_owned())
     }
 }
 

@@ -9,7 +9,7 @@ mod eventfd;
     target_os = "android",
     all(target_os = "linux", not(wakepoll_libkqueue))
 ))]
-pub(crate) use self::eventfd::SyncEvent;
+pub(crate) use self::eventfd::{check, SyncEvent};
 
 #[cfg(any(
     target_vendor = "apple",
@@ -22,4 +22,4 @@ mod pipe;
     target_os = "freebsd",
     all(target_os = "linux", wakepoll_libkqueue)
 ))]
-pub(crate) use self::pipe::SyncEvent;
+pub(crate) use self::pipe::{check, SyncEvent};

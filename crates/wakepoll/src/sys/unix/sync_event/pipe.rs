@@ -63,6 +63,14 @@ impl SyncEvent {
         })
     }
 
+    /// An Event here is two pipe ends and a flag shared in this process: one fd cannot carry
+    /// it to another process. `EBADF` for a bad fd, `ENOTSUP` otherwise (nothing is closed
+    /// but `fd` itself).
+    pub(crate) fn from_owned(fd: OwnedFd) -> io::Result<SyncEvent> {
+        check(fd.as_raw_fd())?;
+        Err(cannot_cross())
+    }
+
     pub(crate) fn signal(&self) -> io::Result<()> {
         let mut signalled = self.lock();
         write_byte(&self.shared.write)?;
@@ -152,6 +160,25 @@ impl SyncEvent {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// See [`SyncEvent::from_owned`]: `EBADF` for a closed or negative fd, else `ENOTSUP`.
+pub(crate) fn check(fd: RawFd) -> io::Result<()> {
+    if fd < 0 {
+        return Err(error::from_errno("fstat", libc::EBADF));
+    }
+    // SAFETY: an all-zero stat is a valid value for the kernel to overwrite.
+    let mut stat: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: fstat writes into a live local; a bad fd is reported as EBADF.
+    syscall!(fstat(fd, &mut stat))?;
+    Err(cannot_cross())
+}
+
+fn cannot_cross() -> io::Error {
+    error::unsupported(
+        "fromFd",
+        "an Event crosses processes on Linux and Windows; on macOS and FreeBSD it is a pipe pair",
+    )
 }
 
 impl AsRawFd for SyncEvent {

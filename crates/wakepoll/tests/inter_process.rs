@@ -1,0 +1,260 @@
+//! sync::Event across processes: the descriptor passed to a real child process (this test
+//! binary, run again as the child), signalled in one process and waited for in the other;
+//! and the checks that keep a bad descriptor from becoming an Event.
+
+use std::io;
+use std::time::Duration;
+
+use wakepoll::error;
+use wakepoll::sync::{Event, EventWaitResult};
+
+/// Long enough that a test only fails, never hangs, when a signal is lost.
+const GENEROUS: Duration = Duration::from_secs(10);
+
+#[cfg_attr(windows, allow(dead_code))]
+fn code(err: &io::Error) -> &'static str {
+    error::sys_error(err).map_or("not a SysError", |s| s.code())
+}
+
+/// The child's side: run only when the parent below starts this binary with `CHILD_ROLE`.
+/// The Event's descriptor is the child's stdin (fd 0), as `Command` passes it.
+#[test]
+fn child_role() {
+    let Ok(role) = std::env::var("WAKEPOLL_CHILD_ROLE") else {
+        return;
+    };
+    // SAFETY: fd 0 is this process's, handed over by the parent, and nothing else uses it.
+    let event = unsafe { Event::from_raw_descriptor(0) }.expect("adopt the Event");
+    match role.as_str() {
+        "signal" => event.signal().unwrap(),
+        "wait-then-signal" => {
+            assert_eq!(
+                event.wait_timeout(GENEROUS).unwrap(),
+                EventWaitResult::Signaled
+            );
+            // The answer goes through a second Event (fd 3) the parent waits on.
+            // SAFETY: fd 3 was handed over by the parent as well.
+            let answer = unsafe { Event::from_raw_descriptor(3) }.expect("adopt the answer");
+            answer.signal().unwrap();
+        }
+        other => panic!("unknown role {other}"),
+    }
+}
+
+/// An eventfd (Linux without libkqueue): the descriptor crosses.
+#[cfg(all(target_os = "linux", not(wakepoll_libkqueue)))]
+mod linux {
+    use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd, OwnedFd};
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+
+    use wakepoll::sync::{Event, EventWaitResult, WaitContext};
+    use wakepoll::{Events, Interest, Poll, Token};
+
+    use super::{code, GENEROUS};
+
+    fn child(role: &str) -> Command {
+        let mut cmd = Command::new(std::env::current_exe().unwrap());
+        cmd.args(["--exact", "child_role", "--nocapture", "--test-threads=1"])
+            .env("WAKEPOLL_CHILD_ROLE", role)
+            // The child's test harness report would read as this run's own.
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        cmd
+    }
+
+    /// A descriptor of `event` (a clone's: the parent keeps its own) for the child's stdio.
+    fn stdio_of(event: &Event) -> Stdio {
+        let clone = event.try_clone().unwrap();
+        // SAFETY: into_raw_fd hands over the clone's fd, which nothing else owns.
+        Stdio::from(unsafe { OwnedFd::from_raw_fd(clone.into_raw_fd()) })
+    }
+
+    #[test]
+    fn a_child_signals_and_the_parents_poll_and_wait_see_it() {
+        let event = Event::new().unwrap();
+        let mut poll = Poll::new().unwrap();
+        poll.registry()
+            .register(&mut &event, Token(5), Interest::READABLE)
+            .unwrap();
+        let status = child("signal").stdin(stdio_of(&event)).status().unwrap();
+        assert!(status.success(), "the child failed: {status}");
+        let mut events = Events::with_capacity(2);
+        poll.poll(&mut events, Some(GENEROUS)).unwrap();
+        assert_eq!(
+            events.iter().map(|e| e.token()).collect::<Vec<_>>(),
+            [Token(5)]
+        );
+        assert_eq!(
+            event.wait_timeout(GENEROUS).unwrap(),
+            EventWaitResult::Signaled
+        );
+    }
+
+    #[test]
+    fn the_parent_signals_a_waiting_child_which_answers_into_a_wait_context() {
+        let ping = Event::new().unwrap();
+        let answer = Event::new().unwrap();
+        let ctx = WaitContext::new().unwrap();
+        ctx.add(&answer, Token(9)).unwrap();
+        let answer_fd = answer.as_raw_fd();
+        let mut cmd = child("wait-then-signal");
+        cmd.stdin(stdio_of(&ping));
+        // SAFETY: dup2 is async-signal-safe, and `answer_fd` stays open in the parent until
+        // the child has started (it is the parent's own Event's fd).
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::dup2(answer_fd, 3) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let mut running = cmd.spawn().unwrap();
+        ping.signal().unwrap();
+        assert_eq!(ctx.wait_timeout(GENEROUS).unwrap(), vec![Token(9)]);
+        assert!(running.wait().unwrap().success());
+    }
+
+    #[test]
+    fn a_bad_descriptor_is_a_clear_error_and_is_left_open() {
+        // SAFETY (all three): the checks fail, so nothing is adopted or closed.
+        let err = unsafe { Event::from_raw_descriptor(-1) }.unwrap_err();
+        assert_eq!(code(&err), "EBADF");
+        let closed = {
+            let e = Event::new().unwrap();
+            e.into_raw_fd()
+        };
+        // SAFETY: `closed` is ours; closing it makes the number stale.
+        drop(unsafe { OwnedFd::from_raw_fd(closed) });
+        let err = unsafe { Event::from_raw_descriptor(i64::from(closed)) }.unwrap_err();
+        assert_eq!(code(&err), "EBADF");
+
+        let (r, w) = std::io::pipe().unwrap();
+        let err = unsafe { Event::from_raw_descriptor(i64::from(r.as_raw_fd())) }.unwrap_err();
+        assert_eq!(code(&err), "EINVAL");
+        // Still open: a write to the other end still works.
+        let mut w = w;
+        std::io::Write::write_all(&mut w, b"x").unwrap();
+
+        // Another anonymous inode (an epoll fd) is not an eventfd either.
+        let poll = Poll::new().unwrap();
+        let err = unsafe { Event::from_raw_descriptor(i64::from(poll.as_raw_fd())) }.unwrap_err();
+        assert_eq!(code(&err), "EINVAL");
+        let err = Event::try_from(OwnedFd::from(r)).unwrap_err();
+        assert_eq!(code(&err), "EINVAL");
+    }
+
+    #[test]
+    fn into_raw_fd_ends_the_registration_and_from_raw_fd_adopts() {
+        let event = Event::new().unwrap();
+        let mut poll = Poll::new().unwrap();
+        poll.registry()
+            .register(&mut &event, Token(1), Interest::READABLE)
+            .unwrap();
+        let fd = event.into_raw_fd();
+        // SAFETY: `fd` was just handed over by into_raw_fd.
+        let back = unsafe { Event::from_raw_fd(fd) };
+        back.signal().unwrap();
+        let mut events = Events::with_capacity(1);
+        poll.poll(&mut events, Some(std::time::Duration::from_millis(20)))
+            .unwrap();
+        assert!(events.is_empty(), "the old registration is gone");
+        poll.registry()
+            .register(&mut &back, Token(2), Interest::READABLE)
+            .unwrap();
+        poll.poll(&mut events, Some(GENEROUS)).unwrap();
+        assert_eq!(events.iter().next().map(|e| e.token()), Some(Token(2)));
+        assert_eq!(back.as_raw_descriptor(), i64::from(back.as_raw_fd()));
+    }
+}
+
+/// Windows: an Event's handle, duplicated (as it would be into a child), adopted through
+/// `TryFrom<OwnedHandle>` and `from_raw_descriptor`; a bad handle is an error, never an Event.
+/// A pipe pair (macOS, FreeBSD, and Linux over libkqueue, where this runs): its state is kept
+/// in its process, so it cannot cross; adopting a descriptor is refused, never a crash.
+#[cfg(any(
+    target_vendor = "apple",
+    target_os = "freebsd",
+    all(target_os = "linux", wakepoll_libkqueue)
+))]
+mod pipe {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+
+    use wakepoll::sync::Event;
+
+    use super::code;
+
+    #[test]
+    fn adopting_a_descriptor_is_enotsup_and_leaves_it_open_a_bad_one_ebadf() {
+        let (mut reader, writer) = std::io::pipe().expect("pipe");
+        drop(writer);
+        let fd = reader.as_raw_fd();
+        // SAFETY: the check refuses every descriptor here, so `fd` is never taken from `reader`.
+        let err = unsafe { Event::from_raw_descriptor(i64::from(fd)) }.unwrap_err();
+        assert_eq!(code(&err), "ENOTSUP", "{err}");
+        let mut buf = [0u8; 1];
+        assert_eq!(
+            reader.read(&mut buf).expect("still open"),
+            0,
+            "EOF: the fd was left alone"
+        );
+        for bad in [-1, i64::from(i32::MAX)] {
+            // SAFETY: no open descriptor has this number.
+            let err = unsafe { Event::from_raw_descriptor(bad) }.unwrap_err();
+            assert_eq!(code(&err), "EBADF", "{bad}: {err}");
+        }
+        // An Event of this process still works after the refusals.
+        let event = Event::new().expect("event");
+        event.signal().expect("signal");
+    }
+}
+
+#[cfg(windows)]
+mod windows {
+    use std::os::windows::io::{AsRawHandle, BorrowedHandle, IntoRawHandle, OwnedHandle};
+
+    use wakepoll::sync::{Event, EventWaitResult};
+
+    use super::GENEROUS;
+
+    /// A duplicate of the Event's handle, as `DuplicateHandle` would make one for a child.
+    fn duplicate(event: &Event) -> OwnedHandle {
+        // SAFETY: the Event's handle is open for as long as `event` lives, which outlasts
+        // the borrow.
+        unsafe { BorrowedHandle::borrow_raw(event.as_raw_handle()) }
+            .try_clone_to_owned()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_duplicated_handle_is_the_same_event() {
+        let event = Event::new().unwrap();
+        let dup = duplicate(&event);
+        let adopted = Event::try_from(dup).unwrap();
+        adopted.signal().unwrap();
+        assert_eq!(
+            event.wait_timeout(GENEROUS).unwrap(),
+            EventWaitResult::Signaled
+        );
+
+        let raw = duplicate(&event).into_raw_handle();
+        // SAFETY: `raw` is a duplicate that nothing else owns.
+        let by_number = unsafe { Event::from_raw_descriptor(raw as i64) }.unwrap();
+        event.signal().unwrap();
+        assert_eq!(
+            by_number.wait_timeout(GENEROUS).unwrap(),
+            EventWaitResult::Signaled
+        );
+        assert_eq!(event.as_raw_descriptor(), event.as_raw_handle() as i64);
+    }
+
+    #[test]
+    fn a_bad_handle_is_an_error() {
+        for bad in [0i64, -5, 0x7fff_fff0] {
+            // SAFETY: the check fails, so nothing is adopted or closed.
+            assert!(unsafe { Event::from_raw_descriptor(bad) }.is_err(), "{bad}");
+        }
+    }
+}
