@@ -26,6 +26,7 @@ export interface SourceOps {
 
 /** Anything wakepoll can register besides a raw fd (SyncEvent, Timer, sockets, pipe ends). */
 export interface WakepollSource {
+  /** @internal How the Registry and a WaitContext register it. */
   readonly [kSource]: SourceOps
 }
 

@@ -31,9 +31,12 @@ export class SyncEvent implements WakepollSource, Disposable {
   // A key of the native table (src/slots.rs), shared by every object of this event in every
   // worker (a tryClone() is another event: another key); an object holds nothing native. It
   // lives until close(), as before: garbage collection never ended a SyncEvent.
+  /** @internal */
   readonly [kKey]: Key
+  /** @internal */
   [kHidden]: Hidden | undefined
 
+  /** A new event, not signalled. */
   constructor() {
     this[kKey] = native.syncEventNew()
     this[kHidden] = undefined
@@ -148,10 +151,12 @@ export class SyncEvent implements WakepollSource, Disposable {
     this[kHidden]?.clone.close()
   }
 
+  /** The same as `close()`, for `using`. */
   [Symbol.dispose](): void {
     this.close()
   }
 
+  /** @internal */
   get [kSource](): SourceOps {
     if (!isSyncEvent(this)) throw invalidArgType('source', 'a SyncEvent made by wakepoll', this)
     const key = this[kKey]

@@ -55,6 +55,7 @@ export class WaitContext implements Disposable {
   readonly #registrar: Registrar
   readonly #cell: Cell
 
+  /** A new WaitContext with no source in it. */
   constructor() {
     this.#key = native.waitContextNew()
     this.#registrar = waitContextRegistrar(this.#key)

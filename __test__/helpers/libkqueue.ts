@@ -22,6 +22,9 @@ export const LIBKQUEUE_GAPS = {
   5: 'SO_ERROR is read (and cleared) on EPOLLERR',
   // Its evfilt_read_knote_modify refuses a socket's knote without EV_CLEAR (a WaitContext's).
   6: 'EV_ADD of an existing level-triggered socket read knote keeps its old token',
+  // It cannot see close() of a kqueue fd: its monitoring thread notices the close later
+  // (EPOLLHUP of the fd's pipe, src/linux/platform.c) and only then closes the kqueue's epoll.
+  7: "a closed kqueue's epoll fd is closed later, by libkqueue's monitoring thread",
 } as const
 
 export type LibkqueueGap = keyof typeof LIBKQUEUE_GAPS
