@@ -38,8 +38,8 @@ use crate::{error, Interest, Registry, Token};
 /// second one is an `AlreadyExists` error (`EEXIST`); to watch the same signal in two places,
 /// register two clones.
 ///
-/// On Linux it is an eventfd, on macOS and FreeBSD a pipe that holds one byte while the event
-/// is signalled; every clone has its own file descriptor. On Windows it is a manual-reset
+/// On Linux it is an eventfd, on macOS and FreeBSD an unlinked FIFO that holds bytes while the
+/// event is signalled; every clone has its own file descriptor. On Windows it is a manual-reset
 /// event object, and every clone has its own duplicate handle; a `Poll` or `WaitContext` there
 /// learns of the signals made through wakepoll (not of a `SetEvent` on the raw handle by other
 /// code).
@@ -131,8 +131,7 @@ impl Event {
     }
 
     /// The number that names this Event's descriptor for another process: the eventfd on
-    /// Linux, the event object's handle value on Windows, the pipe's read end on macOS and
-    /// FreeBSD (where it cannot cross: see [`from_raw_descriptor`](Event::from_raw_descriptor)).
+    /// Linux, the event object's handle value on Windows, the FIFO's fd on macOS and FreeBSD.
     ///
     /// To hand the Event to a child process, pass this descriptor down (in `Command`'s fds, a
     /// Node `spawn`'s `stdio` array, over a Unix socket with `SCM_RIGHTS`, or as an
@@ -148,9 +147,9 @@ impl Event {
     /// `WaitContext` there learns only of signals made in its own process).
     ///
     /// The descriptor is checked first, and left alone when the check fails: a closed or
-    /// negative fd is `EBADF`, an fd that is not an eventfd `EINVAL` (Linux); a handle that is
-    /// not open `ERROR_INVALID_HANDLE` (Windows). On macOS and FreeBSD an Event is a pipe pair
-    /// with a flag shared in its process and cannot cross: `Unsupported` (`ENOTSUP`).
+    /// negative fd is `EBADF`, an fd that is not an eventfd (Linux) or not a FIFO opened
+    /// read-write (macOS, FreeBSD) `EINVAL`; a handle that is not open `ERROR_INVALID_HANDLE`
+    /// (Windows).
     ///
     /// # Safety
     ///
@@ -170,9 +169,8 @@ impl Event {
         }
     }
 
-    /// Ends the registration and gives the backend event up: for the `IntoRawFd` /
-    /// `IntoRawHandle` of the backends whose Event is one descriptor (not the pipe pair).
-    #[allow(dead_code)]
+    /// Ends the registration and gives the backend event up: for `IntoRawFd` /
+    /// `IntoRawHandle`.
     pub(crate) fn into_sys(self) -> sys::SyncEvent {
         self.registration
             .clear(|selector| self.inner.deregister(selector));

@@ -42,6 +42,13 @@ impl SyncEvent {
         })
     }
 
+    /// Adopts `fd` as it is (`FromRawFd`: the caller vouches for it).
+    pub(crate) fn from_owned_unchecked(fd: OwnedFd) -> SyncEvent {
+        SyncEvent {
+            fd: EventFd::from_owned_unchecked(fd),
+        }
+    }
+
     pub(crate) fn into_owned(self) -> OwnedFd {
         self.fd.into_owned()
     }
@@ -128,26 +135,6 @@ pub(crate) fn check(fd: RawFd) -> io::Result<()> {
     match std::fs::read_link(link) {
         Ok(target) if target.as_os_str() != "anon_inode:[eventfd]" => Err(not_an_eventfd()),
         _ => Ok(()),
-    }
-}
-
-/// An [`Event`](crate::sync::Event) adopted from an eventfd, unchecked (as every
-/// `FromRawFd`); `TryFrom<OwnedFd>` and `Event::from_raw_descriptor` check the fd.
-impl std::os::fd::FromRawFd for crate::sync::Event {
-    unsafe fn from_raw_fd(fd: RawFd) -> crate::sync::Event {
-        let inner = SyncEvent {
-            // SAFETY: the caller passes an owned eventfd (`FromRawFd`'s contract).
-            fd: EventFd::from_owned_unchecked(unsafe { OwnedFd::from_raw_fd(fd) }),
-        };
-        crate::sync::Event::from_sys(inner)
-    }
-}
-
-/// The Event's eventfd, to hand to another process (`Command`'s fds, `SCM_RIGHTS`). The
-/// Event's registration ends first.
-impl std::os::fd::IntoRawFd for crate::sync::Event {
-    fn into_raw_fd(self) -> RawFd {
-        std::os::fd::IntoRawFd::into_raw_fd(self.into_sys().into_owned())
     }
 }
 

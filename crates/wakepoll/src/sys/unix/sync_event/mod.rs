@@ -1,4 +1,5 @@
-//! The `sync::Event` of this Unix platform.
+//! The `sync::Event` of this Unix platform: one descriptor that carries the whole state, so
+//! that it can cross processes — an eventfd on Linux, an unlinked FIFO on the kqueue platforms.
 
 #[cfg(any(
     target_os = "android",
@@ -16,10 +17,10 @@ pub(crate) use self::eventfd::{check, SyncEvent};
     target_os = "freebsd",
     all(target_os = "linux", wakepoll_libkqueue)
 ))]
-mod pipe;
+mod fifo;
 #[cfg(any(
     target_vendor = "apple",
     target_os = "freebsd",
     all(target_os = "linux", wakepoll_libkqueue)
 ))]
-pub(crate) use self::pipe::{check, SyncEvent};
+pub(crate) use self::fifo::{check, SyncEvent};
