@@ -143,23 +143,3 @@ impl AsRawFd for SyncEvent {
         self.fd.as_raw_fd()
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use super::SyncEvent;
-
-    #[test]
-    fn wait_once_consumes_the_signal_and_clones_share_it() {
-        let a = SyncEvent::new().unwrap();
-        let b = a.try_clone().unwrap();
-        assert!(!a.wait_once(Some(Duration::ZERO)).unwrap());
-        b.signal().unwrap();
-        assert!(a.wait_once(Some(Duration::from_millis(1))).unwrap());
-        assert!(!b.wait_once(Some(Duration::ZERO)).unwrap());
-        a.signal().unwrap();
-        b.reset().unwrap();
-        assert!(!a.wait_once(Some(Duration::from_millis(1))).unwrap());
-    }
-}
