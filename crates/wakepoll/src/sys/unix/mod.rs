@@ -77,14 +77,7 @@ pub(crate) fn wait_ready(
     selector: &Selector,
     timeout: Option<std::time::Duration>,
 ) -> std::io::Result<bool> {
-    let mut pollfd = libc::pollfd {
-        fd: std::os::fd::AsRawFd::as_raw_fd(selector),
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd, alive across the call.
-    let n = syscall!(poll(&mut pollfd, 1, timeout::to_ms(timeout)))?;
-    Ok(n > 0)
+    timeout::wait_readable(std::os::fd::AsRawFd::as_raw_fd(selector), timeout)
 }
 
 /// A `Timer`'s fd, readable while it has fired and its expirations were not consumed.

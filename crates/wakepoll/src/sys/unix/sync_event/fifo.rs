@@ -109,23 +109,11 @@ impl SyncEvent {
     /// Consumes the signal if there is one, else waits once for it (at most `timeout`).
     /// `Ok(true)`: it was signalled, and is now clear.
     pub(crate) fn wait_once(&self, timeout: Option<Duration>) -> io::Result<bool> {
-        if self.drain()? {
-            return Ok(true);
-        }
-        if timeout == Some(Duration::ZERO) {
-            return Ok(false);
-        }
-        let mut pfd = libc::pollfd {
-            fd: self.fd.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one live pollfd, and we pass a count of one.
-        let ready = syscall!(poll(&mut pfd, 1, timeout::to_ms(timeout)))?;
-        if ready == 0 {
-            return Ok(false);
-        }
-        self.drain()
+        timeout::take_or_wait_once(
+            timeout,
+            |_| self.drain(),
+            |timeout| timeout::wait_readable(self.fd.as_raw_fd(), timeout),
+        )
     }
 
     pub(crate) fn reset(&self) -> io::Result<()> {

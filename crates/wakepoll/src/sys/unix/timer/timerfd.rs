@@ -87,21 +87,11 @@ impl Timer {
     /// Consumes the expirations there are, else waits once for one (at most `timeout`);
     /// how many it consumed (0: none yet).
     pub(crate) fn wait_once(&self, timeout: Option<Duration>) -> io::Result<u64> {
-        let count = self.take()?;
-        if count > 0 || timeout == Some(Duration::ZERO) {
-            return Ok(count);
-        }
-        let mut pfd = libc::pollfd {
-            fd: self.fd.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one live pollfd, and we pass a count of one.
-        let ready = syscall!(poll(&mut pfd, 1, timeout::to_ms(timeout)))?;
-        if ready == 0 {
-            return Ok(0);
-        }
-        self.take()
+        timeout::take_or_wait_once(
+            timeout,
+            |_| self.take(),
+            |timeout| timeout::wait_readable(self.fd.as_raw_fd(), timeout),
+        )
     }
 
     pub(crate) fn register(
