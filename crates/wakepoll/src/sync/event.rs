@@ -2,22 +2,22 @@
 //!
 //! Invariants:
 //! * the one-waiter guard is one `AtomicBool` shared (through an `Arc`) by an Event and all
-//!   its clones; a wait sets it before touching the OS and clears it on every way out, so a
-//!   second concurrent waiter gets `EBUSY` at once instead of racing the first;
-//! * the retry loop lives here, as in `Poll::poll`: `EINTR` is retried with the time that
-//!   remains, and `TimedOut` is returned only once the deadline has passed (the backend
-//!   rounds its own timeouts up), so a wait is never shorter than asked;
+//!   its clones (`wait::Waiting`: a second concurrent waiter gets `EBUSY` at once);
+//! * the retry loop is `wait::retry_until`, as in `Poll::poll`: `EINTR` is retried with the
+//!   time that remains, and `TimedOut` is returned only once the deadline has passed, so a
+//!   wait is never shorter than asked;
 //! * each Event value (each clone) has its own [`Registration`]: it is watched by one `Poll` or
 //!   one `WaitContext` at a time, and `Drop` ends that registration before the fd closes.
 
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::wait::{retry_until, Waiting};
 use crate::event::{Registration, Source};
 use crate::sys;
-use crate::{error, Interest, Registry, Token};
+use crate::{Interest, Registry, Token};
 
 /// An event that threads signal and one thread at a time waits for — crosvm's `Event`.
 ///
@@ -189,19 +189,16 @@ impl Event {
     }
 
     fn wait_until(&self, deadline: Option<Instant>) -> io::Result<EventWaitResult> {
-        let _waiting = Waiting::enter(&self.waiter)?;
-        loop {
-            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            match self.inner.wait_once(remaining) {
-                Ok(true) => return Ok(EventWaitResult::Signaled),
-                Ok(false) => {}
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) => return Err(err),
-            }
-            if deadline.is_some_and(|d| Instant::now() >= d) {
-                return Ok(EventWaitResult::TimedOut);
-            }
-        }
+        let _waiting = Waiting::enter(
+            &self.waiter,
+            "another thread is already waiting on this event",
+        )?;
+        let signalled = retry_until(deadline, |remaining| self.inner.wait_once(remaining))?;
+        Ok(if signalled {
+            EventWaitResult::Signaled
+        } else {
+            EventWaitResult::TimedOut
+        })
     }
 
     fn register_with(
@@ -242,27 +239,6 @@ impl Drop for Event {
         // End the registration while the fd is still ours: a clone's dup would keep it alive.
         self.registration
             .clear(|selector| self.inner.deregister(selector));
-    }
-}
-
-/// The one-waiter guard, held for the length of a wait.
-struct Waiting<'a>(&'a AtomicBool);
-
-impl<'a> Waiting<'a> {
-    fn enter(waiter: &'a AtomicBool) -> io::Result<Waiting<'a>> {
-        if waiter.swap(true, Ordering::Acquire) {
-            return Err(error::busy(
-                "wait",
-                "another thread is already waiting on this event",
-            ));
-        }
-        Ok(Waiting(waiter))
-    }
-}
-
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        self.0.store(false, Ordering::Release);
     }
 }
 

@@ -5,17 +5,18 @@
 //!   the waiter: a wait returns every expiration since the last consuming call, so a periodic
 //!   timer whose waiter is late loses no period and does not drift;
 //! * a wait never returns before a due time: `TimedOut` (0) only once the deadline passed
-//!   (the retry loop here, as `Event`'s), an expiration only once its due time passed;
+//!   (`wait::retry_until`, as for `Event`), an expiration only once its due time passed;
 //! * one waiter at a time (`EBUSY` for a second), as for `Event`;
 //! * the `Registration` makes the Timer a source of one `Poll` or `WaitContext` at a time, and
 //!   `Drop` ends it before the OS handle closes.
 
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
+use super::wait::{retry_until, Waiting};
 use crate::event::{Registration, Source};
-use crate::{error, sys, Interest, Registry, Token};
+use crate::{sys, Interest, Registry, Token};
 
 /// A timer that fires once after a delay, or periodically — crosvm's `base::Timer`.
 ///
@@ -94,30 +95,11 @@ impl Timer {
     }
 
     fn wait_until(&self, deadline: Option<Instant>) -> io::Result<u64> {
-        if self.waiter.swap(true, Ordering::Acquire) {
-            return Err(error::busy(
-                "wait",
-                "another thread is already waiting on this timer",
-            ));
-        }
-        let outcome = self.wait_entered(deadline);
-        self.waiter.store(false, Ordering::Release);
-        outcome
-    }
-
-    fn wait_entered(&self, deadline: Option<Instant>) -> io::Result<u64> {
-        loop {
-            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            match self.inner.wait_once(remaining) {
-                Ok(0) => {}
-                Ok(count) => return Ok(count),
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) => return Err(err),
-            }
-            if deadline.is_some_and(|d| Instant::now() >= d) {
-                return Ok(0);
-            }
-        }
+        let _waiting = Waiting::enter(
+            &self.waiter,
+            "another thread is already waiting on this timer",
+        )?;
+        retry_until(deadline, |remaining| self.inner.wait_once(remaining))
     }
 
     fn register_with(
