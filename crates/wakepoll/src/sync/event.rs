@@ -15,9 +15,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::wait::{retry_until, Waiting};
-use crate::event::{Registration, Source};
+use crate::event::{registered_source_impls, Registration};
 use crate::sys;
-use crate::{Interest, Registry, Token};
 
 /// An event that threads signal and one thread at a time waits for — crosvm's `Event`.
 ///
@@ -200,38 +199,6 @@ impl Event {
             EventWaitResult::TimedOut
         })
     }
-
-    fn register_with(
-        &self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.registration.register(registry.selector(), |selector| {
-            self.inner
-                .register(selector, token, interests, registry.trigger())
-        })
-    }
-
-    fn reregister_with(
-        &self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.registration
-            .reregister(registry.selector(), |selector| {
-                self.inner
-                    .reregister(selector, token, interests, registry.trigger())
-            })
-    }
-
-    fn deregister_from(&self, registry: &Registry) -> io::Result<()> {
-        self.registration
-            .deregister(registry.selector(), |selector| {
-                self.inner.deregister(selector)
-            })
-    }
 }
 
 impl Drop for Event {
@@ -242,58 +209,12 @@ impl Drop for Event {
     }
 }
 
-/// Registers the Event with a `Poll`: readable when signalled, edge-triggered.
-///
-/// Registering it with a second `Poll` (or while it is in a `WaitContext`) is an
-/// `AlreadyExists` error (`EEXIST`, "already registered"); `reregister`/`deregister` with a
-/// `Poll` it is not registered with is `NotFound` (`ENOENT`) when it is registered nowhere,
-/// `AlreadyExists` (`EEXIST`) when it is registered elsewhere.
-impl Source for Event {
-    fn register(
-        &mut self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.register_with(registry, token, interests)
-    }
-
-    fn reregister(
-        &mut self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.reregister_with(registry, token, interests)
-    }
-
-    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        self.deregister_from(registry)
-    }
-}
-
-/// The same as for `Event`, for an Event that is shared (in an `Arc`, say):
-/// `registry.register(&mut &*event, token, interests)`.
-impl Source for &Event {
-    fn register(
-        &mut self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.register_with(registry, token, interests)
-    }
-
-    fn reregister(
-        &mut self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.reregister_with(registry, token, interests)
-    }
-
-    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        self.deregister_from(registry)
-    }
-}
+registered_source_impls!(
+    /// Registers the Event with a `Poll`: readable when signalled, edge-triggered.
+    ///
+    /// Registering it with a second `Poll` (or while it is in a `WaitContext`) is an
+    /// `AlreadyExists` error (`EEXIST`, "already registered"); `reregister`/`deregister` with
+    /// a `Poll` it is not registered with is `NotFound` (`ENOENT`) when it is registered
+    /// nowhere, `AlreadyExists` (`EEXIST`) when it is registered elsewhere.
+    Event
+);

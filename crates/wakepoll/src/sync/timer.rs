@@ -15,8 +15,8 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use super::wait::{retry_until, Waiting};
-use crate::event::{Registration, Source};
-use crate::{sys, Interest, Registry, Token};
+use crate::event::{registered_source_impls, Registration};
+use crate::sys;
 
 /// A timer that fires once after a delay, or periodically — crosvm's `base::Timer`.
 ///
@@ -101,38 +101,6 @@ impl Timer {
         )?;
         retry_until(deadline, |remaining| self.inner.wait_once(remaining))
     }
-
-    fn register_with(
-        &self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.registration.register(registry.selector(), |selector| {
-            self.inner
-                .register(selector, token, interests, registry.trigger())
-        })
-    }
-
-    fn reregister_with(
-        &self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.registration
-            .reregister(registry.selector(), |selector| {
-                self.inner
-                    .reregister(selector, token, interests, registry.trigger())
-            })
-    }
-
-    fn deregister_from(&self, registry: &Registry) -> io::Result<()> {
-        self.registration
-            .deregister(registry.selector(), |selector| {
-                self.inner.deregister(selector)
-            })
-    }
 }
 
 impl Drop for Timer {
@@ -142,54 +110,9 @@ impl Drop for Timer {
     }
 }
 
-/// Registers the Timer with a `Poll`: readable when it has fired (edge-triggered); with a
-/// `WaitContext`, readable until its expirations are consumed. One `Poll` or `WaitContext` at
-/// a time (`AlreadyExists`, `EEXIST`, otherwise).
-impl Source for Timer {
-    fn register(
-        &mut self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.register_with(registry, token, interests)
-    }
-
-    fn reregister(
-        &mut self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.reregister_with(registry, token, interests)
-    }
-
-    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        self.deregister_from(registry)
-    }
-}
-
-/// The same as for `Timer`, for a shared Timer: `registry.register(&mut &timer, …)`.
-impl Source for &Timer {
-    fn register(
-        &mut self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.register_with(registry, token, interests)
-    }
-
-    fn reregister(
-        &mut self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.reregister_with(registry, token, interests)
-    }
-
-    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        self.deregister_from(registry)
-    }
-}
+registered_source_impls!(
+    /// Registers the Timer with a `Poll`: readable when it has fired (edge-triggered); with a
+    /// `WaitContext`, readable until its expirations are consumed. One `Poll` or `WaitContext`
+    /// at a time (`AlreadyExists`, `EEXIST`, otherwise).
+    Timer
+);
