@@ -340,19 +340,26 @@ mod windows {
         let dup = duplicate(&event);
         let ctx = WaitContext::new().unwrap();
         ctx.add(&event, Token(3)).unwrap();
-        let got = std::thread::scope(|s| {
-            let waiting = s.spawn(|| ctx.wait_timeout(GENEROUS).unwrap());
-            // Whether the context is blocked yet or not, the set must reach it.
-            set(&dup);
-            waiting.join().unwrap()
-        });
-        assert_eq!(got, [Token(3)]);
-        // Level-triggered: still reported until consumed.
-        assert_eq!(ctx.wait_timeout(Duration::ZERO).unwrap(), [Token(3)]);
-        event.reset().unwrap();
-        assert_eq!(ctx.wait_timeout(Duration::ZERO).unwrap(), []);
-        set(&dup);
-        assert_eq!(ctx.wait_timeout(GENEROUS).unwrap(), [Token(3)]);
+        // A set made before the wait starts is seen by its first look (level-triggered); one
+        // made while it blocks only through the thread-pool wait. The barrier puts the set
+        // as close to the wait's start as it gets, so that most rounds take the second path.
+        for round in 0..5 {
+            let ready = std::sync::Barrier::new(2);
+            let got = std::thread::scope(|s| {
+                let waiting = s.spawn(|| {
+                    ready.wait();
+                    ctx.wait_timeout(GENEROUS).unwrap()
+                });
+                ready.wait();
+                set(&dup);
+                waiting.join().unwrap()
+            });
+            assert_eq!(got, [Token(3)], "round {round}");
+            // Level-triggered: still reported until consumed.
+            assert_eq!(ctx.wait_timeout(Duration::ZERO).unwrap(), [Token(3)]);
+            event.reset().unwrap();
+            assert_eq!(ctx.wait_timeout(Duration::ZERO).unwrap(), []);
+        }
     }
 
     #[test]
