@@ -4,8 +4,8 @@
 //! resets it, `reset` resets it, and a clone is a `DuplicateHandle` of it, so clones share the
 //! state. Manual reset, because a `WaitContext` must look at the state without consuming it
 //! (level-triggered) and a `Poll` must not consume it either. The handle crosses to a child
-//! process by inheritance (`inheritable_descriptor` marks it `HANDLE_FLAG_INHERIT`) or by
-//! `DuplicateHandle`; the event object is then shared by both processes.
+//! process by inheritance (`Event::inheritable_descriptor` marks it `HANDLE_FLAG_INHERIT`) or
+//! by `DuplicateHandle`; the event object is then shared by both processes.
 //!
 //! As a source: a `Poll` or `WaitContext` learns of readiness through completions posted to
 //! its port (each registration is a `Wakeup`, see `wakeup.rs`, which reports only while the
@@ -29,10 +29,11 @@
 //!
 //! So the usual exchange always works: process A signals, B's `Poll` reports (the callback),
 //! B consumes with `wait`/`reset` (renewed), A signals again, B's `Poll` reports again. What
-//! is not covered: once B's wait has fired, a signal that is consumed by another process (or
-//! reset by a raw `ResetEvent`) and then made again by another process is not seen by B's
-//! `Poll` until B consumes, resets or re-registers the Event itself. Let the process that
-//! polls an Event be the one that consumes it, and use one Event per direction.
+//! is not covered: once B's wait has fired (on any signal, B's own included), a signal that
+//! is consumed by another process (or reset by a raw `ResetEvent`) and then made again by
+//! another process is not seen by B's `Poll` until B consumes, resets or re-registers the
+//! Event itself. Let the process that polls an Event be the one that consumes it, and use one
+//! Event per direction.
 //!
 //! A local `signal` and the callback it also triggers would notify twice; `notified` (per
 //! registration, set by the first notification of a signalled spell and cleared when the wait
