@@ -3,7 +3,7 @@
 // `SyncEvent.fromFd(3)`, and a signal in one process is seen by wait / waitAsync / a Poll / a
 // WaitContext in the other. A bad descriptor is a clear system error, never a crash, and is
 // left alone. Linux only: on macOS and FreeBSD (and the libkqueue build) a SyncEvent cannot
-// cross (ENOTSUP, the last test); on Windows it takes a handle that Node cannot pass down.
+// cross (ENOTSUP, the last test); Windows: inter-process-windows.test.ts.
 
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
