@@ -4,7 +4,7 @@
 // WaitContext in the other. A bad descriptor is a clear system error, never a crash, and is
 // left alone. On Linux the descriptor is an eventfd; on macOS, FreeBSD and the libkqueue build
 // (scripts/cross/check-libkqueue.sh runs this file there) an unlinked FIFO opened read-write.
-// Not on Windows: there it takes a handle that Node cannot pass down.
+// Windows: inter-process-windows.test.ts.
 
 import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'

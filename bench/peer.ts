@@ -45,8 +45,17 @@ export function runPeer(...args: (string | number)[]): Float64Array {
 
 /** The same without blocking this thread (its workers go on either way). */
 export async function runPeerAsync(...args: (string | number)[]): Promise<PeerOutput> {
+  return runPeerAsyncVia((file, argv) => [file, argv], ...args)
+}
+
+/** `runPeerAsync` through `command` (which may wrap it, e.g. in `taskset`: placement.ts). */
+export async function runPeerAsyncVia(
+  command: (file: string, args: string[]) => [string, string[]],
+  ...args: (string | number)[]
+): Promise<PeerOutput> {
   buildPeer()
-  const { stdout } = await promisify(execFile)(binaryPath, args.map(String), options)
+  const [file, argv] = command(binaryPath, args.map(String))
+  const { stdout } = await promisify(execFile)(file, argv, options)
   return parse(stdout)
 }
 

@@ -31,9 +31,9 @@ interface FastPaths {
   /** The expirations consumed (0: the timeout passed first). */
   timerWait(timer: Key, timeoutMs: number | null): number
   /** A socket's or pipe end's read/recv into `buf` in place: bytes, or `null` on would-block. */
-  netRead(socket: Key, buf: Uint8Array): number | null
+  netRead(socket: Key, buf: Uint8Array, offset: number, length: number): number | null
   /** A socket's or pipe end's write/send from `buf`: bytes, or `null` on would-block. */
-  netWrite(socket: Key, buf: Uint8Array): number | null
+  netWrite(socket: Key, buf: Uint8Array, offset: number, length: number): number | null
 }
 
 export const native = loaded as typeof Binding & FastPaths

@@ -156,16 +156,34 @@ function unix(raw: RawAddress): UnixAddress {
 
 // ---------------------------------------------------------------- the common base
 
-/** `read(buf)`: bytes read into `buf` in place, `0` at end of stream, `null` if it would block. */
-function readInto(socket: Socket, buf: unknown): number | null {
+/**
+ * `read(buf, offset, length)`: bytes read into `buf[offset, offset + length)`, `0` at end of
+ * stream, `null` if it would block. The range is given as numbers (as `fs.readSync` takes it)
+ * so that a loop need not make a `subarray` view per call.
+ */
+function readInto(socket: Socket, buf: unknown, offset: unknown, length: unknown): number | null {
   validateBuffer(buf)
-  return native.netRead(socket[kKey], buf)
+  const at = offset === undefined ? 0 : validOffset(offset, buf.length)
+  const len = length === undefined ? buf.length - at : validLength(length, buf.length - at)
+  return native.netRead(socket[kKey], buf, at, len)
 }
 
-/** `write(buf)`: bytes written from `buf`, `null` if it would block. */
-function writeFrom(socket: Socket, buf: unknown): number | null {
+/** `write(buf, offset, length)`: bytes written from `buf[offset, offset + length)`, `null` if it would block. */
+function writeFrom(socket: Socket, buf: unknown, offset: unknown, length: unknown): number | null {
   validateBuffer(buf)
-  return native.netWrite(socket[kKey], buf)
+  const at = offset === undefined ? 0 : validOffset(offset, buf.length)
+  const len = length === undefined ? buf.length - at : validLength(length, buf.length - at)
+  return native.netWrite(socket[kKey], buf, at, len)
+}
+
+function validOffset(offset: unknown, size: number): number {
+  validateInteger(offset, 'offset', 0, size)
+  return offset
+}
+
+function validLength(length: unknown, room: number): number {
+  validateInteger(length, 'length', 0, room)
+  return length
 }
 
 /**
@@ -311,14 +329,22 @@ export class TcpStream extends Socket {
     return fromHandle(TcpStream, handle)
   }
 
-  /** Reads into `buf` in place: bytes read, `0` at end of stream, `null` if it would block. */
-  read(buf: Uint8Array): number | null {
-    return readInto(this, buf)
+  /**
+   * Reads into `buf` in place: bytes read, `0` at end of stream, `null` if it would block.
+   * `offset` and `length` (default: all of `buf`) pick the range of `buf` to use, as
+   * `fs.readSync` does — cheaper in a hot loop than a `subarray` view per call.
+   */
+  read(buf: Uint8Array, offset?: number, length?: number): number | null {
+    return readInto(this, buf, offset, length)
   }
 
-  /** Writes from `buf`: bytes written, `null` if it would block. */
-  write(buf: Uint8Array): number | null {
-    return writeFrom(this, buf)
+  /**
+   * Writes from `buf`: bytes written, `null` if it would block.
+   * `offset` and `length` (default: all of `buf`) pick the range of `buf` to use, as
+   * `fs.readSync` does — cheaper in a hot loop than a `subarray` view per call.
+   */
+  write(buf: Uint8Array, offset?: number, length?: number): number | null {
+    return writeFrom(this, buf, offset, length)
   }
 
   /** Like `read` without consuming the data (`MSG_PEEK`). */
@@ -394,14 +420,22 @@ export class UdpSocket extends Socket {
     native.socketConnectDatagram(this[kKey], address, port)
   }
 
-  /** Sends to the connected peer: bytes, `null` if it would block. */
-  send(buf: Uint8Array): number | null {
-    return writeFrom(this, buf)
+  /**
+   * Sends to the connected peer: bytes, `null` if it would block.
+   * `offset` and `length` (default: all of `buf`) pick the range of `buf` to use, as
+   * `fs.readSync` does — cheaper in a hot loop than a `subarray` view per call.
+   */
+  send(buf: Uint8Array, offset?: number, length?: number): number | null {
+    return writeFrom(this, buf, offset, length)
   }
 
-  /** Receives from the connected peer: bytes, `null` if nothing is waiting. */
-  recv(buf: Uint8Array): number | null {
-    return readInto(this, buf)
+  /**
+   * Receives from the connected peer: bytes, `null` if nothing is waiting.
+   * `offset` and `length` (default: all of `buf`) pick the range of `buf` to use, as
+   * `fs.readSync` does — cheaper in a hot loop than a `subarray` view per call.
+   */
+  recv(buf: Uint8Array, offset?: number, length?: number): number | null {
+    return readInto(this, buf, offset, length)
   }
 
   /** Like `recv`, but leaves the data queued: the byte count, or `null` when nothing is there. */
@@ -483,14 +517,22 @@ export class UnixStream extends Socket {
     return fromHandle(UnixStream, handle)
   }
 
-  /** Reads into `buf` (in place): the byte count, `0` at end of stream, or `null` when it would block. Never throws for "would block". */
-  read(buf: Uint8Array): number | null {
-    return readInto(this, buf)
+  /**
+   * Reads into `buf` (in place): the byte count, `0` at end of stream, or `null` when it would block. Never throws for "would block".
+   * `offset` and `length` (default: all of `buf`) pick the range of `buf` to use, as
+   * `fs.readSync` does — cheaper in a hot loop than a `subarray` view per call.
+   */
+  read(buf: Uint8Array, offset?: number, length?: number): number | null {
+    return readInto(this, buf, offset, length)
   }
 
-  /** Writes from `buf`: the byte count (maybe fewer than asked), or `null` when it would block. */
-  write(buf: Uint8Array): number | null {
-    return writeFrom(this, buf)
+  /**
+   * Writes from `buf`: the byte count (maybe fewer than asked), or `null` when it would block.
+   * `offset` and `length` (default: all of `buf`) pick the range of `buf` to use, as
+   * `fs.readSync` does — cheaper in a hot loop than a `subarray` view per call.
+   */
+  write(buf: Uint8Array, offset?: number, length?: number): number | null {
+    return writeFrom(this, buf, offset, length)
   }
 
   /** The address this socket is bound to. */
@@ -557,14 +599,22 @@ export class UnixDatagram extends Socket {
     native.socketConnectDatagram(this[kKey], path, 0)
   }
 
-  /** Sends `buf` to the connected peer: the byte count, or `null` when it would block. */
-  send(buf: Uint8Array): number | null {
-    return writeFrom(this, buf)
+  /**
+   * Sends `buf` to the connected peer: the byte count, or `null` when it would block.
+   * `offset` and `length` (default: all of `buf`) pick the range of `buf` to use, as
+   * `fs.readSync` does — cheaper in a hot loop than a `subarray` view per call.
+   */
+  send(buf: Uint8Array, offset?: number, length?: number): number | null {
+    return writeFrom(this, buf, offset, length)
   }
 
-  /** Receives one datagram from the connected peer into `buf`: the byte count, or `null` when none is queued. */
-  recv(buf: Uint8Array): number | null {
-    return readInto(this, buf)
+  /**
+   * Receives one datagram from the connected peer into `buf`: the byte count, or `null` when none is queued.
+   * `offset` and `length` (default: all of `buf`) pick the range of `buf` to use, as
+   * `fs.readSync` does — cheaper in a hot loop than a `subarray` view per call.
+   */
+  recv(buf: Uint8Array, offset?: number, length?: number): number | null {
+    return readInto(this, buf, offset, length)
   }
 
   /** The address this socket is bound to. */
@@ -597,9 +647,13 @@ export class PipeSender extends Socket {
     return fromHandle(PipeSender, handle)
   }
 
-  /** Writes from `buf`: bytes written, `null` if the pipe is full. No reader left: `EPIPE`. */
-  write(buf: Uint8Array): number | null {
-    return writeFrom(this, buf)
+  /**
+   * Writes from `buf`: bytes written, `null` if the pipe is full. No reader left: `EPIPE`.
+   * `offset` and `length` (default: all of `buf`) pick the range of `buf` to use, as
+   * `fs.readSync` does — cheaper in a hot loop than a `subarray` view per call.
+   */
+  write(buf: Uint8Array, offset?: number, length?: number): number | null {
+    return writeFrom(this, buf, offset, length)
   }
 }
 
@@ -610,9 +664,13 @@ export class PipeReceiver extends Socket {
     return fromHandle(PipeReceiver, handle)
   }
 
-  /** Reads into `buf`: bytes, `0` once every sender is closed and it is empty, `null` if empty. */
-  read(buf: Uint8Array): number | null {
-    return readInto(this, buf)
+  /**
+   * Reads into `buf`: bytes, `0` once every sender is closed and it is empty, `null` if empty.
+   * `offset` and `length` (default: all of `buf`) pick the range of `buf` to use, as
+   * `fs.readSync` does — cheaper in a hot loop than a `subarray` view per call.
+   */
+  read(buf: Uint8Array, offset?: number, length?: number): number | null {
+    return readInto(this, buf, offset, length)
   }
 }
 

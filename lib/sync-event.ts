@@ -60,8 +60,11 @@ export class SyncEvent implements WakepollSource, Disposable {
    * `EBADF`, an fd that is not an event's `EINVAL`. On Linux it is an eventfd; on macOS and
    * FreeBSD an unlinked FIFO opened read-write (any other fd, a one-way FIFO or pipe end
    * included, is `EINVAL`). On Windows the same call takes an event object's handle value (one
-   * the child inherited or that was duplicated into it); a Poll or WaitContext there sees only
-   * the signals of its own process.
+   * the child inherited or that was duplicated into it): pass the parent's `event.fd` in the
+   * child's argv or env and call `SyncEvent.fromFd(Number(process.argv[2]))` there. A Poll or
+   * WaitContext on Windows sees another process's signal once its own process has consumed the
+   * previous one (a thread-pool wait renewed by `wait`/`reset`): let the process that polls an
+   * event consume it, one event per direction.
    */
   static fromFd(fd: number): SyncEvent {
     validateInteger(fd, 'fd', 0, Number.MAX_SAFE_INTEGER)
@@ -70,8 +73,11 @@ export class SyncEvent implements WakepollSource, Disposable {
 
   /**
    * The descriptor that names this event to another process (see `SyncEvent.fromFd`): the
-   * eventfd on Linux, an unlinked FIFO on macOS and FreeBSD, a handle value on Windows. Each `tryClone()` has its own. It stays this
-   * event's: the child gets its own copy (spawn's `stdio` duplicates it).
+   * eventfd on Linux, an unlinked FIFO on macOS and FreeBSD, a handle value on Windows. Each
+   * `tryClone()` has its own. It stays this event's: the child gets its own copy (spawn's
+   * `stdio` duplicates it). On Windows reading it makes the handle inheritable: every child
+   * `spawn` starts afterwards has it at this value (pass the number in argv or env; spawn's
+   * `stdio` takes CRT fds there), so read it just before the `spawn` it is for.
    */
   get fd(): number {
     return native.syncEventDescriptor(this[kKey])

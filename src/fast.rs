@@ -81,27 +81,48 @@ unsafe extern "C" fn poll(env: sys::napi_env, info: sys::napi_callback_info) -> 
     }
 }
 
-/// `syncEventWait(key, timeoutMs | null) → signalled`: the blocking SyncEvent wait. A plain
-/// Node-API call like `poll`, so that a termination it returns into stays pending for Node.
+/// The shape every blocking wait shares: `(key, timeoutMs | null)`; the object of `key`
+/// (`ERR_CLOSED` naming `what` when it is gone); the wait; its result for JavaScript. A wait
+/// that a terminating worker interrupted returns the "stopping" sentinel, so that the
+/// termination stays pending for Node. Plain Node-API calls like `poll`, for the same reason.
+///
+/// # Safety
+/// `env` and `info` are those of the running callback.
+unsafe fn blocking_wait<S, R: ToNapiValue>(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+    what: &str,
+    lookup: impl FnOnce(u64) -> Option<S>,
+    wait: impl FnOnce(&Env, &S, Option<f64>) -> napi::Result<R>,
+) -> sys::napi_value {
+    // SAFETY: forwarded: the arguments of the running callback.
+    let [key, timeout] = unsafe { args::<2>(env, info) };
+    let js_env = Env::from_raw(env);
+    // SAFETY: `key` is an argument of the running callback.
+    let Some(source) = unsafe { self::key(env, key) }.and_then(lookup) else {
+        return throw(env, errors::closed(&js_env, what));
+    };
+    // SAFETY: `timeout` is an argument of the running callback.
+    match wait(&js_env, &source, unsafe { timeout_ms(env, timeout) }) {
+        // SAFETY: `env` is the env of the running callback.
+        Ok(result) => unsafe { R::to_napi_value(env, result) }.unwrap_or(ptr::null_mut()),
+        // SAFETY: as above.
+        Err(err) if thread_stop::is_stopping_error(&err) => unsafe { stopping(env) },
+        Err(err) => throw(env, err),
+    }
+}
+
+/// `syncEventWait(key, timeoutMs | null) → signalled`: the blocking SyncEvent wait.
 unsafe extern "C" fn sync_event_wait(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
+    let lookup = |key| sync_event::SYNC_EVENTS.get(key);
     // SAFETY: the arguments of this callback.
-    let [key, timeout] = unsafe { args::<2>(env, info) };
-    let js_env = Env::from_raw(env);
-    // SAFETY: `key` is an argument of this callback.
-    let found = unsafe { self::key(env, key) }.and_then(|key| sync_event::SYNC_EVENTS.get(key));
-    let Some(event) = found else {
-        return throw(env, errors::closed(&js_env, "SyncEvent"));
-    };
-    // SAFETY: `timeout` is an argument of this callback.
-    match event.wait(&js_env, unsafe { timeout_ms(env, timeout) }) {
-        // SAFETY: `env` is the env of this callback.
-        Ok(signalled) => unsafe { bool::to_napi_value(env, signalled) }.unwrap_or(ptr::null_mut()),
-        // SAFETY: as above.
-        Err(err) if thread_stop::is_stopping_error(&err) => unsafe { stopping(env) },
-        Err(err) => throw(env, err),
+    unsafe {
+        blocking_wait(env, info, "SyncEvent", lookup, |env, event, ms| {
+            event.wait(env, ms)
+        })
     }
 }
 
@@ -110,21 +131,12 @@ unsafe extern "C" fn wait_context_wait(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
+    let lookup = |key| wait_context::WAIT_CONTEXTS.get(key);
     // SAFETY: the arguments of this callback.
-    let [key, timeout] = unsafe { args::<2>(env, info) };
-    let js_env = Env::from_raw(env);
-    // SAFETY: `key` is an argument of this callback.
-    let found = unsafe { self::key(env, key) }.and_then(|key| wait_context::WAIT_CONTEXTS.get(key));
-    let Some(ctx) = found else {
-        return throw(env, errors::closed(&js_env, "WaitContext"));
-    };
-    // SAFETY: `timeout` is an argument of this callback.
-    match ctx.wait(&js_env, unsafe { timeout_ms(env, timeout) }) {
-        // SAFETY: `env` is the env of this callback.
-        Ok(tokens) => unsafe { Vec::<f64>::to_napi_value(env, tokens) }.unwrap_or(ptr::null_mut()),
-        // SAFETY: as above.
-        Err(err) if thread_stop::is_stopping_error(&err) => unsafe { stopping(env) },
-        Err(err) => throw(env, err),
+    unsafe {
+        blocking_wait(env, info, "WaitContext", lookup, |env, ctx, ms| {
+            ctx.wait(env, ms)
+        })
     }
 }
 
@@ -134,21 +146,12 @@ unsafe extern "C" fn wait_context_wait_events(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
+    let lookup = |key| wait_context::WAIT_CONTEXTS.get(key);
     // SAFETY: the arguments of this callback.
-    let [key, timeout] = unsafe { args::<2>(env, info) };
-    let js_env = Env::from_raw(env);
-    // SAFETY: `key` is an argument of this callback.
-    let found = unsafe { self::key(env, key) }.and_then(|key| wait_context::WAIT_CONTEXTS.get(key));
-    let Some(ctx) = found else {
-        return throw(env, errors::closed(&js_env, "WaitContext"));
-    };
-    // SAFETY: `timeout` is an argument of this callback.
-    match ctx.wait_events(&js_env, unsafe { timeout_ms(env, timeout) }) {
-        // SAFETY: `env` is the env of this callback.
-        Ok(flat) => unsafe { Vec::<f64>::to_napi_value(env, flat) }.unwrap_or(ptr::null_mut()),
-        // SAFETY: as above.
-        Err(err) if thread_stop::is_stopping_error(&err) => unsafe { stopping(env) },
-        Err(err) => throw(env, err),
+    unsafe {
+        blocking_wait(env, info, "WaitContext", lookup, |env, ctx, ms| {
+            ctx.wait_events(env, ms)
+        })
     }
 }
 
@@ -158,21 +161,12 @@ unsafe extern "C" fn timer_wait(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
+    let lookup = |key| timer::TIMERS.get(key);
     // SAFETY: the arguments of this callback.
-    let [key, timeout] = unsafe { args::<2>(env, info) };
-    let js_env = Env::from_raw(env);
-    // SAFETY: `key` is an argument of this callback.
-    let found = unsafe { self::key(env, key) }.and_then(|key| timer::TIMERS.get(key));
-    let Some(timer) = found else {
-        return throw(env, errors::closed(&js_env, "Timer"));
-    };
-    // SAFETY: `timeout` is an argument of this callback.
-    match timer.wait(&js_env, unsafe { timeout_ms(env, timeout) }) {
-        // SAFETY: `env` is the env of this callback.
-        Ok(count) => unsafe { f64::to_napi_value(env, count as f64) }.unwrap_or(ptr::null_mut()),
-        // SAFETY: as above.
-        Err(err) if thread_stop::is_stopping_error(&err) => unsafe { stopping(env) },
-        Err(err) => throw(env, err),
+    unsafe {
+        blocking_wait(env, info, "Timer", lookup, |env, timer, ms| {
+            Ok(timer.wait(env, ms)? as f64)
+        })
     }
 }
 

@@ -16,6 +16,7 @@ mod napi_raw;
 mod net;
 mod poll;
 mod poll_async;
+mod poll_watch;
 mod registry;
 mod runtime;
 mod slots;
@@ -61,7 +62,10 @@ pub fn init(mut exports: napi::bindgen_prelude::Object, env: napi::Env) -> napi:
 /// garbage collection never ended them either.
 unsafe extern "C" fn teardown(arg: *mut std::os::raw::c_void) {
     let id = arg as usize as u32;
-    drop(poll::POLLS.remove_owned_by(id));
+    for poll in poll::POLLS.remove_owned_by(id) {
+        // pollAsync's handle, unless its own teardown hook closed it already.
+        poll.close_watch();
+    }
     drop(net::SOCKETS.remove_owned_by(id));
     drop(wait_context::WAIT_CONTEXTS.remove_owned_by(id));
 }

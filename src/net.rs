@@ -576,7 +576,8 @@ pub fn socket_connect_datagram(env: Env, key: f64, target: String, port: u32) ->
     })
 }
 
-/// `netRead(key, buf) → bytes | null`: read (streams, pipes) or recv (datagrams).
+/// `netRead(key, buf, offset, length) → bytes | null`: read (streams, pipes) or recv
+/// (datagrams) into `buf[offset .. offset + length]`.
 pub(crate) unsafe extern "C" fn net_read(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -585,7 +586,8 @@ pub(crate) unsafe extern "C" fn net_read(
     unsafe { io_call(env, info, true) }
 }
 
-/// `netWrite(key, buf) → bytes | null`: write (streams, pipes) or send (datagrams).
+/// `netWrite(key, buf, offset, length) → bytes | null`: write (streams, pipes) or send
+/// (datagrams) from `buf[offset .. offset + length]`.
 pub(crate) unsafe extern "C" fn net_write(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -602,7 +604,7 @@ unsafe fn io_call(
     read: bool,
 ) -> sys::napi_value {
     // SAFETY: forwarded.
-    let [key, buf] = unsafe { napi_raw::args::<2>(env, info) };
+    let [key, buf, offset, length] = unsafe { napi_raw::args::<4>(env, info) };
     let js_env = Env::from_raw(env);
     // SAFETY: `key` is an argument of this callback.
     let key = unsafe { napi_raw::number(env, key) }.and_then(slots::key);
@@ -617,6 +619,25 @@ unsafe fn io_call(
                 Class::TypeError,
                 "ERR_INVALID_ARG_TYPE",
                 "The \"buffer\" argument must be an instance of Buffer or Uint8Array.",
+            ),
+        );
+    };
+    // The range within `buf` (lib/net.ts validated it; checked again here, so that no call can
+    // reach outside the array). A range given as a view (`buf.subarray(…)`) would cost a new
+    // typed array per call on the hot path; two numbers cost nothing.
+    // SAFETY: `offset` and `length` are arguments of this callback.
+    let range = unsafe { (napi_raw::number(env, offset), napi_raw::number(env, length)) };
+    let Some(bytes) = (match range {
+        (Some(at), Some(len)) => within(bytes, at, len),
+        _ => Some(bytes),
+    }) else {
+        return napi_raw::throw(
+            env,
+            errors::js_error(
+                &js_env,
+                Class::RangeError,
+                "ERR_OUT_OF_RANGE",
+                "The \"offset\" and \"length\" arguments must lie within the buffer.",
             ),
         );
     };
@@ -652,6 +673,14 @@ unsafe fn io_call(
         ),
         Err(e) => napi_raw::throw(env, errors::system(&js_env, &e)),
     }
+}
+
+/// `bytes[at .. at + len]`, when both are whole numbers and the range lies within `bytes`.
+fn within(bytes: &mut [u8], at: f64, len: f64) -> Option<&mut [u8]> {
+    let size = bytes.len() as f64;
+    let whole = |x: f64| (x.fract() == 0.0 && (0.0..=size).contains(&x)).then_some(x as usize);
+    let (at, len) = (whole(at)?, whole(len)?);
+    bytes.get_mut(at..at.checked_add(len)?)
 }
 
 /// A Uint8Array's (or Buffer's) elements, offset included; empty arrays give an empty slice.

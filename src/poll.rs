@@ -10,7 +10,10 @@
 //! * `registry` is an RwLock so registrations from any worker proceed during a blocking poll,
 //!   and `close()` can take it away (later use → `ERR_CLOSED`);
 //! * `closer` is a Waker with a token above every JavaScript token: `close()` fires it so that
-//!   a thread blocked in `poll` returns at once.
+//!   a thread blocked in `poll` returns at once;
+//! * `watch` is the libuv handle that pollAsync keeps on the selector across waits
+//!   (poll_watch.rs), closed by `close()`, by the collection of the Poll object and by the
+//!   thread's teardown.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, TryLockError};
@@ -101,6 +104,22 @@ pub(crate) struct PollShared {
     loop_watched: AtomicBool,
     /// A pollAsync in progress (poll_async.rs), owned by this Poll's thread.
     pub(crate) pending: Mutex<Option<Box<dyn PendingAsync>>>,
+    /// The libuv handle on the selector that pollAsync keeps across waits (poll_watch.rs),
+    /// created by the first pollAsync; owned by this Poll's thread.
+    pub(crate) watch: Mutex<Option<Box<dyn SelectorWatch>>>,
+}
+
+/// pollAsync's libuv handle on the selector, as the Poll sees it (poll_watch.rs): a trait for
+/// the same reason as [`PendingAsync`]. Every call is made on the Poll's owning thread. Dropping
+/// it without `close` leaves the handle to the thread's teardown (a Poll dropped on another
+/// thread must not touch libuv).
+pub(crate) trait SelectorWatch: Send {
+    /// Stops libuv watching the selector (the next pollAsync starts it again): the selector is
+    /// about to watch the loop fd, and two epoll instances may not contain each other.
+    fn stop(&self);
+    /// Closes the handle; its memory goes in its close callback. A wait still attached to it
+    /// ends without a callback.
+    fn close(self: Box<Self>);
 }
 
 /// A pollAsync in progress, as the Poll sees it: the few calls the Poll makes on the wait that
@@ -149,6 +168,15 @@ impl PollShared {
         };
         if self.loop_watched.swap(true, Ordering::AcqRel) {
             return true;
+        }
+        // libuv must not watch this selector while it watches the loop (see SelectorWatch).
+        if let Some(watch) = self
+            .watch
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            watch.stop();
         }
         let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
         let added = registry
@@ -207,6 +235,14 @@ impl PollShared {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take()
+    }
+
+    /// Closes pollAsync's handle on the selector, if there is one. Owning thread.
+    pub(crate) fn close_watch(&self) {
+        let watch = self.watch.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(watch) = watch {
+            watch.close();
+        }
     }
 
     pub(crate) fn is_closed(&self) -> bool {
@@ -286,6 +322,7 @@ pub fn poll_new(env: Env) -> napi::Result<f64> {
         loop_fd: thread_stop::loop_fd(&env),
         loop_watched: AtomicBool::new(false),
         pending: Mutex::new(None),
+        watch: Mutex::new(None),
     });
     let key = POLLS
         .insert(Arc::clone(&shared))
@@ -320,6 +357,8 @@ pub fn poll_close(env: Env, key: f64) {
         if let Some(wait) = taken {
             wait.finish_closed(&env);
         }
+        // Before the selector's fd closes: libuv still has it in its loop.
+        shared.close_watch();
         shared.close();
     }
 }
@@ -328,8 +367,9 @@ pub fn poll_close(env: Env, key: f64) {
 /// FinalizationRegistry): drop the slab's reference, as the napi finalizer did before.
 #[napi]
 pub fn poll_release(key: f64) {
-    if let Some(key) = slots::key(key) {
-        drop(POLLS.remove(key));
+    if let Some(shared) = slots::key(key).and_then(|key| POLLS.remove(key)) {
+        // On the owning thread (a FinalizationRegistry callback): libuv lets go of the selector.
+        shared.close_watch();
     }
 }
 

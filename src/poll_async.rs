@@ -3,16 +3,20 @@
 //! No thread waits on behalf of a pending pollAsync — not one of libuv's four pool threads
 //! (which would starve `fs` and `crypto`), not one of ours. The selector fd (an epoll fd) is
 //! readable while it holds ready events, so a `uv_poll_t` on it makes the loop call
-//! [`on_ready`] on this thread; that collects the events without blocking and calls the
+//! [`watch_ready`] on this thread; that collects the events without blocking and calls the
 //! JavaScript callback through `napi_make_callback` (so promise reactions run after it). A
-//! pending wait is a referenced libuv handle: it keeps the loop, and so the process, alive.
+//! pending wait keeps the loop, and so the process, alive.
 //!
-//! Lifetimes. A wait lives in a heap `AsyncWait` that the uv handle points to; it is freed in
-//! the handle's close callback, never earlier. It ends in one of four ways, each of which stops
-//! and closes the handle exactly once (`closing`): events arrived ([`on_ready`]), the Poll was
-//! closed ([`finish`] with `ERR_CLOSED`), JavaScript cancelled it (abort or timeout:
-//! [`cancel`]), or Node is tearing the thread down ([`on_teardown`], an async cleanup hook, so
-//! that the loop is not closed with our handle still open).
+//! The `uv_poll_t` is the Poll's, not the wait's: poll_watch.rs keeps one per Poll across
+//! waits, so that a wait costs no system call and no allocation of libuv's. A wait attaches to
+//! it (which references it) and detaches when it ends (which unreferences it).
+//!
+//! Lifetimes. A wait lives in a heap `AsyncWait`. It ends in one of four ways, each exactly
+//! once (`closing`): events arrived ([`watch_ready`]), the Poll was closed ([`finish`] with
+//! `ERR_CLOSED`), JavaScript cancelled it (abort or timeout: [`cancel`]), or Node is tearing the
+//! thread down (the handle's teardown hook in poll_watch.rs ends it through [`watch_end`]).
+//! Under the Poll's `uv_poll_t` nothing but the handle refers to the wait, and ending it
+//! detaches it, so it is freed at once.
 //!
 //! While a wait is pending the Poll's selector must not watch the loop fd (thread_stop.rs):
 //! two epoll instances may not contain each other.
@@ -22,10 +26,13 @@
 //! pool threads. It blocks in `Registry::wait_ready`, which waits for events without
 //! collecting them (so an abort or a timeout loses nothing, and the deregister guarantee holds
 //! for whatever it saw), then tells the loop with a `uv_async_t`; the loop thread collects
-//! exactly as [`on_ready`] does, and sends the thread back to waiting if nothing of the user's
-//! was there. The async handle replaces the poll handle in every lifetime rule above; ending
-//! the wait first stops the thread (under the lock it sends with, then joined: it never
-//! touches the handle after that) and only then closes the handle. The thread is per wait,
+//! exactly as [`watch_ready`] does, and sends the thread back to waiting if nothing of the
+//! user's was there. This path keeps the per-wait design: the wait owns a `uv_async_t`, which
+//! it closes when it ends; the wait is freed in the handle's close callback, never earlier, and
+//! Node's teardown ends it through the wait's own async cleanup hook ([`on_teardown`], so that
+//! the loop is not closed with our handle still open). Ending the wait first stops the thread
+//! (under the lock it sends with, then joined: it never touches the handle after that) and
+//! only then closes the handle. The thread is per wait,
 //! and wakes from its wait through the Poll's closer (`PollShared::nudge`), whose event is
 //! never reported. `WAKEPOLL_POLL_ASYNC_THREAD=1` selects this path everywhere, so that the
 //! Linux test suite can run it.
@@ -37,7 +44,7 @@
 //! finds the wait freed). `WAKEPOLL_NO_LIBUV=1` takes that path under Node too.
 
 use std::alloc::{self, Layout};
-use std::os::raw::{c_int, c_void};
+use std::os::raw::c_void;
 use std::ptr::{self, NonNull};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::thread::JoinHandle;
@@ -49,6 +56,7 @@ use napi_derive::napi;
 
 use crate::errors;
 use crate::poll::{self, PendingAsync, PollShared};
+use crate::poll_watch::{self, Watch};
 use crate::runtime;
 use crate::uv::{self, Uv};
 
@@ -97,8 +105,9 @@ struct AsyncWait {
 enum Notify {
     /// Not set up yet (only while `start` builds the wait).
     None,
-    /// libuv watches the selector: a `uv_poll_t`.
-    UvPoll(UvHandle),
+    /// libuv watches the selector: the Poll's `uv_poll_t` (poll_watch.rs), which outlives the
+    /// wait.
+    Watch(NonNull<Watch>),
     /// The waiter thread sends to a `uv_async_t`.
     UvAsync(UvHandle),
     /// The waiter thread calls a Node-API threadsafe function (a host without libuv).
@@ -285,8 +294,19 @@ pub(crate) fn start(
         waiter: None,
     });
     let wait = NonNull::from(Box::leak(wait));
+    if let (Some(fd), Some((uv, uv_loop))) = (pollable, uv) {
+        // SAFETY: `wait` is live, unpublished, and only this thread (the Poll's) touches it;
+        // `uv_loop` is this thread's loop and `fd` the Poll's selector.
+        if let Err(err) = unsafe { watch_selector(env, shared, wait, uv, uv_loop, fd) } {
+            // SAFETY: as above; nothing refers to it (the handle did not take it).
+            unsafe { discard(wait) };
+            return Err(errors::system(env, &err));
+        }
+        *pending = Some(Box::new(PendingWait(wait)));
+        return Ok(());
+    }
     // SAFETY: `wait` is live, unpublished, and only this thread touches it.
-    if let Err(err) = unsafe { set_up_notify(env, wait, uv, pollable) } {
+    if let Err(err) = unsafe { set_up_notify(env, wait, uv) } {
         // SAFETY: as above; nothing else refers to it (set_up_notify made nothing that does).
         unsafe { discard(wait) };
         return Err(errors::system(env, &err));
@@ -307,7 +327,7 @@ pub(crate) fn start(
         let sender = match unsafe { &(*wait.as_ptr()).notify } {
             Notify::UvAsync(h) => Sender::Uv(h.uv, h.ptr.as_ptr()),
             Notify::Tsfn(tsfn) => Sender::Tsfn(*tsfn),
-            Notify::UvPoll(_) | Notify::None => unreachable!("a waiter thread sends to its own"),
+            Notify::Watch(_) | Notify::None => unreachable!("a waiter thread sends to its own"),
         };
         let state = Arc::new(WaiterState {
             phase: Mutex::new(Phase::Waiting),
@@ -328,22 +348,9 @@ pub(crate) fn start(
                 };
             })
     } else {
-        // SAFETY: `wait` is live; its notifier is set up.
-        match unsafe { &(*wait.as_ptr()).notify } {
-            Notify::UvPoll(h) => {
-                // SAFETY: the handle is an initialised uv_poll_t and `on_ready` matches
-                // uv_poll_cb.
-                let rc = unsafe { (h.uv.poll_start)(h.ptr.as_ptr(), uv::UV_READABLE, on_ready) };
-                if rc != 0 {
-                    Err(wakepoll::error::from_errno("uv_poll_start", -rc))
-                } else {
-                    Ok(())
-                }
-            }
-            _ => Err(std::io::Error::other(
-                "pollAsync: no way to watch the selector",
-            )),
-        }
+        Err(std::io::Error::other(
+            "pollAsync: no way to watch the selector",
+        ))
     };
     if let Err(err) = started {
         // SAFETY: `wait` is live and not yet published; closing it frees it in on_closed.
@@ -354,8 +361,36 @@ pub(crate) fn start(
     Ok(())
 }
 
-/// Makes what tells the loop thread about events: a `uv_poll_t` on the selector (`pollable`),
-/// a `uv_async_t` for a waiter thread, or, without libuv, a threadsafe function.
+/// Attaches the wait to the Poll's `uv_poll_t` on its selector (made now if it has none).
+///
+/// # Safety
+/// `wait` is live and unpublished, without a notifier; owning thread of `shared`; `uv_loop` is
+/// this thread's loop and `fd` the Poll's selector.
+unsafe fn watch_selector(
+    env: &Env,
+    shared: &Arc<PollShared>,
+    wait: NonNull<AsyncWait>,
+    uv: &'static Uv,
+    uv_loop: *mut sys::uv_loop_s,
+    fd: wakepoll::event::RawSource,
+) -> std::io::Result<()> {
+    // SAFETY: forwarded from the caller.
+    let watch = unsafe { poll_watch::obtain(env, shared, uv, uv_loop, fd) }?;
+    let client = poll_watch::Client {
+        wait: wait.cast(),
+        ready: watch_ready,
+        end: watch_end,
+    };
+    // SAFETY: the handle is live and not closing (held by the Poll), and serves no wait: this
+    // Poll has none pending (`start` checked under the lock it still holds).
+    unsafe { poll_watch::attach(watch, client) }?;
+    // SAFETY: `wait` is live and only this thread touches it.
+    unsafe { (*wait.as_ptr()).notify = Notify::Watch(watch) };
+    Ok(())
+}
+
+/// Makes what tells the loop thread about events for a waiter thread: a `uv_async_t`, or,
+/// without libuv, a threadsafe function.
 ///
 /// # Safety
 /// `wait` is live and unpublished; owning thread.
@@ -363,7 +398,6 @@ unsafe fn set_up_notify(
     env: &Env,
     wait: NonNull<AsyncWait>,
     uv: Option<(&'static Uv, *mut sys::uv_loop_s)>,
-    pollable: Option<wakepoll::event::RawSource>,
 ) -> std::io::Result<()> {
     let Some((uv, uv_loop)) = uv else {
         let name = env
@@ -398,28 +432,19 @@ unsafe fn set_up_notify(
         unsafe { (*wait.as_ptr()).notify = Notify::Tsfn(tsfn) };
         return Ok(());
     };
-    let kind = if pollable.is_some() {
-        uv::UV_POLL
-    } else {
-        uv::UV_ASYNC
-    };
     // SAFETY: uv_handle_size only reads the handle type.
-    let size = unsafe { (uv.handle_size)(kind) };
+    let size = unsafe { (uv.handle_size)(uv::UV_ASYNC) };
     let layout = Layout::from_size_align(size.max(1), 16).map_err(std::io::Error::other)?;
     // SAFETY: `layout` has a non-zero size.
     let handle = NonNull::new(unsafe { alloc::alloc_zeroed(layout) } as *mut c_void)
         .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::OutOfMemory))?;
-    let rc = match pollable {
-        // SAFETY: `handle` is zeroed memory of uv_poll_t's size; `fd` is the live selector fd.
-        Some(fd) => unsafe { (uv.poll_init_socket)(uv_loop, handle.as_ptr(), fd) },
-        // SAFETY: `handle` is zeroed memory of uv_async_t's size; `on_async` matches
-        // uv_async_cb. An async handle is active (and so keeps the loop alive) from here on.
-        None => unsafe { (uv.async_init)(uv_loop, handle.as_ptr(), on_async) },
-    };
+    // SAFETY: `handle` is zeroed memory of uv_async_t's size; `on_async` matches uv_async_cb.
+    // An async handle is active (and so keeps the loop alive) from here on.
+    let rc = unsafe { (uv.async_init)(uv_loop, handle.as_ptr(), on_async) };
     if rc != 0 {
         // SAFETY: the init failed, so libuv does not know the handle; we allocated it.
         unsafe { alloc::dealloc(handle.as_ptr() as *mut u8, layout) };
-        return Err(wakepoll::error::from_errno("uv_poll_init", -rc));
+        return Err(wakepoll::error::from_errno("uv_async_init", -rc));
     }
     // SAFETY: `handle` is initialised; the wait outlives it (freed in its close callback).
     unsafe { uv::set_data(handle.as_ptr(), wait.as_ptr() as *mut c_void) };
@@ -429,13 +454,7 @@ unsafe fn set_up_notify(
         layout,
     };
     // SAFETY: `wait` is live and only this thread touches it.
-    unsafe {
-        (*wait.as_ptr()).notify = if pollable.is_some() {
-            Notify::UvPoll(h)
-        } else {
-            Notify::UvAsync(h)
-        }
-    };
+    unsafe { (*wait.as_ptr()).notify = Notify::UvAsync(h) };
     Ok(())
 }
 
@@ -455,17 +474,42 @@ unsafe fn discard(wait: NonNull<AsyncWait>) {
     }
 }
 
-/// libuv: the selector became readable (or failed).
-unsafe extern "C" fn on_ready(handle: *mut c_void, status: c_int, _events: c_int) {
-    let failed = (status < 0).then(|| wakepoll::error::from_errno("uv_poll", -status));
-    // SAFETY: `data` was set to the live wait in `start`, before the handle was started; the
-    // wait is live until the close callback, which cannot have run: the handle would not be
-    // polled any more.
-    unsafe {
-        ready(
-            NonNull::new_unchecked(uv::data(handle) as *mut AsyncWait),
-            failed,
-        )
+/// The Poll's `uv_poll_t` (poll_watch.rs): the selector became readable (or watching it
+/// failed) while this wait is attached.
+///
+/// # Safety
+/// `wait` is an attached wait (so live); the loop's thread, in the handle's callback.
+unsafe fn watch_ready(wait: NonNull<c_void>, failed: Option<std::io::Error>) {
+    // SAFETY: forwarded.
+    unsafe { ready(wait.cast(), failed) }
+}
+
+/// The Poll's `uv_poll_t` is closing with this wait attached (the Poll object was collected,
+/// or the thread's teardown): the wait ends without a callback. At teardown JavaScript can no
+/// longer run, so the references are left to the env's own teardown.
+///
+/// # Safety
+/// `wait` is an attached wait (so live); owning thread.
+unsafe fn watch_end(wait: NonNull<c_void>, teardown: bool) {
+    let wait = wait.cast::<AsyncWait>();
+    // SAFETY: forwarded.
+    let w = unsafe { &mut *wait.as_ptr() };
+    {
+        let mut pending = w.shared.pending.lock().unwrap_or_else(|e| e.into_inner());
+        if pending
+            .as_ref()
+            .is_some_and(|p| p.id() == wait.as_ptr() as *const ())
+        {
+            pending.take();
+        }
+    }
+    if teardown {
+        w.closing = true;
+        // SAFETY: nothing else refers to the wait: the handle let go of it, `pending` too.
+        drop(unsafe { free(wait) });
+    } else {
+        // SAFETY: live and not closing (an attached wait); freed at once (Notify::Watch).
+        unsafe { close_handle(wait, true) };
     }
 }
 
@@ -677,9 +721,10 @@ unsafe fn close_notify(wait: NonNull<AsyncWait>) {
     let w = unsafe { &mut *wait.as_ptr() };
     match &w.notify {
         // SAFETY: an initialised handle, closed once (`closing`).
-        Notify::UvPoll(h) | Notify::UvAsync(h) => unsafe {
-            (h.uv.close)(h.ptr.as_ptr(), on_closed)
-        },
+        Notify::UvAsync(h) => unsafe { (h.uv.close)(h.ptr.as_ptr(), on_closed) },
+        // SAFETY: detached (`stop`), so nothing refers to the wait: freed now; the Poll's
+        // handle stays.
+        Notify::Watch(_) => drop(unsafe { free(wait) }),
         // SAFETY: the function is live and this thread holds its only count: releasing it
         // finalizes it once every queued call has run (`closing` makes them no-ops).
         Notify::Tsfn(tsfn) => unsafe {
@@ -700,9 +745,9 @@ unsafe fn close_notify(wait: NonNull<AsyncWait>) {
 /// # Safety
 /// Owning thread; the handle is initialised and not closed yet.
 unsafe fn stop(w: &mut AsyncWait) {
-    if let Notify::UvPoll(h) = &w.notify {
-        // SAFETY: forwarded: an initialised uv_poll_t.
-        unsafe { (h.uv.poll_stop)(h.ptr.as_ptr()) };
+    if let Notify::Watch(watch) = w.notify {
+        // SAFETY: the Poll's handle outlives an attached wait; owning thread.
+        unsafe { poll_watch::detach(watch) };
         return;
     }
     if let Some(waiter) = w.waiter.as_mut() {
@@ -734,7 +779,7 @@ unsafe fn free(wait: NonNull<AsyncWait>) -> Box<AsyncWait> {
 unsafe extern "C" fn on_closed(handle: *mut c_void) {
     // SAFETY: `data` is the wait that was leaked in `start`; this is its only release.
     let wait = unsafe { free(NonNull::new_unchecked(uv::data(handle) as *mut AsyncWait)) };
-    if let Notify::UvPoll(h) | Notify::UvAsync(h) = &wait.notify {
+    if let Notify::UvAsync(h) = &wait.notify {
         // SAFETY: `handle` was allocated in `start` with this layout and libuv is done with it.
         unsafe { alloc::dealloc(handle as *mut u8, h.layout) };
     }

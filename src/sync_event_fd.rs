@@ -26,8 +26,13 @@ pub fn sync_event_from_fd(env: Env, fd: i64) -> napi::Result<f64> {
     SyncEventShared::insert(&env, event, Arc::new(AtomicBool::new(false)))
 }
 
-/// The descriptor to hand to another process (each clone has its own).
+/// The descriptor to hand to another process (each clone has its own), ready to be inherited
+/// by a child spawned afterwards (on Windows the handle is marked inheritable).
 #[napi]
 pub fn sync_event_descriptor(env: Env, key: f64) -> napi::Result<i64> {
-    sync_event::shared(&env, key)?.with(&env, |event| Ok(event.as_raw_descriptor()))
+    sync_event::shared(&env, key)?.with(&env, |event| {
+        event
+            .inheritable_descriptor()
+            .map_err(|e| errors::system(&env, &e))
+    })
 }

@@ -45,6 +45,9 @@ pub(crate) struct Uv {
     pub(crate) poll_start:
         unsafe extern "C" fn(handle: *mut c_void, events: c_int, cb: PollCallback) -> c_int,
     pub(crate) poll_stop: unsafe extern "C" fn(handle: *mut c_void) -> c_int,
+    /// `uv_ref` / `uv_unref`: whether an active handle keeps the loop alive (idempotent).
+    pub(crate) ref_: unsafe extern "C" fn(handle: *mut c_void),
+    pub(crate) unref: unsafe extern "C" fn(handle: *mut c_void),
     pub(crate) close: unsafe extern "C" fn(handle: *mut c_void, cb: CloseCallback),
     pub(crate) backend_fd: unsafe extern "C" fn(loop_: *const sys::uv_loop_s) -> c_int,
     /// The name of a libuv error (`"EEXIST"`) into `buf`, NUL-terminated ("Unknown system
@@ -84,6 +87,8 @@ impl Uv {
             async_send: get!("uv_async_send"),
             poll_start: get!("uv_poll_start"),
             poll_stop: get!("uv_poll_stop"),
+            ref_: get!("uv_ref"),
+            unref: get!("uv_unref"),
             close: get!("uv_close"),
             backend_fd: get!("uv_backend_fd"),
             err_name_r: get!("uv_err_name_r"),

@@ -6,7 +6,8 @@
 // per-round msgs/s ratios; p99 latency over all messages of each server.
 
 import { type EchoServer, type ServerKind, startServer } from '../../examples/echo/run.ts'
-import { runPeerAsync, startRawEchoServer } from '../peer.ts'
+import { type Placement, pinApart } from '../placement.ts'
+import { runPeerAsyncVia, startRawEchoServer } from '../peer.ts'
 import { atLeast, atMost, type RowOptions, type RowResult } from '../row.ts'
 import { median, summarize } from '../stats.ts'
 
@@ -18,10 +19,21 @@ interface Round {
   latenciesMs: Float64Array
 }
 
-async function round(kind: Kind, load: { connections: number; size: number; seconds: number }): Promise<Round> {
+async function round(
+  kind: Kind,
+  load: { connections: number; size: number; seconds: number },
+  placement: Placement,
+): Promise<Round> {
   const server: EchoServer = kind === 'raw epoll' ? await startRawEchoServer() : await startServer(kind)
   try {
-    const { samples, elapsedNs } = await runPeerAsync('echo-client', server.port, load.connections, load.size, load.seconds)
+    const { samples, elapsedNs } = await runPeerAsyncVia(
+      placement.clientCommand,
+      'echo-client',
+      server.port,
+      load.connections,
+      load.size,
+      load.seconds,
+    )
     return { msgsPerS: (samples.length * 1e9) / elapsedNs!, latenciesMs: samples.map((ns) => ns / 1e6) }
   } finally {
     await server.stop()
@@ -32,14 +44,19 @@ export async function echoThroughput({ quick, log }: RowOptions): Promise<RowRes
   const load = { connections: 64, size: 64, seconds: quick ? 1 : 3 }
   const rounds = quick ? 1 : 8
   const results: Record<Kind, Round[]> = { wakepoll: [], 'node:net': [], 'raw epoll': [] }
-  for (let r = 0; r < rounds; r++) {
-    // Rotate who goes first, so that no server always follows the same one.
-    for (let k = 0; k < KINDS.length; k++) {
-      const kind = KINDS[(r + k) % KINDS.length]!
-      results[kind].push(await round(kind, load))
+  const placement = pinApart()
+  try {
+    for (let r = 0; r < rounds; r++) {
+      // Rotate who goes first, so that no server always follows the same one.
+      for (let k = 0; k < KINDS.length; k++) {
+        const kind = KINDS[(r + k) % KINDS.length]!
+        results[kind].push(await round(kind, load, placement))
+      }
+      const rate = (kind: Kind) => Math.round(results[kind][r]!.msgsPerS)
+      log(`  row 4: round ${r + 1}/${rounds}: ${KINDS.map((k) => `${k} ${rate(k)} msgs/s`).join(', ')}`)
     }
-    const rate = (kind: Kind) => Math.round(results[kind][r]!.msgsPerS)
-    log(`  row 4: round ${r + 1}/${rounds}: ${KINDS.map((k) => `${k} ${rate(k)} msgs/s`).join(', ')}`)
+  } finally {
+    placement.restore()
   }
   const rates = (kind: Kind) => [Float64Array.from(results[kind], (x) => x.msgsPerS)]
   const latency = (kind: Kind) => summarize(results[kind].map((x) => x.latenciesMs))
@@ -64,7 +81,8 @@ export async function echoThroughput({ quick, log }: RowOptions): Promise<RowRes
     ],
     notes: [
       'row 4: the client is native (the Rust core, bench_peer echo-client) and the same for every server; ' +
-        'the raw epoll server is Rust on libc epoll/read/write alone, with the wakepoll server\'s rules',
+        'the raw epoll server is Rust on libc epoll/read/write alone, with the wakepoll server\'s rules; ' +
+        `placement: ${placement.description}`,
     ],
   }
 }

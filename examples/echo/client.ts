@@ -60,7 +60,7 @@ function report(done: boolean): void {
 
 function write(c: Conn): void {
   while (c.sent < size) {
-    const n = c.stream.write(message.subarray(c.sent))
+    const n = c.stream.write(message, c.sent)
     if (n === null) return // the rest on the next WRITABLE edge
     c.sent += n
   }

@@ -33,20 +33,21 @@ function close(token: number, conn: Conn): void {
   conn.stream.close() // closing also ends its registration
 }
 
-/** Writes `data`, or queues what the socket does not take (behind anything already pending). */
-function send(token: number, conn: Conn, data: Buffer): void {
+/** Writes `data[0, length)`, or queues what the socket does not take (behind anything already pending). */
+function send(token: number, conn: Conn, data: Buffer, length: number): void {
   if (conn.pending.length > 0) {
-    conn.pending.push(Buffer.from(data)) // `buf` is reused: keep a copy
+    conn.pending.push(Buffer.from(data.subarray(0, length))) // `buf` is reused: keep a copy
     return
   }
+  // A range by numbers, not a `subarray` view: no object per message on the hot path.
   let off = 0
-  while (off < data.length) {
-    const n = conn.stream.write(data.subarray(off))
+  while (off < length) {
+    const n = conn.stream.write(data, off, length - off)
     if (n === null) break
     off += n
   }
-  if (off < data.length) {
-    conn.pending.push(Buffer.from(data.subarray(off)))
+  if (off < length) {
+    conn.pending.push(Buffer.from(data.subarray(off, length)))
     if (!conn.writable) {
       poll.registry.reregister(conn.stream, token, Interest.READABLE | Interest.WRITABLE)
       conn.writable = true
@@ -76,7 +77,7 @@ function onConn(token: number, conn: Conn, readable: boolean, writable: boolean)
       const n = conn.stream.read(buf)
       if (n === null) return
       if (n === 0) return close(token, conn)
-      send(token, conn, buf.subarray(0, n))
+      send(token, conn, buf, n)
       // A short read drained the socket: the next data brings a new event (a wakepoll
       // guarantee for stream sockets), so no read that would only say "would block".
       if (n < buf.length) return

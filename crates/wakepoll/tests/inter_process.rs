@@ -23,6 +23,9 @@ fn child_role() {
     let Ok(role) = std::env::var("WAKEPOLL_CHILD_ROLE") else {
         return;
     };
+    if role == "poll-then-answer" {
+        return poll_then_answer();
+    }
     // SAFETY: fd 0 is this process's, handed over by the parent, and nothing else uses it.
     let event = unsafe { Event::from_raw_descriptor(0) }.expect("adopt the Event");
     match role.as_str() {
@@ -39,6 +42,35 @@ fn child_role() {
         }
         other => panic!("unknown role {other}"),
     }
+}
+
+/// The child's side of the Windows exchange: the handle values of two inherited Events are in
+/// the environment. A Poll in this process watches `ping`; the child says "ready" through
+/// `answer`, sees the parent's signal in its Poll, consumes it, and answers again.
+fn poll_then_answer() {
+    use wakepoll::{Events, Interest, Poll, Token};
+    let adopt = |name: &str| {
+        let raw: i64 = std::env::var(name).unwrap().parse().unwrap();
+        // SAFETY: the parent made this handle inheritable for this process, and nothing else
+        // here uses it.
+        unsafe { Event::from_raw_descriptor(raw) }.expect("adopt an inherited Event")
+    };
+    let ping = adopt("WAKEPOLL_CHILD_PING");
+    let answer = adopt("WAKEPOLL_CHILD_ANSWER");
+    let mut poll = Poll::new().unwrap();
+    poll.registry()
+        .register(&mut &ping, Token(42), Interest::READABLE)
+        .unwrap();
+    answer.signal().unwrap();
+    let mut events = Events::with_capacity(2);
+    poll.poll(&mut events, Some(GENEROUS)).unwrap();
+    let tokens: Vec<Token> = events.iter().map(|e| e.token()).collect();
+    assert_eq!(tokens, [Token(42)], "the parent's signal reached this Poll");
+    assert_eq!(
+        ping.wait_timeout(Duration::ZERO).unwrap(),
+        EventWaitResult::Signaled
+    );
+    answer.signal().unwrap();
 }
 
 /// One descriptor crosses: an eventfd (Linux), an unlinked FIFO (macOS, FreeBSD, and Linux
@@ -231,8 +263,12 @@ mod unix {
 #[cfg(windows)]
 mod windows {
     use std::os::windows::io::{AsRawHandle, BorrowedHandle, IntoRawHandle, OwnedHandle};
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
 
-    use wakepoll::sync::{Event, EventWaitResult};
+    use wakepoll::sync::{Event, EventWaitResult, WaitContext};
+    use wakepoll::{Events, Interest, Poll, Token};
+    use windows_sys::Win32::System::Threading::SetEvent;
 
     use super::GENEROUS;
 
@@ -265,6 +301,121 @@ mod windows {
             EventWaitResult::Signaled
         );
         assert_eq!(event.as_raw_descriptor(), event.as_raw_handle() as i64);
+    }
+
+    /// Sets the event object behind `handle` as code outside wakepoll would (no `signal`).
+    fn set(handle: &OwnedHandle) {
+        // SAFETY: an open event handle.
+        assert_ne!(unsafe { SetEvent(handle.as_raw_handle()) }, 0);
+    }
+
+    fn tokens(poll: &mut Poll, timeout: Duration) -> Vec<Token> {
+        let mut events = Events::with_capacity(4);
+        poll.poll(&mut events, Some(timeout)).unwrap();
+        events.iter().map(|e| e.token()).collect()
+    }
+
+    #[test]
+    fn a_set_event_outside_wakepoll_is_reported_by_a_poll_again_after_each_consume() {
+        let event = Event::new().unwrap();
+        let dup = duplicate(&event);
+        let mut poll = Poll::new().unwrap();
+        poll.registry()
+            .register(&mut &event, Token(7), Interest::READABLE)
+            .unwrap();
+        assert_eq!(tokens(&mut poll, Duration::ZERO), []);
+        for round in 0..3 {
+            set(&dup);
+            assert_eq!(tokens(&mut poll, GENEROUS), [Token(7)], "round {round}");
+            // Consumed here: the thread-pool wait is renewed for the next SetEvent.
+            if round % 2 == 0 {
+                assert_eq!(
+                    event.wait_timeout(Duration::ZERO).unwrap(),
+                    EventWaitResult::Signaled
+                );
+            } else {
+                event.reset().unwrap();
+            }
+            assert_eq!(tokens(&mut poll, Duration::ZERO), [], "round {round}");
+        }
+        // A local signal is reported once, though the thread-pool wait sees it too.
+        event.signal().unwrap();
+        assert_eq!(tokens(&mut poll, Duration::ZERO), [Token(7)]);
+        assert_eq!(
+            event.wait_timeout(Duration::ZERO).unwrap(),
+            EventWaitResult::Signaled
+        );
+        // Deregistered: a SetEvent reaches nothing.
+        poll.registry().deregister(&mut &event).unwrap();
+        set(&dup);
+        assert_eq!(tokens(&mut poll, Duration::from_millis(50)), []);
+    }
+
+    #[test]
+    fn a_set_event_outside_wakepoll_wakes_a_blocked_wait_context() {
+        let event = Event::new().unwrap();
+        let dup = duplicate(&event);
+        let ctx = WaitContext::new().unwrap();
+        ctx.add(&event, Token(3)).unwrap();
+        // A set made before the wait starts is seen by its first look (level-triggered); one
+        // made while it blocks only through the thread-pool wait. The barrier puts the set
+        // as close to the wait's start as it gets, so that most rounds take the second path.
+        for round in 0..5 {
+            let ready = std::sync::Barrier::new(2);
+            let got = std::thread::scope(|s| {
+                let waiting = s.spawn(|| {
+                    ready.wait();
+                    ctx.wait_timeout(GENEROUS).unwrap()
+                });
+                ready.wait();
+                set(&dup);
+                waiting.join().unwrap()
+            });
+            assert_eq!(got, [Token(3)], "round {round}");
+            // Level-triggered: still reported until consumed.
+            assert_eq!(ctx.wait_timeout(Duration::ZERO).unwrap(), [Token(3)]);
+            event.reset().unwrap();
+            assert_eq!(ctx.wait_timeout(Duration::ZERO).unwrap(), []);
+        }
+    }
+
+    #[test]
+    fn an_inherited_handle_lets_a_childs_poll_see_the_parents_signal() {
+        let ping = Event::new().unwrap();
+        let answer = Event::new().unwrap();
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "child_role", "--nocapture", "--test-threads=1"])
+            .env("WAKEPOLL_CHILD_ROLE", "poll-then-answer")
+            .env(
+                "WAKEPOLL_CHILD_PING",
+                ping.inheritable_descriptor().unwrap().to_string(),
+            )
+            .env(
+                "WAKEPOLL_CHILD_ANSWER",
+                answer.inheritable_descriptor().unwrap().to_string(),
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        // The child's Poll watches `ping` once it says so.
+        assert_eq!(
+            answer.wait_timeout(GENEROUS).unwrap(),
+            EventWaitResult::Signaled,
+            "the child never became ready"
+        );
+        ping.signal().unwrap();
+        assert_eq!(
+            answer.wait_timeout(GENEROUS).unwrap(),
+            EventWaitResult::Signaled,
+            "the child's Poll did not see the signal"
+        );
+        assert!(child.wait().unwrap().success());
+        assert_eq!(
+            ping.wait_timeout(Duration::ZERO).unwrap(),
+            EventWaitResult::TimedOut,
+            "the child consumed it"
+        );
     }
 
     #[test]

@@ -134,16 +134,30 @@ impl Event {
     ///
     /// To hand the Event to a child process, pass this descriptor down (in `Command`'s fds, a
     /// Node `spawn`'s `stdio` array, over a Unix socket with `SCM_RIGHTS`, or as an
-    /// inheritable or duplicated handle on Windows) and adopt it there with
+    /// inheritable or duplicated handle on Windows: see
+    /// [`inheritable_descriptor`](Event::inheritable_descriptor)) and adopt it there with
     /// [`from_raw_descriptor`](Event::from_raw_descriptor). Each clone has its own.
     pub fn as_raw_descriptor(&self) -> i64 {
         sys::sync_event_descriptor(&self.inner)
     }
 
+    /// [`as_raw_descriptor`](Event::as_raw_descriptor), ready to be inherited by a child
+    /// process created after this call. On Windows the handle is marked inheritable
+    /// (`HANDLE_FLAG_INHERIT`): every process created afterwards with handle inheritance (std's
+    /// `Command`, Node's `spawn`) has it at the same value, which the child is told (argv, env)
+    /// and adopts with [`from_raw_descriptor`](Event::from_raw_descriptor). On Unix nothing
+    /// changes: an fd crosses in the child's fd list (`Command`'s stdio, Node's `stdio` array),
+    /// which clears close-on-exec for that child only.
+    pub fn inheritable_descriptor(&self) -> io::Result<i64> {
+        sys::sync_event_inheritable_descriptor(&self.inner)
+    }
+
     /// Adopts the descriptor of an Event made in another process (see
     /// [`as_raw_descriptor`](Event::as_raw_descriptor)): a signal in either process is seen by
-    /// a wait, a `Poll` or a `WaitContext` in the other (on Windows: by a wait; a `Poll` or
-    /// `WaitContext` there learns only of signals made in its own process).
+    /// a wait, a `Poll` or a `WaitContext` in the other. (On Windows a `Poll` or `WaitContext`
+    /// learns of another process's signal through a thread-pool wait that is renewed when its
+    /// own process consumes the signal: let the process that polls an Event be the one that
+    /// consumes it; see `sys/windows/sync_event.rs`.)
     ///
     /// The descriptor is checked first, and left alone when the check fails: a closed or
     /// negative fd is `EBADF`, an fd that is not an eventfd (Linux) or not a FIFO opened

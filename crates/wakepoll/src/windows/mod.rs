@@ -19,9 +19,11 @@ impl AsRawHandle for crate::Registry {
 
 impl AsRawHandle for crate::sync::Event {
     /// The Event's own event object (manual-reset; each clone has its own duplicate handle),
-    /// set while the event is signalled, so that other code can wait on it. Resetting it
-    /// directly bypasses the one-waiter rule, and setting it directly does not wake a `Poll`
-    /// or `WaitContext`: prefer [`Event::signal`](crate::sync::Event::signal).
+    /// set while the event is signalled, so that other code can wait on it. Setting it directly
+    /// (`SetEvent`, here or in another process) wakes a `Poll` or `WaitContext` through a
+    /// thread-pool wait, a little later than [`Event::signal`](crate::sync::Event::signal)
+    /// would; resetting it directly bypasses the one-waiter rule and does not renew that wait
+    /// (see `sys/windows/sync_event.rs`): prefer [`Event::reset`](crate::sync::Event::reset).
     fn as_raw_handle(&self) -> RawHandle {
         self.sys().raw_handle()
     }
@@ -29,8 +31,8 @@ impl AsRawHandle for crate::sync::Event {
 
 /// An Event adopted from an event object's handle (one duplicated into this process with
 /// `DuplicateHandle`, or inherited), unchecked as every `FromRawHandle`; `TryFrom<OwnedHandle>`
-/// and `Event::from_raw_descriptor` check it. A `Poll` or `WaitContext` in this process learns
-/// of the signals made in this process only.
+/// and `Event::from_raw_descriptor` check it. A signal made in any process that holds the
+/// event object is seen by a wait, a `Poll` or a `WaitContext` in this one.
 impl FromRawHandle for crate::sync::Event {
     unsafe fn from_raw_handle(handle: RawHandle) -> crate::sync::Event {
         // SAFETY: the caller passes an owned event handle (`FromRawHandle`'s contract).

@@ -134,6 +134,12 @@ pub(crate) fn sync_event_descriptor(event: &SyncEvent) -> i64 {
     i64::from(std::os::fd::AsRawFd::as_raw_fd(event))
 }
 
+/// The Event's descriptor for a child process: an fd crosses in the child's fd list (which
+/// clears close-on-exec there only), so nothing is changed here.
+pub(crate) fn sync_event_inheritable_descriptor(event: &SyncEvent) -> std::io::Result<i64> {
+    Ok(sync_event_descriptor(event))
+}
+
 /// Adopts the Event descriptor `raw` after checking it (nothing is closed when the check
 /// fails: `EBADF` for a closed or negative fd, `EINVAL` for one that is not an Event's).
 ///

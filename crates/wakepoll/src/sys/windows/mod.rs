@@ -85,6 +85,13 @@ pub(crate) fn sync_event_descriptor(event: &SyncEvent) -> i64 {
     event.raw_handle() as i64
 }
 
+/// The Event's handle value, marked inheritable first: a process created afterwards with
+/// handle inheritance (Node's `spawn`, std's `Command`) has it at the same value.
+pub(crate) fn sync_event_inheritable_descriptor(event: &SyncEvent) -> std::io::Result<i64> {
+    event.make_inheritable()?;
+    Ok(sync_event_descriptor(event))
+}
+
 /// Adopts the Event handle `raw` after checking it (nothing is closed when the check fails).
 ///
 /// # Safety

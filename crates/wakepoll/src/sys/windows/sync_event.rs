@@ -3,36 +3,71 @@
 //! The object is manual-reset: signalled means "set". `signal` sets it, a successful wait
 //! resets it, `reset` resets it, and a clone is a `DuplicateHandle` of it, so clones share the
 //! state. Manual reset, because a `WaitContext` must look at the state without consuming it
-//! (level-triggered) and a `Poll` must not consume it either.
+//! (level-triggered) and a `Poll` must not consume it either. The handle crosses to a child
+//! process by inheritance (`Event::inheritable_descriptor` marks it `HANDLE_FLAG_INHERIT`) or
+//! by `DuplicateHandle`; the event object is then shared by both processes.
 //!
-//! Registrations: Windows cannot watch an event object through a completion port on the
-//! systems wakepoll supports here (`NtAssociateWaitCompletionPacket`, Windows 8+, is neither
-//! in windows-sys 0.61 nor in wine 8.0, and `RegisterWaitForSingleObject` would deliver the
-//! notification from a thread-pool thread, later than `signal` returns, so that a zero-timeout
-//! poll right after a signal could miss it). So `signal` itself notifies every registration
-//! of the Event and of its clones: each is a `Wakeup` on its selector's port (see
-//! `wakeup.rs`), listed in the state the clones share. The consequence: a `SetEvent` on the
-//! raw handle by code outside wakepoll wakes waiters, but not a `Poll` or `WaitContext`.
+//! As a source: a `Poll` or `WaitContext` learns of readiness through completions posted to
+//! its port (each registration is a `Wakeup`, see `wakeup.rs`, which reports only while the
+//! event object is set). Two paths notify it:
+//! * `signal` notifies every registration of the Event and of its clones in this process
+//!   directly, before it returns, so that a zero-timeout poll right after a local signal sees
+//!   it (a thread-pool callback could come later);
+//! * each registration keeps a one-shot thread-pool wait (`RegisterWaitForSingleObject`,
+//!   `WT_EXECUTEONLYONCE`) on the event object, whose callback notifies the `Wakeup`: so a
+//!   `SetEvent` made anywhere — another process holding the handle, or code beside wakepoll —
+//!   reaches the `Poll` too. (`NtAssociateWaitCompletionPacket`, which would do this without a
+//!   thread, is neither in windows-sys 0.61 nor in wine 8.0.)
+//!
+//! When the thread-pool wait is renewed. A wait on a set manual-reset object completes at
+//! once, so renewing it while the object stays set would make the callback spin. It fires at
+//! most once, and is renewed only where the object has just been cleared or the registration
+//! asks for a fresh look:
+//! * when this process consumes the signal — a successful `wait_once`, or `reset` — on any
+//!   clone: all the registrations of the shared state are renewed, after the `ResetEvent`;
+//! * on `register` and `reregister`.
+//!
+//! So the usual exchange always works: process A signals, B's `Poll` reports (the callback),
+//! B consumes with `wait`/`reset` (renewed), A signals again, B's `Poll` reports again. What
+//! is not covered: once B's wait has fired (on any signal, B's own included), a signal that
+//! is consumed by another process (or reset by a raw `ResetEvent`) and then made again by
+//! another process is not seen by B's `Poll` until B consumes, resets or re-registers the
+//! Event itself. Let the process that polls an Event be the one that consumes it, and use one
+//! Event per direction.
+//!
+//! A local `signal` and the callback it also triggers would notify twice; `notified` (per
+//! registration, set by the first notification of a signalled spell and cleared when the wait
+//! is renewed) lets the callback stay quiet when `signal` has notified already, so a local
+//! signal is reported once.
 //!
 //! Invariants:
 //! * `wait_once` makes at most one blocking call (`WaitForSingleObject`), its timeout rounded
 //!   **up** to whole milliseconds; a signal that lands between the wait's return and its reset
 //!   is consumed with it (signals before one wait count as one);
 //! * each `SyncEvent` value (each clone) has at most one registration (the public layer's
-//!   `Registration` enforces it); it is listed in `shared.watchers` under its key, and both
-//!   the list entry and the selector's key go in `deregister`, before the handle closes.
+//!   `Registration` enforces it); it is listed in `shared.watches` under its Wakeup, and both
+//!   the list entry (with its thread-pool wait) and the selector's key go in `deregister`,
+//!   before the handle closes;
+//! * a thread-pool wait's context is the `Target` its `Watch` holds, which lives until the wait
+//!   is unregistered with `UnregisterWaitEx(…, INVALID_HANDLE_VALUE)`; that returns only once
+//!   no callback of it runs, and the callback takes no lock, so it may be called with the
+//!   locks held;
+//! * lock order: a value's `registered`, then the shared `watches`; the callback takes none.
 
 use std::io;
 use std::os::windows::io::{AsRawHandle, FromRawHandle, OwnedHandle};
 use std::ptr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use windows_sys::Win32::Foundation::{
-    DuplicateHandle, DUPLICATE_SAME_ACCESS, HANDLE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT,
+    DuplicateHandle, SetHandleInformation, DUPLICATE_SAME_ACCESS, HANDLE, HANDLE_FLAG_INHERIT,
+    INVALID_HANDLE_VALUE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT,
 };
 use windows_sys::Win32::System::Threading::{
-    CreateEventW, GetCurrentProcess, ResetEvent, SetEvent, WaitForSingleObject,
+    CreateEventW, GetCurrentProcess, RegisterWaitForSingleObject, ResetEvent, SetEvent,
+    UnregisterWaitEx, WaitForSingleObject, INFINITE, WT_EXECUTEINWAITTHREAD, WT_EXECUTEONLYONCE,
 };
 
 use super::timeout;
@@ -44,14 +79,99 @@ use crate::{error, Interest, Token};
 pub(crate) struct SyncEvent {
     handle: OwnedHandle,
     shared: Arc<Shared>,
-    /// This value's registration, if any: its Wakeup (the key in `shared.watchers`).
+    /// This value's registration, if any: its Wakeup (the key of its entry in `shared.watches`).
     registered: Mutex<Option<Arc<Wakeup>>>,
 }
 
 /// What an Event and its clones share besides the event object.
 #[derive(Debug, Default)]
 struct Shared {
-    watchers: Mutex<Vec<Arc<Wakeup>>>,
+    watches: Mutex<Vec<Watch>>,
+}
+
+/// A registration: what its thread-pool wait notifies, and the wait.
+#[derive(Debug)]
+struct Watch {
+    target: Arc<Target>,
+    /// The handle of the clone that registered (borrowed: it deregisters before closing it).
+    handle: HANDLE,
+    /// The `RegisterWaitForSingleObject` handle; null when none is outstanding.
+    wait: HANDLE,
+}
+
+// SAFETY: both handles are usable from any thread; `wait` is only touched under the `watches`
+// mutex, and `handle` only read.
+unsafe impl Send for Watch {}
+
+/// The context of a registration's thread-pool wait.
+#[derive(Debug)]
+struct Target {
+    wakeup: Arc<Wakeup>,
+    /// Whether the current signalled spell has been notified (by `signal` or the callback).
+    notified: AtomicBool,
+}
+
+impl Target {
+    /// Notifies the Wakeup unless this spell was notified already.
+    fn notify_once(&self) -> io::Result<()> {
+        if self.notified.swap(true, Ordering::AcqRel) {
+            return Ok(());
+        }
+        self.wakeup.notify()
+    }
+}
+
+impl Watch {
+    /// (Re)starts the one-shot thread-pool wait that notifies the target when the event object
+    /// is set; if it is set already, the callback runs at once (and once).
+    fn renew(&mut self) -> io::Result<()> {
+        self.unwatch();
+        self.target.notified.store(false, Ordering::Release);
+        let mut wait: HANDLE = ptr::null_mut();
+        // SAFETY: `self.handle` is the open handle of the registered clone; the context is the
+        // Target that this Watch keeps alive until `unwatch` has returned (no callback runs
+        // after that).
+        let ok = unsafe {
+            RegisterWaitForSingleObject(
+                &mut wait,
+                self.handle,
+                Some(fired),
+                Arc::as_ptr(&self.target).cast(),
+                INFINITE,
+                WT_EXECUTEONLYONCE | WT_EXECUTEINWAITTHREAD,
+            )
+        };
+        if ok == 0 {
+            return Err(error::last("RegisterWaitForSingleObject"));
+        }
+        self.wait = wait;
+        Ok(())
+    }
+
+    /// Ends the thread-pool wait, if any; returns once no callback of it runs.
+    fn unwatch(&mut self) {
+        if self.wait.is_null() {
+            return;
+        }
+        // SAFETY: a wait handle from RegisterWaitForSingleObject, unregistered once; never
+        // called from the callback itself (which would deadlock on INVALID_HANDLE_VALUE).
+        unsafe { UnregisterWaitEx(self.wait, INVALID_HANDLE_VALUE) };
+        self.wait = ptr::null_mut();
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.unwatch();
+    }
+}
+
+/// The thread-pool callback: the event object is set.
+unsafe extern "system" fn fired(context: *mut std::ffi::c_void, _timed_out: bool) {
+    // SAFETY: the context is the Target that the Watch keeps alive until its wait is
+    // unregistered, which waits for this callback to return.
+    let target = unsafe { &*(context as *const Target) };
+    let _ = target.notify_once();
 }
 
 impl SyncEvent {
@@ -108,13 +228,30 @@ impl SyncEvent {
         self.raw()
     }
 
+    /// Marks the handle inheritable, so that a process created afterwards with handle
+    /// inheritance (Node's `spawn`, std's `Command`) has it at the same value.
+    pub(crate) fn make_inheritable(&self) -> io::Result<()> {
+        // SAFETY: the event handle is ours and open; only its inherit flag changes.
+        if unsafe { SetHandleInformation(self.raw(), HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT) }
+            == 0
+        {
+            return Err(error::last("SetHandleInformation"));
+        }
+        Ok(())
+    }
+
     pub(crate) fn signal(&self) -> io::Result<()> {
+        let watches = lock(&self.shared.watches);
+        // Before the SetEvent: the callback it triggers then finds the spell notified.
+        for watch in watches.iter() {
+            watch.target.notified.store(true, Ordering::Release);
+        }
         // SAFETY: the event handle is ours and open.
         if unsafe { SetEvent(self.raw()) } == 0 {
             return Err(error::last("SetEvent"));
         }
-        for watcher in lock(&self.shared.watchers).iter() {
-            watcher.notify()?;
+        for watch in watches.iter() {
+            watch.target.wakeup.notify()?;
         }
         Ok(())
     }
@@ -131,10 +268,16 @@ impl SyncEvent {
         }
     }
 
+    /// Clears the event, then renews the thread-pool waits of this process's registrations
+    /// (see the header: the object is clear now, so a renewed wait fires only on a new signal).
     pub(crate) fn reset(&self) -> io::Result<()> {
+        let mut watches = lock(&self.shared.watches);
         // SAFETY: the event handle is ours and open.
         if unsafe { ResetEvent(self.raw()) } == 0 {
             return Err(error::last("ResetEvent"));
+        }
+        for watch in watches.iter_mut() {
+            watch.renew()?;
         }
         Ok(())
     }
@@ -179,12 +322,26 @@ impl SyncEvent {
             self.unwatch(&stale);
         }
         let wakeup = selector.add_wakeup(token, trigger, Some(self.raw() as usize));
-        lock(&self.shared.watchers).push(Arc::clone(&wakeup));
-        *registered = Some(Arc::clone(&wakeup));
+        let mut watch = Watch {
+            target: Arc::new(Target {
+                wakeup: Arc::clone(&wakeup),
+                notified: AtomicBool::new(false),
+            }),
+            handle: self.raw(),
+            wait: ptr::null_mut(),
+        };
+        if let Err(err) = watch.renew() {
+            selector.remove_wakeup(&wakeup);
+            return Err(err);
+        }
+        let target = Arc::clone(&watch.target);
+        lock(&self.shared.watches).push(watch);
+        *registered = Some(wakeup);
         drop(registered);
-        // Like an epoll registration of a ready fd: an Event signalled already reports.
+        // Like an epoll registration of a ready fd: an Event signalled already reports (now,
+        // not only when the thread-pool callback comes).
         if trigger == Trigger::Edge && self.is_signalled_now() {
-            wakeup.notify()?;
+            target.notify_once()?;
         }
         Ok(())
     }
@@ -206,9 +363,17 @@ impl SyncEvent {
             ));
         };
         wakeup.set_token(token);
+        let mut watches = lock(&self.shared.watches);
+        let Some(watch) = watches
+            .iter_mut()
+            .find(|w| Arc::ptr_eq(&w.target.wakeup, wakeup))
+        else {
+            return Ok(());
+        };
+        watch.renew()?;
         // Re-arm: an Event that is still signalled reports again.
         if trigger == Trigger::Edge && self.is_signalled_now() {
-            wakeup.notify()?;
+            watch.target.notify_once()?;
         }
         Ok(())
     }
@@ -221,8 +386,9 @@ impl SyncEvent {
         Ok(())
     }
 
+    /// Removes the registration's entry; its thread-pool wait ends as the entry drops.
     fn unwatch(&self, wakeup: &Arc<Wakeup>) {
-        lock(&self.shared.watchers).retain(|w| !Arc::ptr_eq(w, wakeup));
+        lock(&self.shared.watches).retain(|w| !Arc::ptr_eq(&w.target.wakeup, wakeup));
     }
 
     fn is_signalled_now(&self) -> bool {
@@ -233,7 +399,8 @@ impl SyncEvent {
 impl Drop for SyncEvent {
     fn drop(&mut self) {
         // The public layer deregistered already if the selector is alive; a registration with
-        // a selector that is gone is still listed among the clones' watchers.
+        // a selector that is gone is still listed among the clones' watches, and its wait must
+        // end before the handle closes either way.
         if let Some(wakeup) = lock(&self.registered).take() {
             self.unwatch(&wakeup);
         }
@@ -277,8 +444,8 @@ fn check_interests(interests: Interest) -> io::Result<()> {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // Every critical section here is a push, a retain or a take: a poisoned lock still holds
-    // a consistent value.
+    // Every critical section here is a push, a retain, a take or a renewal (which keeps
+    // `wait` accurate at every step): a poisoned lock still holds a consistent value.
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
