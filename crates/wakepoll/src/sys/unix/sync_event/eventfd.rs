@@ -18,9 +18,7 @@ use std::time::Duration;
 
 use crate::error;
 use crate::sys::unix::eventfd::EventFd;
-use crate::sys::unix::{syscall, timeout};
-use crate::sys::{Selector, Trigger};
-use crate::{Interest, Token};
+use crate::sys::unix::{owned_fd_registration, syscall, timeout};
 
 #[derive(Debug)]
 pub(crate) struct SyncEvent {
@@ -77,29 +75,7 @@ impl SyncEvent {
         })
     }
 
-    pub(crate) fn register(
-        &self,
-        selector: &Selector,
-        token: Token,
-        interests: Interest,
-        trigger: Trigger,
-    ) -> io::Result<()> {
-        selector.register_owned(self.fd.as_raw_fd(), token, interests, trigger)
-    }
-
-    pub(crate) fn reregister(
-        &self,
-        selector: &Selector,
-        token: Token,
-        interests: Interest,
-        trigger: Trigger,
-    ) -> io::Result<()> {
-        selector.reregister_owned(self.fd.as_raw_fd(), token, interests, trigger)
-    }
-
-    pub(crate) fn deregister(&self, selector: &Selector) -> io::Result<()> {
-        selector.deregister_owned(self.fd.as_raw_fd())
-    }
+    owned_fd_registration!();
 }
 
 /// Whether `fd` can be adopted as an Event: an open eventfd. A closed or negative fd is

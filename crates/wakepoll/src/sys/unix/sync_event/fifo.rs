@@ -48,9 +48,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::error;
-use crate::sys::unix::{io as sys_io, syscall, timeout};
-use crate::sys::{Selector, Trigger};
-use crate::{Interest, Token};
+use crate::sys::unix::{io as sys_io, owned_fd_registration, syscall, timeout};
 
 /// How many names `new` tries before it gives up with `EEXIST`.
 const NAME_ATTEMPTS: u32 = 64;
@@ -129,29 +127,7 @@ impl SyncEvent {
         })
     }
 
-    pub(crate) fn register(
-        &self,
-        selector: &Selector,
-        token: Token,
-        interests: Interest,
-        trigger: Trigger,
-    ) -> io::Result<()> {
-        selector.register_owned(self.fd.as_raw_fd(), token, interests, trigger)
-    }
-
-    pub(crate) fn reregister(
-        &self,
-        selector: &Selector,
-        token: Token,
-        interests: Interest,
-        trigger: Trigger,
-    ) -> io::Result<()> {
-        selector.reregister_owned(self.fd.as_raw_fd(), token, interests, trigger)
-    }
-
-    pub(crate) fn deregister(&self, selector: &Selector) -> io::Result<()> {
-        selector.deregister_owned(self.fd.as_raw_fd())
-    }
+    owned_fd_registration!();
 
     /// Empties the FIFO without blocking; `true` if it held anything.
     fn drain(&self) -> io::Result<bool> {

@@ -23,9 +23,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::sys::schedule::Schedule;
-use crate::sys::unix::{kq, syscall, timeout};
-use crate::sys::{Selector, Trigger};
-use crate::{Interest, Token};
+use crate::sys::unix::{kq, owned_fd_registration, syscall, timeout};
 
 /// The ident of the one timer knote.
 const IDENT: usize = 1;
@@ -161,29 +159,7 @@ impl Timer {
         self.schedule.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub(crate) fn register(
-        &self,
-        selector: &Selector,
-        token: Token,
-        interests: Interest,
-        trigger: Trigger,
-    ) -> io::Result<()> {
-        selector.register_owned(self.kq.as_raw_fd(), token, interests, trigger)
-    }
-
-    pub(crate) fn reregister(
-        &self,
-        selector: &Selector,
-        token: Token,
-        interests: Interest,
-        trigger: Trigger,
-    ) -> io::Result<()> {
-        selector.reregister_owned(self.kq.as_raw_fd(), token, interests, trigger)
-    }
-
-    pub(crate) fn deregister(&self, selector: &Selector) -> io::Result<()> {
-        selector.deregister_owned(self.kq.as_raw_fd())
-    }
+    owned_fd_registration!();
 }
 
 impl AsRawFd for Timer {

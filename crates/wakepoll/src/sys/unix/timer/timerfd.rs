@@ -15,9 +15,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
 use crate::error;
-use crate::sys::unix::{syscall, timeout};
-use crate::sys::{Selector, Trigger};
-use crate::{Interest, Token};
+use crate::sys::unix::{owned_fd_registration, syscall, timeout};
 
 #[derive(Debug)]
 pub(crate) struct Timer {
@@ -94,29 +92,7 @@ impl Timer {
         )
     }
 
-    pub(crate) fn register(
-        &self,
-        selector: &Selector,
-        token: Token,
-        interests: Interest,
-        trigger: Trigger,
-    ) -> io::Result<()> {
-        selector.register_owned(self.fd.as_raw_fd(), token, interests, trigger)
-    }
-
-    pub(crate) fn reregister(
-        &self,
-        selector: &Selector,
-        token: Token,
-        interests: Interest,
-        trigger: Trigger,
-    ) -> io::Result<()> {
-        selector.reregister_owned(self.fd.as_raw_fd(), token, interests, trigger)
-    }
-
-    pub(crate) fn deregister(&self, selector: &Selector) -> io::Result<()> {
-        selector.deregister_owned(self.fd.as_raw_fd())
-    }
+    owned_fd_registration!();
 }
 
 impl AsRawFd for Timer {
