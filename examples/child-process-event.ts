@@ -6,8 +6,8 @@
 //
 //   npm run demo:child-event -- --rounds 5
 //
-// Linux: a SyncEvent is an eventfd and crosses as one fd. On macOS and FreeBSD it is a pipe
-// pair and cannot cross (fromFd throws ENOTSUP; the demo says so and ends).
+// A SyncEvent crosses as one fd: an eventfd on Linux, an unlinked FIFO on macOS and FreeBSD.
+// Where it cannot cross (fromFd throws ENOTSUP), the demo says so and ends.
 
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'

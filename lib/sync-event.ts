@@ -57,14 +57,14 @@ export class SyncEvent implements WakepollSource, Disposable {
    *
    * The descriptor becomes the event's: `close()` closes it, so do not use or close it
    * otherwise. It is checked first and left alone when the check fails: a closed fd is
-   * `EBADF`, an fd that is not an event's `EINVAL`. On Linux it is an eventfd. On Windows the
-   * same call takes an event object's handle value (one the child inherited or that was
-   * duplicated into it): pass the parent's `event.fd` in the child's argv or env and call
-   * `SyncEvent.fromFd(Number(process.argv[2]))` there. A Poll or WaitContext on Windows sees
-   * another process's signal once its own process has consumed the previous one (a
-   * thread-pool wait renewed by `wait`/`reset`): let the process that polls an event consume
-   * it, one event per direction. On macOS and FreeBSD a SyncEvent is a pipe pair with state kept in its process,
-   * and cannot cross: `ENOTSUP`.
+   * `EBADF`, an fd that is not an event's `EINVAL`. On Linux it is an eventfd; on macOS and
+   * FreeBSD an unlinked FIFO opened read-write (any other fd, a one-way FIFO or pipe end
+   * included, is `EINVAL`). On Windows the same call takes an event object's handle value (one
+   * the child inherited or that was duplicated into it): pass the parent's `event.fd` in the
+   * child's argv or env and call `SyncEvent.fromFd(Number(process.argv[2]))` there. A Poll or
+   * WaitContext on Windows sees another process's signal once its own process has consumed the
+   * previous one (a thread-pool wait renewed by `wait`/`reset`): let the process that polls an
+   * event consume it, one event per direction.
    */
   static fromFd(fd: number): SyncEvent {
     validateInteger(fd, 'fd', 0, Number.MAX_SAFE_INTEGER)
@@ -73,11 +73,11 @@ export class SyncEvent implements WakepollSource, Disposable {
 
   /**
    * The descriptor that names this event to another process (see `SyncEvent.fromFd`): the
-   * eventfd on Linux, a handle value on Windows. Each `tryClone()` has its own. It stays this
-   * event's: the child gets its own copy (spawn's `stdio` duplicates it). On Windows reading
-   * it makes the handle inheritable: every child `spawn` starts afterwards has it at this
-   * value (pass the number in argv or env; spawn's `stdio` takes CRT fds there), so read it
-   * just before the `spawn` it is for.
+   * eventfd on Linux, an unlinked FIFO on macOS and FreeBSD, a handle value on Windows. Each
+   * `tryClone()` has its own. It stays this event's: the child gets its own copy (spawn's
+   * `stdio` duplicates it). On Windows reading it makes the handle inheritable: every child
+   * `spawn` starts afterwards has it at this value (pass the number in argv or env; spawn's
+   * `stdio` takes CRT fds there), so read it just before the `spawn` it is for.
    */
   get fd(): number {
     return native.syncEventDescriptor(this[kKey])

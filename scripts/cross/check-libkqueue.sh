@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # libkqueue part of scripts/cross-check.sh: runs the kqueue backend (the kqueue selector, the
-# EVFILT_USER waker, the pipe sync event) on Linux, over libkqueue (a userspace kqueue on
+# EVFILT_USER waker, the FIFO sync event) on Linux, over libkqueue (a userspace kqueue on
 # epoll), where check-kqueue.sh can only type-check it:
 #   1. builds libkqueue's static library from ../shared/vendor/ into target/libkqueue/;
 #   2. the core's whole test suite on the kqueue code path:

@@ -73,10 +73,12 @@ fn poll_then_answer() {
     answer.signal().unwrap();
 }
 
-/// An eventfd (Linux without libkqueue): the descriptor crosses.
-#[cfg(all(target_os = "linux", not(wakepoll_libkqueue)))]
-mod linux {
+/// One descriptor crosses: an eventfd (Linux), an unlinked FIFO (macOS, FreeBSD, and Linux
+/// over libkqueue, where `scripts/cross/check-libkqueue.sh` runs these).
+#[cfg(unix)]
+mod unix {
     use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd, OwnedFd};
+    use std::os::unix::fs::OpenOptionsExt;
     use std::os::unix::process::CommandExt;
     use std::process::{Command, Stdio};
 
@@ -161,6 +163,10 @@ mod linux {
         drop(unsafe { OwnedFd::from_raw_fd(closed) });
         let err = unsafe { Event::from_raw_descriptor(i64::from(closed)) }.unwrap_err();
         assert_eq!(code(&err), "EBADF");
+        let err = unsafe { Event::from_raw_descriptor(i64::from(i32::MAX)) }.unwrap_err();
+        assert_eq!(code(&err), "EBADF");
+        let err = unsafe { Event::from_raw_descriptor(i64::MAX) }.unwrap_err();
+        assert_eq!(code(&err), "EBADF");
 
         let (r, w) = std::io::pipe().unwrap();
         let err = unsafe { Event::from_raw_descriptor(i64::from(r.as_raw_fd())) }.unwrap_err();
@@ -169,12 +175,63 @@ mod linux {
         let mut w = w;
         std::io::Write::write_all(&mut w, b"x").unwrap();
 
-        // Another anonymous inode (an epoll fd) is not an eventfd either.
+        // A FIFO opened for reading only: no eventfd, and no Event's FIFO (those are opened
+        // read-write); the writer's end is refused alike.
+        let dir = std::env::temp_dir().join(format!("wakepoll-ip-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("fifo");
+        let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let reader = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&path)
+            .unwrap();
+        let writer = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        for fd in [reader.as_raw_fd(), writer.as_raw_fd()] {
+            let err = unsafe { Event::from_raw_descriptor(i64::from(fd)) }.unwrap_err();
+            assert_eq!(code(&err), "EINVAL");
+        }
+        // Both left open: a byte still goes through.
+        std::io::Write::write_all(&mut &writer, b"y").unwrap();
+        let mut byte = [0u8; 1];
+        assert_eq!(std::io::Read::read(&mut &reader, &mut byte).unwrap(), 1);
+
+        // A regular file, even open read-write, is no Event's.
+        let file = tempfile_rw();
+        let err = unsafe { Event::from_raw_descriptor(i64::from(file.as_raw_fd())) }.unwrap_err();
+        assert_eq!(code(&err), "EINVAL");
+
+        // A selector (an epoll fd; a kqueue fd, which libkqueue makes a pipe's write end) is
+        // not an Event's either.
         let poll = Poll::new().unwrap();
         let err = unsafe { Event::from_raw_descriptor(i64::from(poll.as_raw_fd())) }.unwrap_err();
         assert_eq!(code(&err), "EINVAL");
         let err = Event::try_from(OwnedFd::from(r)).unwrap_err();
         assert_eq!(code(&err), "EINVAL");
+        // An Event of this process still works after the refusals.
+        let event = Event::new().unwrap();
+        event.signal().unwrap();
+        assert_eq!(
+            event.wait_timeout(GENEROUS).unwrap(),
+            EventWaitResult::Signaled
+        );
+    }
+
+    /// A regular file opened read-write, already unlinked.
+    fn tempfile_rw() -> std::fs::File {
+        let path = std::env::temp_dir().join(format!("wakepoll-ip-file-{}", std::process::id()));
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&path)
+            .unwrap();
+        std::fs::remove_file(&path).unwrap();
+        file
     }
 
     #[test]
@@ -203,46 +260,6 @@ mod linux {
 
 /// Windows: an Event's handle, duplicated (as it would be into a child), adopted through
 /// `TryFrom<OwnedHandle>` and `from_raw_descriptor`; a bad handle is an error, never an Event.
-/// A pipe pair (macOS, FreeBSD, and Linux over libkqueue, where this runs): its state is kept
-/// in its process, so it cannot cross; adopting a descriptor is refused, never a crash.
-#[cfg(any(
-    target_vendor = "apple",
-    target_os = "freebsd",
-    all(target_os = "linux", wakepoll_libkqueue)
-))]
-mod pipe {
-    use std::io::Read;
-    use std::os::fd::AsRawFd;
-
-    use wakepoll::sync::Event;
-
-    use super::code;
-
-    #[test]
-    fn adopting_a_descriptor_is_enotsup_and_leaves_it_open_a_bad_one_ebadf() {
-        let (mut reader, writer) = std::io::pipe().expect("pipe");
-        drop(writer);
-        let fd = reader.as_raw_fd();
-        // SAFETY: the check refuses every descriptor here, so `fd` is never taken from `reader`.
-        let err = unsafe { Event::from_raw_descriptor(i64::from(fd)) }.unwrap_err();
-        assert_eq!(code(&err), "ENOTSUP", "{err}");
-        let mut buf = [0u8; 1];
-        assert_eq!(
-            reader.read(&mut buf).expect("still open"),
-            0,
-            "EOF: the fd was left alone"
-        );
-        for bad in [-1, i64::from(i32::MAX)] {
-            // SAFETY: no open descriptor has this number.
-            let err = unsafe { Event::from_raw_descriptor(bad) }.unwrap_err();
-            assert_eq!(code(&err), "EBADF", "{bad}: {err}");
-        }
-        // An Event of this process still works after the refusals.
-        let event = Event::new().expect("event");
-        event.signal().expect("signal");
-    }
-}
-
 #[cfg(windows)]
 mod windows {
     use std::os::windows::io::{AsRawHandle, BorrowedHandle, IntoRawHandle, OwnedHandle};

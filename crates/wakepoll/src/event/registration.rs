@@ -221,3 +221,61 @@ fn registered_elsewhere() -> io::Error {
 fn refuse(errno: i32, message: &'static str) -> io::Error {
     error::with_message(sys::SELECTOR_CTL, errno, message)
 }
+
+/// `event::Source` for `$ty` and for `&$ty` (a shared value: `registry.register(&mut &*x, …)`),
+/// through the type's `registration: Registration` and its backend object `inner` (a
+/// `sys::SyncEvent`, a `sys::Timer`: `register(&Selector, Token, Interest, Trigger)`,
+/// `reregister`, `deregister(&Selector)`): the record does the bookkeeping and the errors (the
+/// table above), the backend the OS work. The attributes given (the docs) go on the impl for
+/// `$ty`. The owner still ends the registration in its `Drop` ([`Registration::clear`]).
+macro_rules! registered_source_impls {
+    ($(#[$attr:meta])* $ty:ty) => {
+        $crate::event::registered_source_impls!(@impl $(#[$attr])* $ty, $ty, this => &*this);
+        $crate::event::registered_source_impls!(@impl
+            /// The same, for a value that is shared (in an `Arc`, say):
+            /// `registry.register(&mut &*source, token, interests)`.
+            &$ty, $ty, this => *this);
+    };
+    // One impl for `$for` (`$ty` or `&$ty`); `$get` turns `$this` (`&mut $for`) into `&$ty`.
+    (@impl $(#[$attr:meta])* $for:ty, $ty:ty, $this:ident => $get:expr) => {
+        $(#[$attr])*
+        impl $crate::event::Source for $for {
+            fn register(
+                &mut self,
+                registry: &$crate::Registry,
+                token: $crate::Token,
+                interests: $crate::Interest,
+            ) -> ::std::io::Result<()> {
+                let $this = self;
+                let source: &$ty = $get;
+                let trigger = registry.trigger();
+                source.registration.register(registry.selector(), |selector| {
+                    source.inner.register(selector, token, interests, trigger)
+                })
+            }
+
+            fn reregister(
+                &mut self,
+                registry: &$crate::Registry,
+                token: $crate::Token,
+                interests: $crate::Interest,
+            ) -> ::std::io::Result<()> {
+                let $this = self;
+                let source: &$ty = $get;
+                let trigger = registry.trigger();
+                source.registration.reregister(registry.selector(), |selector| {
+                    source.inner.reregister(selector, token, interests, trigger)
+                })
+            }
+
+            fn deregister(&mut self, registry: &$crate::Registry) -> ::std::io::Result<()> {
+                let $this = self;
+                let source: &$ty = $get;
+                source
+                    .registration
+                    .deregister(registry.selector(), |selector| source.inner.deregister(selector))
+            }
+        }
+    };
+}
+pub(crate) use registered_source_impls;

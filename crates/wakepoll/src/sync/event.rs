@@ -2,22 +2,21 @@
 //!
 //! Invariants:
 //! * the one-waiter guard is one `AtomicBool` shared (through an `Arc`) by an Event and all
-//!   its clones; a wait sets it before touching the OS and clears it on every way out, so a
-//!   second concurrent waiter gets `EBUSY` at once instead of racing the first;
-//! * the retry loop lives here, as in `Poll::poll`: `EINTR` is retried with the time that
-//!   remains, and `TimedOut` is returned only once the deadline has passed (the backend
-//!   rounds its own timeouts up), so a wait is never shorter than asked;
+//!   its clones (`wait::Waiting`: a second concurrent waiter gets `EBUSY` at once);
+//! * the retry loop is `wait::retry_until`, as in `Poll::poll`: `EINTR` is retried with the
+//!   time that remains, and `TimedOut` is returned only once the deadline has passed, so a
+//!   wait is never shorter than asked;
 //! * each Event value (each clone) has its own [`Registration`]: it is watched by one `Poll` or
 //!   one `WaitContext` at a time, and `Drop` ends that registration before the fd closes.
 
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::event::{Registration, Source};
+use super::wait::{retry_until, Waiting};
+use crate::event::{registered_source_impls, Registration};
 use crate::sys;
-use crate::{error, Interest, Registry, Token};
 
 /// An event that threads signal and one thread at a time waits for — crosvm's `Event`.
 ///
@@ -38,8 +37,8 @@ use crate::{error, Interest, Registry, Token};
 /// second one is an `AlreadyExists` error (`EEXIST`); to watch the same signal in two places,
 /// register two clones.
 ///
-/// On Linux it is an eventfd, on macOS and FreeBSD a pipe that holds one byte while the event
-/// is signalled; every clone has its own file descriptor. On Windows it is a manual-reset
+/// On Linux it is an eventfd, on macOS and FreeBSD an unlinked FIFO that holds bytes while the
+/// event is signalled; every clone has its own file descriptor. On Windows it is a manual-reset
 /// event object, and every clone has its own duplicate handle; a `Poll` or `WaitContext` there
 /// learns of the signals made through wakepoll (not of a `SetEvent` on the raw handle by other
 /// code).
@@ -131,8 +130,7 @@ impl Event {
     }
 
     /// The number that names this Event's descriptor for another process: the eventfd on
-    /// Linux, the event object's handle value on Windows, the pipe's read end on macOS and
-    /// FreeBSD (where it cannot cross: see [`from_raw_descriptor`](Event::from_raw_descriptor)).
+    /// Linux, the event object's handle value on Windows, the FIFO's fd on macOS and FreeBSD.
     ///
     /// To hand the Event to a child process, pass this descriptor down (in `Command`'s fds, a
     /// Node `spawn`'s `stdio` array, over a Unix socket with `SCM_RIGHTS`, or as an
@@ -162,9 +160,9 @@ impl Event {
     /// consumes it; see `sys/windows/sync_event.rs`.)
     ///
     /// The descriptor is checked first, and left alone when the check fails: a closed or
-    /// negative fd is `EBADF`, an fd that is not an eventfd `EINVAL` (Linux); a handle that is
-    /// not open `ERROR_INVALID_HANDLE` (Windows). On macOS and FreeBSD an Event is a pipe pair
-    /// with a flag shared in its process and cannot cross: `Unsupported` (`ENOTSUP`).
+    /// negative fd is `EBADF`, an fd that is not an eventfd (Linux) or not a FIFO opened
+    /// read-write (macOS, FreeBSD) `EINVAL`; a handle that is not open `ERROR_INVALID_HANDLE`
+    /// (Windows).
     ///
     /// # Safety
     ///
@@ -184,9 +182,8 @@ impl Event {
         }
     }
 
-    /// Ends the registration and gives the backend event up: for the `IntoRawFd` /
-    /// `IntoRawHandle` of the backends whose Event is one descriptor (not the pipe pair).
-    #[allow(dead_code)]
+    /// Ends the registration and gives the backend event up: for `IntoRawFd` /
+    /// `IntoRawHandle`.
     pub(crate) fn into_sys(self) -> sys::SyncEvent {
         self.registration
             .clear(|selector| self.inner.deregister(selector));
@@ -205,51 +202,16 @@ impl Event {
     }
 
     fn wait_until(&self, deadline: Option<Instant>) -> io::Result<EventWaitResult> {
-        let _waiting = Waiting::enter(&self.waiter)?;
-        loop {
-            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            match self.inner.wait_once(remaining) {
-                Ok(true) => return Ok(EventWaitResult::Signaled),
-                Ok(false) => {}
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) => return Err(err),
-            }
-            if deadline.is_some_and(|d| Instant::now() >= d) {
-                return Ok(EventWaitResult::TimedOut);
-            }
-        }
-    }
-
-    fn register_with(
-        &self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.registration.register(registry.selector(), |selector| {
-            self.inner
-                .register(selector, token, interests, registry.trigger())
+        let _waiting = Waiting::enter(
+            &self.waiter,
+            "another thread is already waiting on this event",
+        )?;
+        let signalled = retry_until(deadline, |remaining| self.inner.wait_once(remaining))?;
+        Ok(if signalled {
+            EventWaitResult::Signaled
+        } else {
+            EventWaitResult::TimedOut
         })
-    }
-
-    fn reregister_with(
-        &self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.registration
-            .reregister(registry.selector(), |selector| {
-                self.inner
-                    .reregister(selector, token, interests, registry.trigger())
-            })
-    }
-
-    fn deregister_from(&self, registry: &Registry) -> io::Result<()> {
-        self.registration
-            .deregister(registry.selector(), |selector| {
-                self.inner.deregister(selector)
-            })
     }
 }
 
@@ -261,79 +223,12 @@ impl Drop for Event {
     }
 }
 
-/// The one-waiter guard, held for the length of a wait.
-struct Waiting<'a>(&'a AtomicBool);
-
-impl<'a> Waiting<'a> {
-    fn enter(waiter: &'a AtomicBool) -> io::Result<Waiting<'a>> {
-        if waiter.swap(true, Ordering::Acquire) {
-            return Err(error::busy(
-                "wait",
-                "another thread is already waiting on this event",
-            ));
-        }
-        Ok(Waiting(waiter))
-    }
-}
-
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        self.0.store(false, Ordering::Release);
-    }
-}
-
-/// Registers the Event with a `Poll`: readable when signalled, edge-triggered.
-///
-/// Registering it with a second `Poll` (or while it is in a `WaitContext`) is an
-/// `AlreadyExists` error (`EEXIST`, "already registered"); `reregister`/`deregister` with a
-/// `Poll` it is not registered with is `NotFound` (`ENOENT`) when it is registered nowhere,
-/// `AlreadyExists` (`EEXIST`) when it is registered elsewhere.
-impl Source for Event {
-    fn register(
-        &mut self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.register_with(registry, token, interests)
-    }
-
-    fn reregister(
-        &mut self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.reregister_with(registry, token, interests)
-    }
-
-    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        self.deregister_from(registry)
-    }
-}
-
-/// The same as for `Event`, for an Event that is shared (in an `Arc`, say):
-/// `registry.register(&mut &*event, token, interests)`.
-impl Source for &Event {
-    fn register(
-        &mut self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.register_with(registry, token, interests)
-    }
-
-    fn reregister(
-        &mut self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.reregister_with(registry, token, interests)
-    }
-
-    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        self.deregister_from(registry)
-    }
-}
+registered_source_impls!(
+    /// Registers the Event with a `Poll`: readable when signalled, edge-triggered.
+    ///
+    /// Registering it with a second `Poll` (or while it is in a `WaitContext`) is an
+    /// `AlreadyExists` error (`EEXIST`, "already registered"); `reregister`/`deregister` with
+    /// a `Poll` it is not registered with is `NotFound` (`ENOENT`) when it is registered
+    /// nowhere, `AlreadyExists` (`EEXIST`) when it is registered elsewhere.
+    Event
+);

@@ -30,6 +30,7 @@
 
 mod event;
 mod timer;
+mod wait;
 mod wait_context;
 
 pub use self::event::{Event, EventWaitResult};

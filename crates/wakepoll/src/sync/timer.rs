@@ -5,17 +5,18 @@
 //!   the waiter: a wait returns every expiration since the last consuming call, so a periodic
 //!   timer whose waiter is late loses no period and does not drift;
 //! * a wait never returns before a due time: `TimedOut` (0) only once the deadline passed
-//!   (the retry loop here, as `Event`'s), an expiration only once its due time passed;
+//!   (`wait::retry_until`, as for `Event`), an expiration only once its due time passed;
 //! * one waiter at a time (`EBUSY` for a second), as for `Event`;
 //! * the `Registration` makes the Timer a source of one `Poll` or `WaitContext` at a time, and
 //!   `Drop` ends it before the OS handle closes.
 
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use crate::event::{Registration, Source};
-use crate::{error, sys, Interest, Registry, Token};
+use super::wait::{retry_until, Waiting};
+use crate::event::{registered_source_impls, Registration};
+use crate::sys;
 
 /// A timer that fires once after a delay, or periodically — crosvm's `base::Timer`.
 ///
@@ -94,62 +95,11 @@ impl Timer {
     }
 
     fn wait_until(&self, deadline: Option<Instant>) -> io::Result<u64> {
-        if self.waiter.swap(true, Ordering::Acquire) {
-            return Err(error::busy(
-                "wait",
-                "another thread is already waiting on this timer",
-            ));
-        }
-        let outcome = self.wait_entered(deadline);
-        self.waiter.store(false, Ordering::Release);
-        outcome
-    }
-
-    fn wait_entered(&self, deadline: Option<Instant>) -> io::Result<u64> {
-        loop {
-            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            match self.inner.wait_once(remaining) {
-                Ok(0) => {}
-                Ok(count) => return Ok(count),
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) => return Err(err),
-            }
-            if deadline.is_some_and(|d| Instant::now() >= d) {
-                return Ok(0);
-            }
-        }
-    }
-
-    fn register_with(
-        &self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.registration.register(registry.selector(), |selector| {
-            self.inner
-                .register(selector, token, interests, registry.trigger())
-        })
-    }
-
-    fn reregister_with(
-        &self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.registration
-            .reregister(registry.selector(), |selector| {
-                self.inner
-                    .reregister(selector, token, interests, registry.trigger())
-            })
-    }
-
-    fn deregister_from(&self, registry: &Registry) -> io::Result<()> {
-        self.registration
-            .deregister(registry.selector(), |selector| {
-                self.inner.deregister(selector)
-            })
+        let _waiting = Waiting::enter(
+            &self.waiter,
+            "another thread is already waiting on this timer",
+        )?;
+        retry_until(deadline, |remaining| self.inner.wait_once(remaining))
     }
 }
 
@@ -160,54 +110,9 @@ impl Drop for Timer {
     }
 }
 
-/// Registers the Timer with a `Poll`: readable when it has fired (edge-triggered); with a
-/// `WaitContext`, readable until its expirations are consumed. One `Poll` or `WaitContext` at
-/// a time (`AlreadyExists`, `EEXIST`, otherwise).
-impl Source for Timer {
-    fn register(
-        &mut self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.register_with(registry, token, interests)
-    }
-
-    fn reregister(
-        &mut self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.reregister_with(registry, token, interests)
-    }
-
-    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        self.deregister_from(registry)
-    }
-}
-
-/// The same as for `Timer`, for a shared Timer: `registry.register(&mut &timer, …)`.
-impl Source for &Timer {
-    fn register(
-        &mut self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.register_with(registry, token, interests)
-    }
-
-    fn reregister(
-        &mut self,
-        registry: &Registry,
-        token: Token,
-        interests: Interest,
-    ) -> io::Result<()> {
-        self.reregister_with(registry, token, interests)
-    }
-
-    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        self.deregister_from(registry)
-    }
-}
+registered_source_impls!(
+    /// Registers the Timer with a `Poll`: readable when it has fired (edge-triggered); with a
+    /// `WaitContext`, readable until its expirations are consumed. One `Poll` or `WaitContext`
+    /// at a time (`AlreadyExists`, `EEXIST`, otherwise).
+    Timer
+);

@@ -18,8 +18,10 @@
 //! * `SyncEvent` (crosvm's `Event`): `new`, `signal`, `wait_once(Option<Duration>)` (one
 //!   wait, at most one blocking call, `Ok(true)` when it consumed the signal), `reset`,
 //!   `try_clone` (shares the signal), `register(&Selector, Token, Interest, Trigger)`,
-//!   `reregister`, `deregister(&Selector)`. The public [`sync::Event`](crate::sync::Event) owns
-//!   the one-waiter guard, the registration record and the retry loop.
+//!   `reregister`, `deregister(&Selector)`; its one descriptor, which crosses processes:
+//!   `from_owned` (checked), `from_owned_unchecked`, `into_owned`, `adopt_sync_event`,
+//!   `sync_event_descriptor`. The public [`sync::Event`](crate::sync::Event) owns the
+//!   one-waiter guard, the registration record and the retry loop.
 //! * `Timer` (crosvm's `base::Timer`): `new`, `reset(delay, Option<interval>)`, `clear`,
 //!   `wait_once(Option<Duration>)` (one wait, at most one blocking call; the expirations it
 //!   consumed, 0 for none), `register`/`reregister`/`deregister` as `SyncEvent`'s;

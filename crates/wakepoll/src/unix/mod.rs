@@ -3,7 +3,7 @@
 pub mod pipe;
 mod source_fd;
 
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
 
 pub use self::source_fd::SourceFd;
 
@@ -22,7 +22,7 @@ impl AsRawFd for crate::Registry {
 }
 
 impl AsRawFd for crate::sync::Event {
-    /// The Event's own fd (an eventfd on Linux, a pipe's read end on macOS and FreeBSD; each
+    /// The Event's own fd (an eventfd on Linux, an unlinked FIFO on macOS and FreeBSD; each
     /// clone has its own), readable while the event is signalled, so that another loop
     /// (libuv's, say) can watch it. Reading it directly bypasses the one-waiter rule: prefer
     /// [`Event::wait`](crate::sync::Event::wait).
@@ -44,8 +44,27 @@ impl TryFrom<OwnedFd> for crate::sync::Event {
 
     /// Adopts an Event's fd that came from another process (see
     /// [`Event::from_raw_descriptor`](crate::sync::Event::from_raw_descriptor), which checks
-    /// the same way): `EINVAL` if it is not an eventfd; `ENOTSUP` on macOS and FreeBSD.
+    /// the same way): `EINVAL` if it is not an Event's (an eventfd on Linux, a FIFO opened
+    /// read-write on macOS and FreeBSD).
     fn try_from(fd: OwnedFd) -> std::io::Result<crate::sync::Event> {
         crate::sys::SyncEvent::from_owned(fd).map(crate::sync::Event::from_sys)
+    }
+}
+
+/// An [`Event`](crate::sync::Event) adopted from its fd, unchecked (as every `FromRawFd`);
+/// `TryFrom<OwnedFd>` and `Event::from_raw_descriptor` check the fd.
+impl FromRawFd for crate::sync::Event {
+    unsafe fn from_raw_fd(fd: RawFd) -> crate::sync::Event {
+        // SAFETY: the caller passes an owned Event fd (`FromRawFd`'s contract).
+        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+        crate::sync::Event::from_sys(crate::sys::SyncEvent::from_owned_unchecked(fd))
+    }
+}
+
+/// The Event's fd, to hand to another process (`Command`'s fds, `SCM_RIGHTS`). The Event's
+/// registration ends first.
+impl IntoRawFd for crate::sync::Event {
+    fn into_raw_fd(self) -> RawFd {
+        self.into_sys().into_owned().into_raw_fd()
     }
 }

@@ -8,10 +8,10 @@
 //! * `EINTR` never leaves this file (a non-blocking read or write is retried at once).
 
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd, RawFd};
 
 use crate::error;
-use crate::sys::unix::syscall;
+use crate::sys::unix::{io as sys_io, syscall};
 
 #[derive(Debug)]
 pub(crate) struct EventFd {
@@ -86,15 +86,8 @@ impl EventFd {
     /// Adopts an eventfd made elsewhere (another process's, passed down); makes it
     /// non-blocking and close-on-exec, as ours are.
     pub(crate) fn from_owned(fd: OwnedFd) -> io::Result<EventFd> {
-        let raw = fd.as_raw_fd();
-        // SAFETY: reads the status flags of an fd we own.
-        let flags = syscall!(fcntl(raw, libc::F_GETFL))?;
-        if flags & libc::O_NONBLOCK == 0 {
-            // SAFETY: sets the status flags of an fd we own.
-            syscall!(fcntl(raw, libc::F_SETFL, flags | libc::O_NONBLOCK))?;
-        }
-        // SAFETY: sets the descriptor flags of an fd we own.
-        syscall!(fcntl(raw, libc::F_SETFD, libc::FD_CLOEXEC))?;
+        sys_io::set_nonblocking(fd.as_fd(), true)?;
+        sys_io::set_cloexec(fd.as_fd())?;
         Ok(EventFd { fd })
     }
 

@@ -57,8 +57,8 @@ pub(crate) fn set_nonblocking(fd: BorrowedFd<'_>, nonblocking: bool) -> io::Resu
 }
 
 /// Sets close-on-exec (`FD_CLOEXEC`), for fds made by calls that cannot take `O_CLOEXEC` or
-/// `SOCK_CLOEXEC` (macOS's `pipe`, `socket`, `socketpair`, `accept`).
-#[cfg(target_vendor = "apple")]
+/// `SOCK_CLOEXEC` (macOS's `pipe`, `socket`, `socketpair`, `accept`), and for an Event's fd
+/// adopted from another process.
 pub(crate) fn set_cloexec(fd: BorrowedFd<'_>) -> io::Result<()> {
     // SAFETY: F_SETFD takes an integer; the fd is borrowed, hence open.
     syscall!(fcntl(fd.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC)).map(drop)

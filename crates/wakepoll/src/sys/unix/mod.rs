@@ -77,14 +77,7 @@ pub(crate) fn wait_ready(
     selector: &Selector,
     timeout: Option<std::time::Duration>,
 ) -> std::io::Result<bool> {
-    let mut pollfd = libc::pollfd {
-        fd: std::os::fd::AsRawFd::as_raw_fd(selector),
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd, alive across the call.
-    let n = syscall!(poll(&mut pollfd, 1, timeout::to_ms(timeout)))?;
-    Ok(n > 0)
+    timeout::wait_readable(std::os::fd::AsRawFd::as_raw_fd(selector), timeout)
 }
 
 /// A `Timer`'s fd, readable while it has fired and its expirations were not consumed.
@@ -135,6 +128,40 @@ macro_rules! syscall {
     }};
 }
 pub(crate) use syscall;
+
+/// The `register`, `reregister` and `deregister` of a sync object (an Event, a Timer) whose
+/// `AsRawFd` is the fd a selector watches, through the selector's owned-fd calls (which no
+/// `SourceFd` with a stale number can reach). Expands inside the type's `impl` block.
+macro_rules! owned_fd_registration {
+    () => {
+        pub(crate) fn register(
+            &self,
+            selector: &$crate::sys::Selector,
+            token: $crate::Token,
+            interests: $crate::Interest,
+            trigger: $crate::sys::Trigger,
+        ) -> ::std::io::Result<()> {
+            let fd = ::std::os::fd::AsRawFd::as_raw_fd(self);
+            selector.register_owned(fd, token, interests, trigger)
+        }
+
+        pub(crate) fn reregister(
+            &self,
+            selector: &$crate::sys::Selector,
+            token: $crate::Token,
+            interests: $crate::Interest,
+            trigger: $crate::sys::Trigger,
+        ) -> ::std::io::Result<()> {
+            let fd = ::std::os::fd::AsRawFd::as_raw_fd(self);
+            selector.reregister_owned(fd, token, interests, trigger)
+        }
+
+        pub(crate) fn deregister(&self, selector: &$crate::sys::Selector) -> ::std::io::Result<()> {
+            selector.deregister_owned(::std::os::fd::AsRawFd::as_raw_fd(self))
+        }
+    };
+}
+pub(crate) use owned_fd_registration;
 
 /// The number that names an Event's descriptor to another process: its fd.
 pub(crate) fn sync_event_descriptor(event: &SyncEvent) -> i64 {

@@ -1,8 +1,46 @@
 //! Timeouts as the system calls take them: whole milliseconds (`epoll_wait`, `poll`), or a
-//! `timespec` of exact nanoseconds (`kevent`).
+//! `timespec` of exact nanoseconds (`kevent`); and the one wait of the sync objects (Event,
+//! Timer), [`take_or_wait_once`].
 
 use std::cmp;
+use std::io;
+use std::os::fd::RawFd;
 use std::time::Duration;
+
+use crate::sys::unix::syscall;
+
+/// The `wait_once` of a sync object: consumes what is there (`take(false)`); if that is
+/// nothing and `timeout` is not zero, makes one blocking call (`block(timeout)`, `true` when
+/// it was woken) and consumes again (`take(true)`: after a wake-up). What it consumed,
+/// `T::default()` (`false`, `0`) for nothing — also when another thread took it first.
+/// `EINTR` from `block` goes back to the caller's loop, which owns the deadline.
+pub(crate) fn take_or_wait_once<T: Default + PartialEq>(
+    timeout: Option<Duration>,
+    mut take: impl FnMut(bool) -> io::Result<T>,
+    block: impl FnOnce(Option<Duration>) -> io::Result<bool>,
+) -> io::Result<T> {
+    let taken = take(false)?;
+    if taken != T::default() || timeout == Some(Duration::ZERO) {
+        return Ok(taken);
+    }
+    if !block(timeout)? {
+        return Ok(T::default());
+    }
+    take(true)
+}
+
+/// Blocks until `fd` is readable (`true`) or `timeout` passes (`false`, `None`: forever):
+/// one `poll(2)`, its timeout rounded up to whole milliseconds.
+pub(crate) fn wait_readable(fd: RawFd, timeout: Option<Duration>) -> io::Result<bool> {
+    let mut pollfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, alive across the call, and a count of one.
+    let ready = syscall!(poll(&mut pollfd, 1, to_ms(timeout)))?;
+    Ok(ready > 0)
+}
 
 /// Whole milliseconds, rounded up so that a wait is never shorter than asked, capped at the
 /// largest value the calls take (the caller's loop waits out the rest). `None` is `-1`,

@@ -18,9 +18,7 @@ use std::time::Duration;
 
 use crate::error;
 use crate::sys::unix::eventfd::EventFd;
-use crate::sys::unix::{syscall, timeout};
-use crate::sys::{Selector, Trigger};
-use crate::{Interest, Token};
+use crate::sys::unix::{owned_fd_registration, syscall, timeout};
 
 #[derive(Debug)]
 pub(crate) struct SyncEvent {
@@ -42,6 +40,13 @@ impl SyncEvent {
         })
     }
 
+    /// Adopts `fd` as it is (`FromRawFd`: the caller vouches for it).
+    pub(crate) fn from_owned_unchecked(fd: OwnedFd) -> SyncEvent {
+        SyncEvent {
+            fd: EventFd::from_owned_unchecked(fd),
+        }
+    }
+
     pub(crate) fn into_owned(self) -> OwnedFd {
         self.fd.into_owned()
     }
@@ -53,23 +58,11 @@ impl SyncEvent {
     /// Consumes the signal if there is one, else waits once for it (at most `timeout`).
     /// `Ok(true)`: it was signalled, and is now clear.
     pub(crate) fn wait_once(&self, timeout: Option<Duration>) -> io::Result<bool> {
-        if self.fd.drain()? {
-            return Ok(true);
-        }
-        if timeout == Some(Duration::ZERO) {
-            return Ok(false);
-        }
-        let mut pfd = libc::pollfd {
-            fd: self.fd.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one live pollfd, and we pass a count of one.
-        let ready = syscall!(poll(&mut pfd, 1, timeout::to_ms(timeout)))?;
-        if ready == 0 {
-            return Ok(false);
-        }
-        self.fd.drain()
+        timeout::take_or_wait_once(
+            timeout,
+            |_| self.fd.drain(),
+            |timeout| timeout::wait_readable(self.fd.as_raw_fd(), timeout),
+        )
     }
 
     pub(crate) fn reset(&self) -> io::Result<()> {
@@ -82,29 +75,7 @@ impl SyncEvent {
         })
     }
 
-    pub(crate) fn register(
-        &self,
-        selector: &Selector,
-        token: Token,
-        interests: Interest,
-        trigger: Trigger,
-    ) -> io::Result<()> {
-        selector.register_owned(self.fd.as_raw_fd(), token, interests, trigger)
-    }
-
-    pub(crate) fn reregister(
-        &self,
-        selector: &Selector,
-        token: Token,
-        interests: Interest,
-        trigger: Trigger,
-    ) -> io::Result<()> {
-        selector.reregister_owned(self.fd.as_raw_fd(), token, interests, trigger)
-    }
-
-    pub(crate) fn deregister(&self, selector: &Selector) -> io::Result<()> {
-        selector.deregister_owned(self.fd.as_raw_fd())
-    }
+    owned_fd_registration!();
 }
 
 /// Whether `fd` can be adopted as an Event: an open eventfd. A closed or negative fd is
@@ -131,48 +102,8 @@ pub(crate) fn check(fd: RawFd) -> io::Result<()> {
     }
 }
 
-/// An [`Event`](crate::sync::Event) adopted from an eventfd, unchecked (as every
-/// `FromRawFd`); `TryFrom<OwnedFd>` and `Event::from_raw_descriptor` check the fd.
-impl std::os::fd::FromRawFd for crate::sync::Event {
-    unsafe fn from_raw_fd(fd: RawFd) -> crate::sync::Event {
-        let inner = SyncEvent {
-            // SAFETY: the caller passes an owned eventfd (`FromRawFd`'s contract).
-            fd: EventFd::from_owned_unchecked(unsafe { OwnedFd::from_raw_fd(fd) }),
-        };
-        crate::sync::Event::from_sys(inner)
-    }
-}
-
-/// The Event's eventfd, to hand to another process (`Command`'s fds, `SCM_RIGHTS`). The
-/// Event's registration ends first.
-impl std::os::fd::IntoRawFd for crate::sync::Event {
-    fn into_raw_fd(self) -> RawFd {
-        std::os::fd::IntoRawFd::into_raw_fd(self.into_sys().into_owned())
-    }
-}
-
 impl AsRawFd for SyncEvent {
     fn as_raw_fd(&self) -> RawFd {
         self.fd.as_raw_fd()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use super::SyncEvent;
-
-    #[test]
-    fn wait_once_consumes_the_signal_and_clones_share_it() {
-        let a = SyncEvent::new().unwrap();
-        let b = a.try_clone().unwrap();
-        assert!(!a.wait_once(Some(Duration::ZERO)).unwrap());
-        b.signal().unwrap();
-        assert!(a.wait_once(Some(Duration::from_millis(1))).unwrap());
-        assert!(!b.wait_once(Some(Duration::ZERO)).unwrap());
-        a.signal().unwrap();
-        b.reset().unwrap();
-        assert!(!a.wait_once(Some(Duration::from_millis(1))).unwrap());
     }
 }

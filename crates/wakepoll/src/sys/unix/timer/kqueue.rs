@@ -23,9 +23,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::sys::schedule::Schedule;
-use crate::sys::unix::{kq, syscall};
-use crate::sys::{Selector, Trigger};
-use crate::{Interest, Token};
+use crate::sys::unix::{kq, owned_fd_registration, syscall, timeout};
 
 /// The ident of the one timer knote.
 const IDENT: usize = 1;
@@ -79,18 +77,14 @@ impl Timer {
     }
 
     pub(crate) fn wait_once(&self, timeout: Option<Duration>) -> io::Result<u64> {
-        let count = self.take(false)?;
-        if count > 0 || timeout == Some(Duration::ZERO) {
-            return Ok(count);
-        }
-        // Outside the schedule's lock, so that `reset`/`clear` from another thread go on (a
-        // knote they replace may still be collected here: `take` then re-arms for the
-        // schedule's next due time, which is harmless).
-        let fired = self.collect(Some(timeout.unwrap_or(Duration::MAX)))?;
-        if !fired {
-            return Ok(0);
-        }
-        self.take(true)
+        // The blocking `kevent` runs outside the schedule's lock, so that `reset`/`clear` from
+        // another thread go on (a knote they replace may still be collected here: `take` then
+        // re-arms for the schedule's next due time, which is harmless).
+        timeout::take_or_wait_once(
+            timeout,
+            |collected| self.take(collected),
+            |timeout| self.collect(Some(timeout.unwrap_or(Duration::MAX))),
+        )
     }
 
     /// Arms the one-shot knote to fire `after` from now (replacing an armed one).
@@ -139,10 +133,7 @@ impl Timer {
         // the caller's retry loop.
         let blocking = !wait.is_zero();
         // Duration::MAX (no limit) as a null timeout; anything else as a timespec.
-        let limit = (wait != Duration::MAX).then(|| kq::timespec {
-            tv_sec: libc::time_t::try_from(wait.as_secs()).unwrap_or(libc::time_t::MAX),
-            tv_nsec: wait.subsec_nanos() as _,
-        });
+        let limit = (wait != Duration::MAX).then(|| timeout::to_timespec(wait));
         let limit_ptr = limit
             .as_ref()
             .map_or(std::ptr::null(), |t| t as *const kq::timespec);
@@ -168,29 +159,7 @@ impl Timer {
         self.schedule.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub(crate) fn register(
-        &self,
-        selector: &Selector,
-        token: Token,
-        interests: Interest,
-        trigger: Trigger,
-    ) -> io::Result<()> {
-        selector.register_owned(self.kq.as_raw_fd(), token, interests, trigger)
-    }
-
-    pub(crate) fn reregister(
-        &self,
-        selector: &Selector,
-        token: Token,
-        interests: Interest,
-        trigger: Trigger,
-    ) -> io::Result<()> {
-        selector.reregister_owned(self.kq.as_raw_fd(), token, interests, trigger)
-    }
-
-    pub(crate) fn deregister(&self, selector: &Selector) -> io::Result<()> {
-        selector.deregister_owned(self.kq.as_raw_fd())
-    }
+    owned_fd_registration!();
 }
 
 impl AsRawFd for Timer {

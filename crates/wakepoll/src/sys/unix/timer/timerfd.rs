@@ -15,9 +15,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
 use crate::error;
-use crate::sys::unix::{syscall, timeout};
-use crate::sys::{Selector, Trigger};
-use crate::{Interest, Token};
+use crate::sys::unix::{owned_fd_registration, syscall, timeout};
 
 #[derive(Debug)]
 pub(crate) struct Timer {
@@ -87,46 +85,14 @@ impl Timer {
     /// Consumes the expirations there are, else waits once for one (at most `timeout`);
     /// how many it consumed (0: none yet).
     pub(crate) fn wait_once(&self, timeout: Option<Duration>) -> io::Result<u64> {
-        let count = self.take()?;
-        if count > 0 || timeout == Some(Duration::ZERO) {
-            return Ok(count);
-        }
-        let mut pfd = libc::pollfd {
-            fd: self.fd.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one live pollfd, and we pass a count of one.
-        let ready = syscall!(poll(&mut pfd, 1, timeout::to_ms(timeout)))?;
-        if ready == 0 {
-            return Ok(0);
-        }
-        self.take()
+        timeout::take_or_wait_once(
+            timeout,
+            |_| self.take(),
+            |timeout| timeout::wait_readable(self.fd.as_raw_fd(), timeout),
+        )
     }
 
-    pub(crate) fn register(
-        &self,
-        selector: &Selector,
-        token: Token,
-        interests: Interest,
-        trigger: Trigger,
-    ) -> io::Result<()> {
-        selector.register_owned(self.fd.as_raw_fd(), token, interests, trigger)
-    }
-
-    pub(crate) fn reregister(
-        &self,
-        selector: &Selector,
-        token: Token,
-        interests: Interest,
-        trigger: Trigger,
-    ) -> io::Result<()> {
-        selector.reregister_owned(self.fd.as_raw_fd(), token, interests, trigger)
-    }
-
-    pub(crate) fn deregister(&self, selector: &Selector) -> io::Result<()> {
-        selector.deregister_owned(self.fd.as_raw_fd())
-    }
+    owned_fd_registration!();
 }
 
 impl AsRawFd for Timer {
