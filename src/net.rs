@@ -678,7 +678,9 @@ unsafe fn io_call(
 /// `bytes[at .. at + len]`, when both are whole numbers and the range lies within `bytes`.
 fn within(bytes: &mut [u8], at: f64, len: f64) -> Option<&mut [u8]> {
     let size = bytes.len() as f64;
-    let whole = |x: f64| (x.fract() == 0.0 && (0.0..=size).contains(&x)).then_some(x as usize);
+    // As slots::key: in range, then whole (the round trip through usize), without `fract()`.
+    let whole =
+        |x: f64| ((0.0..=size).contains(&x) && x as usize as f64 == x).then_some(x as usize);
     let (at, len) = (whole(at)?, whole(len)?);
     bytes.get_mut(at..at.checked_add(len)?)
 }

@@ -75,8 +75,13 @@ fn split(key: u64) -> (usize, u32) {
 
 /// A key from JavaScript; `None` for anything that is not one (then nothing is found).
 pub(crate) fn key(value: f64) -> Option<u64> {
-    (value.fract() == 0.0 && (1.0..9_007_199_254_740_992.0).contains(&value))
-        .then_some(value as u64)
+    // Range first (NaN fails it); then a whole number is one that survives the round trip
+    // through u64 — cheaper than `fract()`, a libm call on the x86-64 baseline, on every call.
+    if !(1.0..9_007_199_254_740_992.0).contains(&value) {
+        return None;
+    }
+    let key = value as u64;
+    (key as f64 == value).then_some(key)
 }
 
 thread_local! {
