@@ -17,6 +17,8 @@ export class WakePeer {
   readonly #channel = new MessageChannel()
   #worker!: Worker
   wakeWorker!: Waker
+  /** The worker's thread id (Linux), for pinning it (placement.ts). */
+  workerTid: number | null = null
   /** MessagePort mode: resolves the round's promise when the worker's answer arrives. */
   #answered: () => void = () => {}
 
@@ -31,8 +33,11 @@ export class WakePeer {
       workerData: { entry: new URL('./wake-worker.ts', import.meta.url).href, ...data },
       transferList: [peer.#channel.port2],
     })
-    const [{ workerWaker }] = (await once(peer.#worker, 'message')) as [{ workerWaker: WakerHandle }]
+    const [{ workerWaker, tid }] = (await once(peer.#worker, 'message')) as [
+      { workerWaker: WakerHandle; tid: number | null },
+    ]
     peer.wakeWorker = Waker.fromHandle(workerWaker)
+    peer.workerTid = tid
     peer.#channel.port1.on('message', () => peer.#answered())
     return peer
   }

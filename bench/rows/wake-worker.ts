@@ -5,6 +5,7 @@
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads'
 
 import { Events, Poll, Waker, type WakerHandle } from '../../index.ts'
+import { currentThreadId } from '../placement.ts'
 
 export type Mode = 'wakepoll' | 'atomics' | 'port' | 'stop'
 export interface WakeWorkerData {
@@ -25,7 +26,7 @@ const flag = new Int32Array(data.atomics)
 // MessagePort mode: every message is answered at once, on this thread's event loop.
 data.port.on('message', (n: number) => data.port.postMessage(n))
 
-control.postMessage({ workerWaker: wakeMe.handle })
+control.postMessage({ workerWaker: wakeMe.handle, tid: currentThreadId() })
 control.on('message', (msg: { mode: Mode; rounds: number }) => {
   if (msg.mode === 'stop') {
     wakeMe.close()
