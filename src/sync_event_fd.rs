@@ -1,8 +1,8 @@
 //! `SyncEvent.fromFd` and `syncEvent.fd`: crosvm's Event across processes.
 //!
-//! The descriptor (an eventfd on Linux, a handle value on Windows) is passed to a child process
-//! by the user (a `child_process.spawn` `stdio` entry, `SCM_RIGHTS`, an inherited handle), and
-//! adopted there. The core checks it before taking it: a closed or negative fd is `EBADF`, an
+//! The descriptor (an eventfd on Linux, an unlinked FIFO on macOS and FreeBSD, a handle value
+//! on Windows) is passed to a child process by the user (a `child_process.spawn` `stdio` entry,
+//! `SCM_RIGHTS`, an inherited handle whose value goes in argv), and adopted there. The core checks it before taking it: a closed or negative fd is `EBADF`, an
 //! fd of another kind `EINVAL`, and the fd is left alone then.
 
 use std::sync::atomic::AtomicBool;
