@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url'
 import test, { type ExecutionContext } from 'ava'
 
 import { Events, Interest, Poll, SyncEvent, WaitContext } from '../index.ts'
+import { stdoutLines } from './helpers/child.js'
 import { outOfRange, pollTokens, unchecked } from './helpers/expect.js'
 import { testUnlessLibkqueueGap } from './helpers/libkqueue.js'
 import { onEpoll, onWindows } from './helpers/os.js'
@@ -37,36 +38,8 @@ function child(t: ExecutionContext, mode: string[], fd: number | 'ignore'): Runn
   t.teardown(() => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL')
   })
-  const lines: string[] = []
-  let waiting: (() => void) | undefined
-  let ended = false
-  let buffered = ''
-  proc.stdout!.setEncoding('utf8')
-  proc.stdout!.on('data', (chunk: string) => {
-    buffered += chunk
-    const parts = buffered.split('\n')
-    buffered = parts.pop()!
-    lines.push(...parts)
-    waiting?.()
-  })
-  const exited = new Promise<number | null>((resolve) =>
-    proc.on('exit', (code) => {
-      ended = true
-      waiting?.()
-      resolve(code)
-    }),
-  )
-  return {
-    exited,
-    async nextLine() {
-      while (lines.length === 0) {
-        if (ended) throw new Error('the child exited without printing the line')
-        await new Promise<void>((resolve) => (waiting = resolve))
-        waiting = undefined
-      }
-      return lines.shift()!
-    },
-  }
+  const out = stdoutLines(proc)
+  return { nextLine: out.nextLine, exited: out.exited.then(({ code }) => code) }
 }
 
 function newEvent(t: ExecutionContext): SyncEvent {

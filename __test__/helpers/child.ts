@@ -1,7 +1,8 @@
-// Child processes for the keep-alive tests: a TypeScript script run under tsx, its stdout read
-// line by line, its stdin written a line at a time, killed when the test ends.
+// Child processes for the keep-alive and inter-process tests: a TypeScript script run under
+// tsx, its stdout read line by line, its stdin written a line at a time, killed when the test
+// ends.
 
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 
@@ -30,18 +31,42 @@ export function startChildScript(t: ExecutionContext, script: string, args: stri
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   }
   t.teardown(kill)
-  const lines: string[] = []
   let stderr = ''
+  child.stderr.setEncoding('utf8')
+  child.stderr.on('data', (chunk: string) => (stderr += chunk))
+  const out = stdoutLines(child, () => `; stderr: ${stderr}`)
+  return {
+    lines: out.lines,
+    stderr: () => stderr,
+    exited: out.exited,
+    kill,
+    writeLine: (line) => void child.stdin.write(`${line}\n`),
+    nextLine: out.nextLine,
+  }
+}
+
+export interface StdoutLines {
+  /** Every line printed so far. */
+  readonly lines: string[]
+  /** Resolves with the next line not yet returned (rejects if the child exits first). */
+  nextLine(): Promise<string>
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/**
+ * Reads `child`'s stdout (a pipe) line by line, `\n` or `\r\n` (Windows). `more` adds to the
+ * error of a `nextLine` that the child's exit cut short (its stderr, say).
+ */
+export function stdoutLines(child: ChildProcess, more: () => string = () => ''): StdoutLines {
+  const lines: string[] = []
   let buffered = ''
   let next = 0
   let wakeReader: (() => void) | undefined
   let ended = false
-  child.stdout.setEncoding('utf8')
-  child.stderr.setEncoding('utf8')
-  child.stderr.on('data', (chunk: string) => (stderr += chunk))
-  child.stdout.on('data', (chunk: string) => {
+  child.stdout!.setEncoding('utf8')
+  child.stdout!.on('data', (chunk: string) => {
     buffered += chunk
-    const parts = buffered.split('\n')
+    const parts = buffered.split(/\r?\n/)
     buffered = parts.pop()!
     lines.push(...parts)
     wakeReader?.()
@@ -53,13 +78,10 @@ export function startChildScript(t: ExecutionContext, script: string, args: stri
   })
   return {
     lines,
-    stderr: () => stderr,
     exited,
-    kill,
-    writeLine: (line) => void child.stdin.write(`${line}\n`),
     async nextLine() {
       while (next >= lines.length) {
-        if (ended) throw new Error(`the child exited; it printed ${JSON.stringify(lines)}; stderr: ${stderr}`)
+        if (ended) throw new Error(`the child exited; it printed ${JSON.stringify(lines)}${more()}`)
         await new Promise<void>((resolve) => (wakeReader = resolve))
         wakeReader = undefined
       }
