@@ -2,8 +2,11 @@
 //! done by the core alone, so that the bench can put the two side by side in one run.
 //!
 //! ```text
-//! bench_peer roundtrip <rounds>        two threads, each blocked in its own Poll, ping-pong
-//!                                      through Wakers; one sample per round trip (ns)
+//! bench_peer roundtrip <rounds> [<cpu> <peer-cpu>]
+//!                                      two threads, each blocked in its own Poll, ping-pong
+//!                                      through Wakers; one sample per round trip (ns); with
+//!                                      CPUs (Linux), the measuring thread and its peer are
+//!                                      pinned to them, as the JS row pins its pair
 //! bench_peer deliver <k> <rounds>      K Wakers of one Poll all woken, then one poll(0) that
 //!                                      returns the K events and reads their tokens; one sample
 //!                                      per round (ns per event)
@@ -38,6 +41,12 @@ use wakepoll::{Events, Interest, Poll, Token, Waker};
 
 #[cfg(target_os = "linux")]
 mod raw_echo;
+
+// The core bench's thread pinning (only `pin_current` is used here).
+#[cfg(target_os = "linux")]
+#[allow(dead_code)]
+#[path = "../../benches/common/placement.rs"]
+mod placement;
 
 const PING: Token = Token(1);
 const PONG: Token = Token(2);
@@ -126,7 +135,11 @@ fn serve_raw() -> io::Result<()> {
 
 fn run(args: &[&str]) -> io::Result<Measured> {
     match args {
-        ["roundtrip", rounds] => roundtrip(number(rounds)?).map(Measured::from),
+        ["roundtrip", rounds] => roundtrip(number(rounds)?, None).map(Measured::from),
+        ["roundtrip", rounds, cpu, peer_cpu] => {
+            let cpus = (cpu_number(cpu)?, cpu_number(peer_cpu)?);
+            roundtrip(number(rounds)?, Some(cpus)).map(Measured::from)
+        }
         ["deliver", k, rounds] => deliver(number(k)?, number(rounds)?).map(Measured::from),
         ["echo-client", port, connections, size, seconds] => {
             let port = u16::try_from(number(port)?).map_err(io::Error::other)?;
@@ -134,11 +147,21 @@ fn run(args: &[&str]) -> io::Result<Measured> {
         }
         _ => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            "usage: bench_peer roundtrip <rounds> | deliver <k> <rounds> \
+            "usage: bench_peer roundtrip <rounds> [<cpu> <peer-cpu>] | deliver <k> <rounds> \
              | echo-client <port> <connections> <size> <seconds> | hold <port> <connections> \
              | echo-server-raw",
         )),
     }
+}
+
+/// A CPU number (0 counts).
+fn cpu_number(arg: &str) -> io::Result<usize> {
+    arg.parse().map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("not a CPU number: {arg}"),
+        )
+    })
 }
 
 fn number(arg: &str) -> io::Result<usize> {
@@ -180,13 +203,19 @@ fn print(measured: Measured) -> io::Result<()> {
 }
 
 /// Main ↔ peer thread, each blocked in `poll(None)`, like the JS main thread ↔ worker row.
-fn roundtrip(rounds: usize) -> io::Result<Vec<f64>> {
+fn roundtrip(rounds: usize, cpus: Option<(usize, usize)>) -> io::Result<Vec<f64>> {
+    if let Some((cpu, _)) = cpus {
+        pin(cpu)?;
+    }
     let mut poll = Poll::new()?;
     let pong = Arc::new(Waker::new(poll.registry(), PONG)?);
     let (ping_tx, ping_rx) = mpsc::channel();
 
     let peer_pong = Arc::clone(&pong);
     let peer = thread::spawn(move || -> io::Result<()> {
+        if let Some((_, peer_cpu)) = cpus {
+            pin(peer_cpu)?;
+        }
         let mut poll = Poll::new()?;
         let ping = Arc::new(Waker::new(poll.registry(), PING)?);
         ping_tx.send(Arc::clone(&ping)).map_err(io::Error::other)?;
@@ -210,6 +239,17 @@ fn roundtrip(rounds: usize) -> io::Result<Vec<f64>> {
     peer.join()
         .map_err(|_| io::Error::other("the peer thread panicked"))??;
     Ok(samples)
+}
+
+/// Pins the calling thread to `cpu` (Linux; elsewhere the row runs unpinned and asks for none).
+fn pin(cpu: usize) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    return placement::pin_current(&[cpu]).map(drop);
+    #[cfg(not(target_os = "linux"))]
+    return Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        format!("pinning to CPU {cpu} is Linux only"),
+    ));
 }
 
 fn wait_for(poll: &mut Poll, events: &mut Events, token: Token) -> io::Result<()> {
