@@ -18,6 +18,7 @@ pub(crate) mod io;
 mod io_status_block;
 mod iocp;
 pub(crate) mod net;
+mod pool_wait;
 mod selector;
 mod sock_state;
 mod sync_event;

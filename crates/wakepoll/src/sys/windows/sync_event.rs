@@ -48,10 +48,8 @@
 //!   `Registration` enforces it); it is listed in `shared.watches` under its Wakeup, and both
 //!   the list entry (with its thread-pool wait) and the selector's key go in `deregister`,
 //!   before the handle closes;
-//! * a thread-pool wait's context is the `Target` its `Watch` holds, which lives until the wait
-//!   is unregistered with `UnregisterWaitEx(…, INVALID_HANDLE_VALUE)`; that returns only once
-//!   no callback of it runs, and the callback takes no lock, so it may be called with the
-//!   locks held;
+//! * a `Watch`'s thread-pool wait (pool_wait.rs) keeps its `Target` alive for the callback,
+//!   and the callback takes no lock, so the wait may be ended with the locks held;
 //! * lock order: a value's `registered`, then the shared `watches`; the callback takes none.
 
 use std::io;
@@ -63,13 +61,13 @@ use std::time::Duration;
 
 use windows_sys::Win32::Foundation::{
     DuplicateHandle, SetHandleInformation, DUPLICATE_SAME_ACCESS, HANDLE, HANDLE_FLAG_INHERIT,
-    INVALID_HANDLE_VALUE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT,
+    WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT,
 };
 use windows_sys::Win32::System::Threading::{
-    CreateEventW, GetCurrentProcess, RegisterWaitForSingleObject, ResetEvent, SetEvent,
-    UnregisterWaitEx, WaitForSingleObject, INFINITE, WT_EXECUTEINWAITTHREAD, WT_EXECUTEONLYONCE,
+    CreateEventW, GetCurrentProcess, ResetEvent, SetEvent, WaitForSingleObject,
 };
 
+use super::pool_wait::{Fired, PoolWait};
 use super::timeout;
 use super::wakeup::Wakeup;
 use crate::sys::{Selector, Trigger};
@@ -89,18 +87,15 @@ struct Shared {
     watches: Mutex<Vec<Watch>>,
 }
 
-/// A registration: what its thread-pool wait notifies, and the wait.
+/// A registration: the thread-pool wait (pool_wait.rs) that notifies its Target.
 #[derive(Debug)]
 struct Watch {
-    target: Arc<Target>,
     /// The handle of the clone that registered (borrowed: it deregisters before closing it).
     handle: HANDLE,
-    /// The `RegisterWaitForSingleObject` handle; null when none is outstanding.
-    wait: HANDLE,
+    wait: PoolWait<Target>,
 }
 
-// SAFETY: both handles are usable from any thread; `wait` is only touched under the `watches`
-// mutex, and `handle` only read.
+// SAFETY: the handle is usable from any thread and only read; `wait` is Send.
 unsafe impl Send for Watch {}
 
 /// The context of a registration's thread-pool wait.
@@ -121,57 +116,27 @@ impl Target {
     }
 }
 
+impl Fired for Target {
+    fn fired(&self) {
+        let _ = self.notify_once();
+    }
+}
+
 impl Watch {
+    fn target(&self) -> &Arc<Target> {
+        self.wait.target()
+    }
+
     /// (Re)starts the one-shot thread-pool wait that notifies the target when the event object
     /// is set; if it is set already, the callback runs at once (and once).
     fn renew(&mut self) -> io::Result<()> {
-        self.unwatch();
-        self.target.notified.store(false, Ordering::Release);
-        let mut wait: HANDLE = ptr::null_mut();
-        // SAFETY: `self.handle` is the open handle of the registered clone; the context is the
-        // Target that this Watch keeps alive until `unwatch` has returned (no callback runs
-        // after that).
-        let ok = unsafe {
-            RegisterWaitForSingleObject(
-                &mut wait,
-                self.handle,
-                Some(fired),
-                Arc::as_ptr(&self.target).cast(),
-                INFINITE,
-                WT_EXECUTEONLYONCE | WT_EXECUTEINWAITTHREAD,
-            )
-        };
-        if ok == 0 {
-            return Err(error::last("RegisterWaitForSingleObject"));
-        }
-        self.wait = wait;
-        Ok(())
+        // Cleared only once the old wait's callback can no longer set it.
+        self.wait.stop();
+        self.target().notified.store(false, Ordering::Release);
+        // SAFETY: the handle of the registered clone, which deregisters (dropping this Watch,
+        // whose wait then ends) before it closes the handle.
+        unsafe { self.wait.start(self.handle) }
     }
-
-    /// Ends the thread-pool wait, if any; returns once no callback of it runs.
-    fn unwatch(&mut self) {
-        if self.wait.is_null() {
-            return;
-        }
-        // SAFETY: a wait handle from RegisterWaitForSingleObject, unregistered once; never
-        // called from the callback itself (which would deadlock on INVALID_HANDLE_VALUE).
-        unsafe { UnregisterWaitEx(self.wait, INVALID_HANDLE_VALUE) };
-        self.wait = ptr::null_mut();
-    }
-}
-
-impl Drop for Watch {
-    fn drop(&mut self) {
-        self.unwatch();
-    }
-}
-
-/// The thread-pool callback: the event object is set.
-unsafe extern "system" fn fired(context: *mut std::ffi::c_void, _timed_out: bool) {
-    // SAFETY: the context is the Target that the Watch keeps alive until its wait is
-    // unregistered, which waits for this callback to return.
-    let target = unsafe { &*(context as *const Target) };
-    let _ = target.notify_once();
 }
 
 impl SyncEvent {
@@ -244,14 +209,14 @@ impl SyncEvent {
         let watches = lock(&self.shared.watches);
         // Before the SetEvent: the callback it triggers then finds the spell notified.
         for watch in watches.iter() {
-            watch.target.notified.store(true, Ordering::Release);
+            watch.target().notified.store(true, Ordering::Release);
         }
         // SAFETY: the event handle is ours and open.
         if unsafe { SetEvent(self.raw()) } == 0 {
             return Err(error::last("SetEvent"));
         }
         for watch in watches.iter() {
-            watch.target.wakeup.notify()?;
+            watch.target().wakeup.notify()?;
         }
         Ok(())
     }
@@ -323,18 +288,17 @@ impl SyncEvent {
         }
         let wakeup = selector.add_wakeup(token, trigger, Some(self.raw() as usize));
         let mut watch = Watch {
-            target: Arc::new(Target {
+            handle: self.raw(),
+            wait: PoolWait::new(Arc::new(Target {
                 wakeup: Arc::clone(&wakeup),
                 notified: AtomicBool::new(false),
-            }),
-            handle: self.raw(),
-            wait: ptr::null_mut(),
+            })),
         };
         if let Err(err) = watch.renew() {
             selector.remove_wakeup(&wakeup);
             return Err(err);
         }
-        let target = Arc::clone(&watch.target);
+        let target = Arc::clone(watch.target());
         lock(&self.shared.watches).push(watch);
         *registered = Some(wakeup);
         drop(registered);
@@ -366,14 +330,14 @@ impl SyncEvent {
         let mut watches = lock(&self.shared.watches);
         let Some(watch) = watches
             .iter_mut()
-            .find(|w| Arc::ptr_eq(&w.target.wakeup, wakeup))
+            .find(|w| Arc::ptr_eq(&w.target().wakeup, wakeup))
         else {
             return Ok(());
         };
         watch.renew()?;
         // Re-arm: an Event that is still signalled reports again.
         if trigger == Trigger::Edge && self.is_signalled_now() {
-            watch.target.notify_once()?;
+            watch.target().notify_once()?;
         }
         Ok(())
     }
@@ -388,7 +352,7 @@ impl SyncEvent {
 
     /// Removes the registration's entry; its thread-pool wait ends as the entry drops.
     fn unwatch(&self, wakeup: &Arc<Wakeup>) {
-        lock(&self.shared.watches).retain(|w| !Arc::ptr_eq(&w.target.wakeup, wakeup));
+        lock(&self.shared.watches).retain(|w| !Arc::ptr_eq(&w.target().wakeup, wakeup));
     }
 
     fn is_signalled_now(&self) -> bool {

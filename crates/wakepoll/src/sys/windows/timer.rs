@@ -16,24 +16,21 @@
 //!   nothing and is re-armed for the rest, so the timer is never early;
 //! * `wait_once` makes at most one blocking call (`WaitForSingleObject`), its timeout rounded
 //!   **up** to whole milliseconds;
-//! * the thread-pool wait's context is the `Wakeup` of `registered`, which is kept alive until
-//!   the wait is unregistered with `UnregisterWaitEx(…, INVALID_HANDLE_VALUE)`, which returns
-//!   only once no callback runs; the lock order is schedule, then registration.
+//! * the thread-pool wait (pool_wait.rs) keeps the registration's `Wakeup` alive for its
+//!   callback, which takes no lock; the lock order is schedule, then registration.
 
 use std::io;
 use std::os::windows::io::{AsRawHandle, FromRawHandle, OwnedHandle};
 use std::ptr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use windows_sys::Win32::Foundation::{
-    HANDLE, INVALID_HANDLE_VALUE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT,
-};
+use windows_sys::Win32::Foundation::{HANDLE, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT};
 use windows_sys::Win32::System::Threading::{
-    CancelWaitableTimer, CreateWaitableTimerW, RegisterWaitForSingleObject, SetWaitableTimer,
-    UnregisterWaitEx, WaitForSingleObject, INFINITE, WT_EXECUTEINWAITTHREAD, WT_EXECUTEONLYONCE,
+    CancelWaitableTimer, CreateWaitableTimerW, SetWaitableTimer, WaitForSingleObject,
 };
 
+use super::pool_wait::{Fired, PoolWait};
 use super::wakeup::Wakeup;
 
 use super::timeout;
@@ -45,20 +42,15 @@ use crate::{error, Interest, Token};
 pub(crate) struct Timer {
     handle: OwnedHandle,
     schedule: Mutex<Schedule>,
-    registered: Mutex<Option<Watch>>,
+    /// The registration, if any: its Wakeup, notified by a thread-pool wait on the timer.
+    registered: Mutex<Option<PoolWait<Wakeup>>>,
 }
 
-/// A registration: its Wakeup, and the thread-pool wait that notifies it.
-#[derive(Debug)]
-struct Watch {
-    wakeup: Arc<Wakeup>,
-    /// The `RegisterWaitForSingleObject` handle; null when none is outstanding.
-    wait: HANDLE,
+impl Fired for Wakeup {
+    fn fired(&self) {
+        let _ = self.notify();
+    }
 }
-
-// SAFETY: `wait` is a thread-pool wait handle, usable from any thread; it is only touched under
-// the `registered` mutex.
-unsafe impl Send for Watch {}
 
 impl Timer {
     pub(crate) fn new() -> io::Result<Timer> {
@@ -138,28 +130,11 @@ impl Timer {
         Ok(())
     }
 
-    /// (Re)starts the one-shot thread-pool wait that notifies `watch.wakeup` when the timer
-    /// object is signalled.
-    fn watch(&self, watch: &mut Watch) -> io::Result<()> {
-        unwatch(watch);
-        let mut wait: HANDLE = ptr::null_mut();
-        // SAFETY: our open timer handle; the context is the Wakeup that `watch` keeps alive
-        // until `unwatch` has returned (no callback runs after that).
-        let ok = unsafe {
-            RegisterWaitForSingleObject(
-                &mut wait,
-                self.raw(),
-                Some(fired),
-                Arc::as_ptr(&watch.wakeup).cast(),
-                INFINITE,
-                WT_EXECUTEONLYONCE | WT_EXECUTEINWAITTHREAD,
-            )
-        };
-        if ok == 0 {
-            return Err(error::last("RegisterWaitForSingleObject"));
-        }
-        watch.wait = wait;
-        Ok(())
+    /// (Re)starts the one-shot thread-pool wait that notifies the registration's Wakeup when
+    /// the timer object is signalled.
+    fn watch(&self, watch: &mut PoolWait<Wakeup>) -> io::Result<()> {
+        // SAFETY: our timer handle, open until drop, which ends the wait first.
+        unsafe { watch.start(self.raw()) }
     }
 
     /// Resets and stops the timer (cancelling alone would leave a signalled one signalled).
@@ -187,16 +162,13 @@ impl Timer {
         check_interests(interests)?;
         let _schedule = self.lock();
         let mut registered = lock(&self.registered);
-        if let Some(mut stale) = registered.take() {
-            // Left behind by a Poll that was dropped while this Timer was registered.
-            unwatch(&mut stale);
-        }
-        let mut watch = Watch {
-            wakeup: selector.add_wakeup(token, trigger, Some(self.raw() as usize)),
-            wait: ptr::null_mut(),
-        };
+        // One left behind by a Poll that was dropped while this Timer was registered: dropping
+        // it ends its wait.
+        registered.take();
+        let mut watch =
+            PoolWait::new(selector.add_wakeup(token, trigger, Some(self.raw() as usize)));
         if let Err(err) = self.watch(&mut watch) {
-            selector.remove_wakeup(&watch.wakeup);
+            selector.remove_wakeup(watch.target());
             return Err(err);
         }
         *registered = Some(watch);
@@ -220,18 +192,19 @@ impl Timer {
                 "not registered",
             ));
         };
-        watch.wakeup.set_token(token);
+        let wakeup = watch.target();
+        wakeup.set_token(token);
         // Re-arm: a timer that has fired and was not consumed reports again.
-        if trigger == Trigger::Edge && watch.wakeup.is_signalled() {
-            watch.wakeup.notify()?;
+        if trigger == Trigger::Edge && wakeup.is_signalled() {
+            wakeup.notify()?;
         }
         Ok(())
     }
 
     pub(crate) fn deregister(&self, selector: &Selector) -> io::Result<()> {
         if let Some(mut watch) = lock(&self.registered).take() {
-            unwatch(&mut watch);
-            selector.remove_wakeup(&watch.wakeup);
+            watch.stop();
+            selector.remove_wakeup(watch.target());
         }
         Ok(())
     }
@@ -240,30 +213,9 @@ impl Timer {
 impl Drop for Timer {
     fn drop(&mut self) {
         // The public layer deregistered already if the selector is alive; the wait must end
-        // before the timer handle closes either way.
-        if let Some(mut watch) = lock(&self.registered).take() {
-            unwatch(&mut watch);
-        }
+        // before the timer handle closes either way (dropping it ends it).
+        lock(&self.registered).take();
     }
-}
-
-/// Ends `watch`'s thread-pool wait, if any; returns once no callback of it runs.
-fn unwatch(watch: &mut Watch) {
-    if watch.wait.is_null() {
-        return;
-    }
-    // SAFETY: a wait handle from RegisterWaitForSingleObject, unregistered once; never called
-    // from the callback itself (which would deadlock on INVALID_HANDLE_VALUE).
-    unsafe { UnregisterWaitEx(watch.wait, INVALID_HANDLE_VALUE) };
-    watch.wait = ptr::null_mut();
-}
-
-/// The thread-pool callback: the timer object is signalled.
-unsafe extern "system" fn fired(context: *mut std::ffi::c_void, _timed_out: bool) {
-    // SAFETY: the context is the Wakeup that the registration keeps alive until its wait is
-    // unregistered, which waits for this callback to return.
-    let wakeup = unsafe { &*(context as *const Wakeup) };
-    let _ = wakeup.notify();
 }
 
 fn check_interests(interests: Interest) -> io::Result<()> {
