@@ -58,6 +58,20 @@ fn waiter(env: &Env) -> std::io::Result<Waiter> {
     })
 }
 
+/// `source` (a primitive's pollable handle) as the fd that the hidden Poll of JavaScript's
+/// `waitAsync` watches; `ENOTSUP` with `why` where there is none (Windows: an event or timer
+/// object).
+pub(crate) fn wait_async_fd(
+    env: &Env,
+    source: Option<RawSource>,
+    why: &'static str,
+) -> napi::Result<i32> {
+    // The identity on Unix; a Windows handle would need narrowing (there is none).
+    #[allow(clippy::useless_conversion)]
+    let fd = source.and_then(|fd| i32::try_from(fd).ok());
+    fd.ok_or_else(|| errors::system(env, &wakepoll::error::unsupported("waitAsync", why)))
+}
+
 /// Waits until `attempt` returns `Some`, or `timeout` passes (`Ok(None)`). `attempt(d)` is the
 /// target's own wait, blocking at most `d` (`ZERO`: not at all); it is tried first without
 /// blocking, then after each readiness of `target` (its pollable handle, if it has one). A

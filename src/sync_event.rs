@@ -224,16 +224,8 @@ pub fn sync_event_closed(key: f64) -> bool {
 #[napi]
 pub fn sync_event_fd(env: Env, key: f64) -> napi::Result<i32> {
     shared(&env, key)?.with(&env, |event| {
-        // The identity on Unix; a Windows handle would need narrowing (there is none).
-        #[allow(clippy::useless_conversion)]
-        let fd = event.as_pollable().and_then(|fd| i32::try_from(fd).ok());
-        fd.ok_or_else(|| {
-            let err = wakepoll::error::unsupported(
-                "waitAsync",
-                "this platform's events have no fd for the event loop to watch",
-            );
-            errors::system(&env, &err)
-        })
+        let why = "this platform's events have no fd for the event loop to watch";
+        blocking_wait::wait_async_fd(&env, event.as_pollable(), why)
     })
 }
 

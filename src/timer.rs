@@ -266,16 +266,8 @@ pub fn timer_try_consume(env: Env, key: f64) -> napi::Result<f64> {
 #[napi]
 pub fn timer_fd(env: Env, key: f64) -> napi::Result<i32> {
     shared(&env, key)?.with(&env, |timer| {
-        // The identity on Unix; a Windows handle would need narrowing (there is none).
-        #[allow(clippy::useless_conversion)]
-        let fd = timer.as_pollable().and_then(|fd| i32::try_from(fd).ok());
-        fd.ok_or_else(|| {
-            let err = wakepoll::error::unsupported(
-                "waitAsync",
-                "this platform's timers have no fd for the event loop to watch",
-            );
-            errors::system(&env, &err)
-        })
+        let why = "this platform's timers have no fd for the event loop to watch";
+        blocking_wait::wait_async_fd(&env, timer.as_pollable(), why)
     })
 }
 
