@@ -237,6 +237,17 @@ impl PollShared {
             .take()
     }
 
+    /// Unpublishes the wait `id` if it is the pending one (a wait that ends by itself); whether
+    /// it was. The wait itself is the caller's to end.
+    pub(crate) fn take_pending_if(&self, id: *const ()) -> bool {
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        let mine = pending.as_ref().is_some_and(|p| p.id() == id);
+        if mine {
+            pending.take();
+        }
+        mine
+    }
+
     /// Closes pollAsync's handle on the selector, if there is one. Owning thread.
     pub(crate) fn close_watch(&self) {
         let watch = self.watch.lock().unwrap_or_else(|e| e.into_inner()).take();

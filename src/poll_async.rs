@@ -494,15 +494,7 @@ unsafe fn watch_end(wait: NonNull<c_void>, teardown: bool) {
     let wait = wait.cast::<AsyncWait>();
     // SAFETY: forwarded.
     let w = unsafe { &mut *wait.as_ptr() };
-    {
-        let mut pending = w.shared.pending.lock().unwrap_or_else(|e| e.into_inner());
-        if pending
-            .as_ref()
-            .is_some_and(|p| p.id() == wait.as_ptr() as *const ())
-        {
-            pending.take();
-        }
-    }
+    w.shared.take_pending_if(wait.as_ptr() as *const ());
     if teardown {
         w.closing = true;
         // SAFETY: nothing else refers to the wait: the handle let go of it, `pending` too.
@@ -593,14 +585,7 @@ unsafe fn ready(wait: NonNull<AsyncWait>, failed: Option<std::io::Error>) {
     }
     if let Some(result) = outcome {
         // The wait leaves `pending` first, so a callback that polls again finds it free.
-        let mine = {
-            let mut pending = w.shared.pending.lock().unwrap_or_else(|e| e.into_inner());
-            match pending.as_ref() {
-                Some(p) if p.id() == wait.as_ptr() as *const () => pending.take().is_some(),
-                _ => false,
-            }
-        };
-        if mine {
+        if w.shared.take_pending_if(wait.as_ptr() as *const ()) {
             // SAFETY: the wait is live and now unpublished; we are on the owning thread.
             unsafe { finish(wait, result) };
         }
@@ -802,15 +787,7 @@ unsafe extern "C" fn on_teardown(_hook: sys::napi_async_cleanup_hook_handle, arg
     let wait = unsafe { NonNull::new_unchecked(arg as *mut AsyncWait) };
     // SAFETY: as above.
     let w = unsafe { &mut *wait.as_ptr() };
-    {
-        let mut pending = w.shared.pending.lock().unwrap_or_else(|e| e.into_inner());
-        if pending
-            .as_ref()
-            .is_some_and(|p| p.id() == wait.as_ptr() as *const ())
-        {
-            pending.take();
-        }
-    }
+    w.shared.take_pending_if(wait.as_ptr() as *const ());
     if !w.closing {
         w.closing = true;
         // SAFETY: the handle is initialised and not closing; JavaScript can no longer run, so
