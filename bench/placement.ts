@@ -37,12 +37,16 @@ function taskset(args: string[]): string | null {
   }
 }
 
+/** The CPU list `tid` may run on now (taskset's "pid 123's current affinity list: 0,1"). */
+function affinityOf(tid: number): string | undefined {
+  return taskset(['-pc', String(tid)])?.trim().split(': ')[1]
+}
+
 /** Pins this process (every thread, and what it starts later) to CPU 0; the client goes to CPU 1. */
 export function pinApart(): Placement {
   if (process.platform !== 'linux') return unpinned(`no taskset on ${process.platform}`)
   if (cpus().length < 2) return unpinned('one CPU')
-  // "pid 123's current affinity list: 0,1"
-  const before = taskset(['-pc', String(process.pid)])?.trim().split(': ')[1]
+  const before = affinityOf(process.pid)
   if (!before || taskset(['-a', '-pc', '0', String(process.pid)]) === null) return unpinned('taskset failed')
   return {
     description: 'server side (this process, its workers, the raw server) on CPU 0, client on CPU 1',
@@ -90,8 +94,7 @@ export function pinThreads(
     [mainTid, placement.main],
     [workerTid, placement.worker],
   ]
-  // "pid 123's current affinity list: 0,1"
-  const before = pins.map(([tid]) => taskset(['-pc', String(tid)])?.trim().split(': ')[1])
+  const before = pins.map(([tid]) => affinityOf(tid))
   const restore = () => pins.forEach(([tid], i) => before[i] && taskset(['-pc', before[i]!, String(tid)]))
   if (before.some((list) => !list) || !pins.every(([tid, cpu]) => taskset(['-pc', String(cpu), String(tid)]) !== null)) {
     restore()
