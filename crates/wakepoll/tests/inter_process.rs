@@ -150,16 +150,41 @@ mod unix {
         assert!(running.wait().unwrap().success());
     }
 
+    /// The highest fd number this process may open (capped where the limit is huge).
+    fn highest_fd_number() -> i32 {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: `limit` is a valid rlimit for getrlimit to fill.
+        assert_eq!(
+            unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) },
+            0
+        );
+        let cap = 1 << 16;
+        if limit.rlim_cur == libc::RLIM_INFINITY || limit.rlim_cur > cap {
+            cap as i32 - 1
+        } else {
+            limit.rlim_cur as i32 - 1
+        }
+    }
+
     #[test]
     fn a_bad_descriptor_is_a_clear_error_and_is_left_open() {
         // SAFETY (all three): the checks fail, so nothing is adopted or closed.
         let err = unsafe { Event::from_raw_descriptor(-1) }.unwrap_err();
         assert_eq!(code(&err), "EBADF");
+        // A closed event's number: moved to the highest number the fd limit allows before it
+        // is closed, because new fds take the lowest free number — a number freed low down is
+        // taken at once by another test's thread (or libkqueue's), and is then open again.
         let closed = {
             let e = Event::new().unwrap();
-            e.into_raw_fd()
+            let high = highest_fd_number();
+            // SAFETY: `e`'s fd is open; `high` is a number nothing here uses.
+            assert_eq!(unsafe { libc::dup2(e.as_raw_fd(), high) }, high);
+            high
         };
-        // SAFETY: `closed` is ours; closing it makes the number stale.
+        // SAFETY: `closed` is ours (the dup above); closing it makes the number stale.
         drop(unsafe { OwnedFd::from_raw_fd(closed) });
         let err = unsafe { Event::from_raw_descriptor(i64::from(closed)) }.unwrap_err();
         assert_eq!(code(&err), "EBADF");
