@@ -29,6 +29,10 @@ export {
   type Received,
   type ShutdownHow,
   type SocketHandle,
+  type FdSource,
+  type ReceivedWithFds,
+  MAX_FDS_PER_MESSAGE,
 } from './lib/net.js'
+export { listenFds, type ListenFd, type ListenFdsOptions } from './lib/listen-fds.js'
 export type { WakepollSource } from './lib/source.js'
 export type { WakepollErrorCode } from './lib/errors.js'

@@ -34,6 +34,10 @@ interface FastPaths {
   netRead(socket: Key, buf: Uint8Array, offset: number, length: number): number | null
   /** A socket's or pipe end's write/send from `buf`: bytes, or `null` on would-block. */
   netWrite(socket: Key, buf: Uint8Array, offset: number, length: number): number | null
+  /** A Unix socket's send with the first `count` descriptors of `fds`, to `path` or the peer. */
+  netSendWithFds(socket: Key, buf: Uint8Array, offset: number, length: number, fds: Int32Array, count: number, path: string | null): number | null
+  /** A Unix socket's receive: bytes or `null`; `out[0]` the descriptors received, `out[1…]` them. */
+  netRecvWithFds(socket: Key, buf: Uint8Array, offset: number, length: number, out: Int32Array, maxFds: number): number | null
 }
 
 export const native = loaded as typeof Binding & FastPaths

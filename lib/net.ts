@@ -10,8 +10,10 @@
 import { isIP } from 'node:net'
 
 import { native, type Key, type RawAddress } from './native.js'
-import { invalidArgType, invalidArgValue } from './errors.js'
+import { invalidArgType, invalidArgValue, outOfRange } from './errors.js'
 import { kSource, type SourceOps, type WakepollSource } from './source.js'
+import { isSyncEvent, type SyncEvent } from './sync-event.js'
+import { isTimer, timerDescriptor, type Timer } from './timer.js'
 import { Unclosed, type Cell } from './unclosed.js'
 import { validateHandle, validateInteger } from './validate.js'
 
@@ -94,6 +96,30 @@ export interface Received<A> {
 
 /** Which side `shutdown` closes: reading, writing, or both. */
 export type ShutdownHow = 'read' | 'write' | 'both'
+
+/**
+ * What `sendWithFds` sends: a file descriptor number, or a wakepoll object whose descriptor
+ * goes (a SyncEvent's eventfd or FIFO, a Timer's timerfd — Linux only —, any socket or pipe
+ * end's fd). The object stays the sender's: the peer gets a copy of the descriptor.
+ */
+export type FdSource = number | SyncEvent | Timer | Socket
+
+/** What `recvWithFds` returns: the bytes received and the descriptors that came with them. */
+export interface ReceivedWithFds {
+  /** How many bytes were copied into the buffer (0 at end of stream). */
+  bytes: number
+  /**
+   * The descriptors received, in order: new fds of this process, close-on-exec, owned by the
+   * caller (adopt them with `<Class>.fromFd` or `SyncEvent.fromFd`, or close them).
+   */
+  fds: number[]
+}
+
+/**
+ * The most descriptors one `sendWithFds` carries and one `recvWithFds` takes: 253 (Linux's
+ * `SCM_MAX_FD`; the same on macOS and FreeBSD); 0 on Windows, which has no descriptor passing.
+ */
+export const MAX_FDS_PER_MESSAGE: number = native.socketMaxFdsPerMessage()
 
 // ---------------------------------------------------------------- validation
 
@@ -227,6 +253,18 @@ export abstract class Socket implements WakepollSource, Disposable {
     return handle
   }
 
+  /**
+   * Gives the descriptor up (mio's `IntoRawFd`): ends its registration (no later event
+   * reports it), closes this object (`ERR_CLOSED` from then on) and returns the fd — on
+   * Windows the SOCKET — still open and now the caller's to close, hand to another library or
+   * pass to another process.
+   */
+  intoFd(): number {
+    const fd = native.socketIntoFd(this[kKey])
+    unclosed.untrack(this[kCell])
+    return fd
+  }
+
   /** Ends its registration, then closes the fd. Idempotent. */
   close(): void {
     unclosed.untrack(this[kCell])
@@ -259,6 +297,89 @@ function make<T extends Socket>(Class: SocketClass<T>, key: Key): T {
 function fromHandle<T extends Socket>(Class: SocketClass<T>, handle: unknown): T {
   validateHandle(handle)
   return make(Class, native.socketFromHandle(handle, Class.name))
+}
+
+/** `Class.fromFd(fd)`: the socket `fd` adopted as `Class` (the core checks its kind). */
+function fromFd<T extends Socket>(Class: SocketClass<T>, fd: unknown): T {
+  validateInteger(fd, 'fd', 0, Number.MAX_SAFE_INTEGER)
+  return make(Class, native.socketFromFd(fd, Class.name))
+}
+
+/** `Class.fromDuplicate(text)` (Windows): this process's socket for another's `duplicateFor`. */
+function fromDuplicate<T extends Socket>(Class: SocketClass<T>, text: unknown): T {
+  if (typeof text !== 'string') throw invalidArgType('text', 'of type string', text)
+  return make(Class, native.socketFromDuplicate(text, Class.name))
+}
+
+/** `socket.duplicateFor(pid)` (Windows). */
+function duplicateFor(socket: Socket, pid: unknown): string {
+  validateInteger(pid, 'pid', 0, 0xffff_ffff)
+  return native.socketDuplicateFor(socket[kKey], pid)
+}
+
+/** The socket of `key` (just adopted natively) as an object of the class `kind` names. */
+export function socketOfKind(kind: string, key: Key): Socket {
+  const Class = ({ TcpListener, TcpStream, UdpSocket, UnixListener, UnixStream, UnixDatagram } as Record<string, SocketClass<Socket>>)[kind]
+  if (Class === undefined) throw new TypeError(`no socket class ${kind}`)
+  return make(Class, key)
+}
+
+// ---------------------------------------------------------------- descriptor passing
+
+// The descriptors of one sendWithFds / recvWithFds cross into native code here (count first
+// for a receive), so that a loop passing descriptors allocates nothing native.
+const fdScratch = new Int32Array(MAX_FDS_PER_MESSAGE + 1)
+
+/** The descriptor of one `fds` item. */
+function descriptorOf(item: unknown, name: string): number {
+  if (typeof item === 'number') {
+    validateInteger(item, name, 0, 0x7fff_ffff)
+    return item
+  }
+  if (isSyncEvent(item)) return item.fd
+  if (isTimer(item)) return timerDescriptor(item)
+  if (item instanceof Socket) return item.fd
+  throw invalidArgType(name, 'a file descriptor or a SyncEvent, Timer, socket or pipe end', item)
+}
+
+/** Validates `fds` and writes their descriptors to `fdScratch`; their number. */
+function loadFds(fds: unknown): number {
+  if (!Array.isArray(fds)) throw invalidArgType('fds', 'an instance of Array', fds)
+  if (fds.length > MAX_FDS_PER_MESSAGE) {
+    throw outOfRange('fds.length', `<= ${MAX_FDS_PER_MESSAGE} (descriptors one message carries)`, fds.length)
+  }
+  for (let i = 0; i < fds.length; i++) fdScratch[i] = descriptorOf(fds[i], `fds[${i}]`)
+  return fds.length
+}
+
+function sendWithFds(
+  socket: Socket,
+  buf: unknown,
+  fds: unknown,
+  offset: unknown,
+  length: unknown,
+  path: string | null,
+  stream: boolean,
+): number | null {
+  validateBuffer(buf)
+  const at = offset === undefined ? 0 : validOffset(offset, buf.length)
+  const len = length === undefined ? buf.length - at : validLength(length, buf.length - at)
+  const count = loadFds(fds)
+  // A stream carries descriptors with its bytes: a send of none would drop them.
+  if (stream && count > 0 && len === 0) throw outOfRange('length', '>= 1 when fds are sent on a stream', len)
+  return native.netSendWithFds(socket[kKey], buf, at, len, fdScratch, count, path)
+}
+
+function recvWithFds(socket: Socket, buf: unknown, maxFds: unknown, offset: unknown, length: unknown): ReceivedWithFds | null {
+  validateBuffer(buf)
+  validateInteger(maxFds, 'maxFds', 0, MAX_FDS_PER_MESSAGE)
+  const at = offset === undefined ? 0 : validOffset(offset, buf.length)
+  const len = length === undefined ? buf.length - at : validLength(length, buf.length - at)
+  const bytes = native.netRecvWithFds(socket[kKey], buf, at, len, fdScratch, maxFds)
+  if (bytes === null) return null
+  const fds: number[] = []
+  for (let i = 1; i <= fdScratch[0]!; i++) fds.push(fdScratch[i]!)
+  return { bytes, fds }
 }
 
 /** The pending socket error (`SO_ERROR`, cleared by reading it) as a system error, or null. */
@@ -294,6 +415,39 @@ export class TcpListener extends Socket {
     return fromHandle(TcpListener, handle)
   }
 
+  /**
+   * Takes ownership of an open socket descriptor made elsewhere — inherited, passed by a
+   * supervisor (see `listenFds`), received with `recvWithFds` — if it is a listening TCP socket; makes it
+   * non-blocking and close-on-exec. Checked first, and left open and untouched when the check
+   * fails: a socket of another kind is `EINVAL` (the message names what it is), a descriptor
+   * that is no socket `ENOTSOCK`, a closed one `EBADF`; a negative or fractional `fd` is a
+   * RangeError, a non-number a TypeError. On success the descriptor is this object's: `close()`
+   * closes it. On Windows `fd` is a SOCKET handle value.
+   */
+  static fromFd(fd: number): TcpListener {
+    return fromFd(TcpListener, fd)
+  }
+
+  /**
+   * Windows: this process's socket for the text another process's `duplicateFor(pid)` made
+   * for it (any channel carries it: argv, a pipe, a file). Text that is not such is `EINVAL`,
+   * as is a socket of another kind. On Unix `ENOTSUP`: receive the fd with `recvWithFds` and
+   * adopt it with `fromFd`.
+   */
+  static fromDuplicate(text: string): TcpListener {
+    return fromDuplicate(TcpListener, text)
+  }
+
+  /**
+   * Windows: lets process `pid` make its own socket for this one (`WSADuplicateSocketW`):
+   * returns text to hand to that process, where `TcpListener.fromDuplicate(text)` makes the
+   * socket. Both processes then hold the same socket, each closing its own. On Unix `ENOTSUP`:
+   * send the fd over a `UnixStream` with `sendWithFds`.
+   */
+  duplicateFor(pid: number): string {
+    return duplicateFor(this, pid)
+  }
+
   /** `[stream, peerAddress]` of a pending connection, or `null` when none is pending. */
   accept(): [TcpStream, InetAddress] | null {
     const key = native.socketAccept(this[kKey])
@@ -327,6 +481,39 @@ export class TcpStream extends Socket {
   /** Takes the socket out of a `handle` read in any worker of this process (once: a second `fromHandle` is `ERR_CLOSED`; a forged handle or one of another class `ERR_INVALID_HANDLE`). */
   static fromHandle(handle: SocketHandle): TcpStream {
     return fromHandle(TcpStream, handle)
+  }
+
+  /**
+   * Takes ownership of an open socket descriptor made elsewhere — inherited, passed by a
+   * supervisor (see `listenFds`), received with `recvWithFds` — if it is a TCP socket that does not listen (a connection, e.g. `Accept=yes` or one passed by another process); makes it
+   * non-blocking and close-on-exec. Checked first, and left open and untouched when the check
+   * fails: a socket of another kind is `EINVAL` (the message names what it is), a descriptor
+   * that is no socket `ENOTSOCK`, a closed one `EBADF`; a negative or fractional `fd` is a
+   * RangeError, a non-number a TypeError. On success the descriptor is this object's: `close()`
+   * closes it. On Windows `fd` is a SOCKET handle value.
+   */
+  static fromFd(fd: number): TcpStream {
+    return fromFd(TcpStream, fd)
+  }
+
+  /**
+   * Windows: this process's socket for the text another process's `duplicateFor(pid)` made
+   * for it (any channel carries it: argv, a pipe, a file). Text that is not such is `EINVAL`,
+   * as is a socket of another kind. On Unix `ENOTSUP`: receive the fd with `recvWithFds` and
+   * adopt it with `fromFd`.
+   */
+  static fromDuplicate(text: string): TcpStream {
+    return fromDuplicate(TcpStream, text)
+  }
+
+  /**
+   * Windows: lets process `pid` make its own socket for this one (`WSADuplicateSocketW`):
+   * returns text to hand to that process, where `TcpStream.fromDuplicate(text)` makes the
+   * socket. Both processes then hold the same socket, each closing its own. On Unix `ENOTSUP`:
+   * send the fd over a `UnixStream` with `sendWithFds`.
+   */
+  duplicateFor(pid: number): string {
+    return duplicateFor(this, pid)
   }
 
   /**
@@ -398,6 +585,39 @@ export class UdpSocket extends Socket {
   /** Takes the socket out of a `handle` read in any worker of this process (once: a second `fromHandle` is `ERR_CLOSED`; a forged handle or one of another class `ERR_INVALID_HANDLE`). */
   static fromHandle(handle: SocketHandle): UdpSocket {
     return fromHandle(UdpSocket, handle)
+  }
+
+  /**
+   * Takes ownership of an open socket descriptor made elsewhere — inherited, passed by a
+   * supervisor (see `listenFds`), received with `recvWithFds` — if it is a UDP socket; makes it
+   * non-blocking and close-on-exec. Checked first, and left open and untouched when the check
+   * fails: a socket of another kind is `EINVAL` (the message names what it is), a descriptor
+   * that is no socket `ENOTSOCK`, a closed one `EBADF`; a negative or fractional `fd` is a
+   * RangeError, a non-number a TypeError. On success the descriptor is this object's: `close()`
+   * closes it. On Windows `fd` is a SOCKET handle value.
+   */
+  static fromFd(fd: number): UdpSocket {
+    return fromFd(UdpSocket, fd)
+  }
+
+  /**
+   * Windows: this process's socket for the text another process's `duplicateFor(pid)` made
+   * for it (any channel carries it: argv, a pipe, a file). Text that is not such is `EINVAL`,
+   * as is a socket of another kind. On Unix `ENOTSUP`: receive the fd with `recvWithFds` and
+   * adopt it with `fromFd`.
+   */
+  static fromDuplicate(text: string): UdpSocket {
+    return fromDuplicate(UdpSocket, text)
+  }
+
+  /**
+   * Windows: lets process `pid` make its own socket for this one (`WSADuplicateSocketW`):
+   * returns text to hand to that process, where `UdpSocket.fromDuplicate(text)` makes the
+   * socket. Both processes then hold the same socket, each closing its own. On Unix `ENOTSUP`:
+   * send the fd over a `UnixStream` with `sendWithFds`.
+   */
+  duplicateFor(pid: number): string {
+    return duplicateFor(this, pid)
   }
 
   /** Sends one datagram to `target`: bytes sent, `null` if it would block. */
@@ -479,6 +699,19 @@ export class UnixListener extends Socket {
     return fromHandle(UnixListener, handle)
   }
 
+  /**
+   * Takes ownership of an open socket descriptor made elsewhere — inherited, passed by a
+   * supervisor (see `listenFds`), received with `recvWithFds` — if it is a listening Unix stream socket; makes it
+   * non-blocking and close-on-exec. Checked first, and left open and untouched when the check
+   * fails: a socket of another kind is `EINVAL` (the message names what it is), a descriptor
+   * that is no socket `ENOTSOCK`, a closed one `EBADF`; a negative or fractional `fd` is a
+   * RangeError, a non-number a TypeError. On success the descriptor is this object's: `close()`
+   * closes it. On Windows `fd` is a SOCKET handle value.
+   */
+  static fromFd(fd: number): UnixListener {
+    return fromFd(UnixListener, fd)
+  }
+
   /** `[stream, peerAddress]` of a pending connection (usually `{ path: null }`), or `null`. */
   accept(): [UnixStream, UnixAddress] | null {
     const key = native.socketAccept(this[kKey])
@@ -515,6 +748,43 @@ export class UnixStream extends Socket {
   /** Takes the socket out of a `handle` read in any worker of this process (once: a second `fromHandle` is `ERR_CLOSED`; a forged handle or one of another class `ERR_INVALID_HANDLE`). */
   static fromHandle(handle: SocketHandle): UnixStream {
     return fromHandle(UnixStream, handle)
+  }
+
+  /**
+   * Takes ownership of an open socket descriptor made elsewhere — inherited, passed by a
+   * supervisor (see `listenFds`), received with `recvWithFds` — if it is a Unix stream socket that does not listen; makes it
+   * non-blocking and close-on-exec. Checked first, and left open and untouched when the check
+   * fails: a socket of another kind is `EINVAL` (the message names what it is), a descriptor
+   * that is no socket `ENOTSOCK`, a closed one `EBADF`; a negative or fractional `fd` is a
+   * RangeError, a non-number a TypeError. On success the descriptor is this object's: `close()`
+   * closes it. On Windows `fd` is a SOCKET handle value.
+   */
+  static fromFd(fd: number): UnixStream {
+    return fromFd(UnixStream, fd)
+  }
+
+  /**
+   * Sends `buf[offset, offset + length)` with the descriptors `fds` (`SCM_RIGHTS`, crosvm's
+   * `ScmSocket`): the byte count — the descriptors went with the first byte; send what is left
+   * with `write` — or `null` when it would block (nothing was sent). `fds` are fd numbers or
+   * wakepoll objects (SyncEvent, Timer on Linux, sockets, pipe ends); the peer gets copies, the
+   * objects stay yours. At most `MAX_FDS_PER_MESSAGE` (253) of them, and at least one byte with
+   * them: otherwise a RangeError before any system call.
+   */
+  sendWithFds(buf: Uint8Array, fds: readonly FdSource[], offset?: number, length?: number): number | null {
+    return sendWithFds(this, buf, fds, offset, length, null, true)
+  }
+
+  /**
+   * Receives into `buf[offset, offset + length)` and takes up to `maxFds` descriptors that came
+   * with the bytes: `{ bytes, fds }` (`bytes` 0 at end of stream), or `null` when nothing is
+   * queued. The fds are new, close-on-exec and yours (adopt with `<Class>.fromFd` or
+   * `SyncEvent.fromFd`, or close them). More than `maxFds` came: every one that arrived is
+   * closed and it throws `EMSGSIZE` — pass the most the peer may send (`maxFds` ≤ 253). A plain
+   * `read` of bytes that carried descriptors drops them (the kernel closes them).
+   */
+  recvWithFds(buf: Uint8Array, maxFds: number, offset?: number, length?: number): ReceivedWithFds | null {
+    return recvWithFds(this, buf, maxFds, offset, length)
   }
 
   /**
@@ -577,6 +847,44 @@ export class UnixDatagram extends Socket {
   /** Takes the socket out of a `handle` read in any worker of this process (once: a second `fromHandle` is `ERR_CLOSED`; a forged handle or one of another class `ERR_INVALID_HANDLE`). */
   static fromHandle(handle: SocketHandle): UnixDatagram {
     return fromHandle(UnixDatagram, handle)
+  }
+
+  /**
+   * Takes ownership of an open socket descriptor made elsewhere — inherited, passed by a
+   * supervisor (see `listenFds`), received with `recvWithFds` — if it is a Unix datagram socket; makes it
+   * non-blocking and close-on-exec. Checked first, and left open and untouched when the check
+   * fails: a socket of another kind is `EINVAL` (the message names what it is), a descriptor
+   * that is no socket `ENOTSOCK`, a closed one `EBADF`; a negative or fractional `fd` is a
+   * RangeError, a non-number a TypeError. On success the descriptor is this object's: `close()`
+   * closes it. On Windows `fd` is a SOCKET handle value.
+   */
+  static fromFd(fd: number): UnixDatagram {
+    return fromFd(UnixDatagram, fd)
+  }
+
+  /**
+   * Sends `buf[offset, offset + length)` as one datagram to the connected peer with the
+   * descriptors `fds` (see `UnixStream#sendWithFds`; an empty datagram may carry them): the
+   * byte count, or `null` when it would block.
+   */
+  sendWithFds(buf: Uint8Array, fds: readonly FdSource[], offset?: number, length?: number): number | null {
+    return sendWithFds(this, buf, fds, offset, length, null, false)
+  }
+
+  /** `sendWithFds` to the socket file `path`: the byte count, or `null` when it would block. */
+  sendToWithFds(buf: Uint8Array, path: string, fds: readonly FdSource[]): number | null {
+    validatePath(path)
+    return sendWithFds(this, buf, fds, undefined, undefined, path, false)
+  }
+
+  /**
+   * Receives one datagram into `buf[offset, offset + length)` (the rest of a longer one is
+   * dropped) and up to `maxFds` descriptors that came with it: `{ bytes, fds }`, or `null` when
+   * none is queued (see `UnixStream#recvWithFds`: more than `maxFds` is `EMSGSIZE`, every one
+   * closed).
+   */
+  recvWithFds(buf: Uint8Array, maxFds: number, offset?: number, length?: number): ReceivedWithFds | null {
+    return recvWithFds(this, buf, maxFds, offset, length)
   }
 
   /** Sends `buf` as one datagram to `address`: the byte count, or `null` when it would block. */

@@ -145,6 +145,15 @@ export class Timer implements WakepollSource, Disposable {
   }
 }
 
+/**
+ * The descriptor that carries `timer` to another process (`sendWithFds`): its timerfd on
+ * Linux; elsewhere `ENOTSUP` (a kqueue timer's fd is its kqueue's, which does not cross
+ * processes).
+ */
+export function timerDescriptor(timer: Timer): number {
+  return native.timerDescriptor(timer[kKey])
+}
+
 /** A real Timer (not merely an object with Timer.prototype). */
 export function isTimer(value: unknown): value is Timer {
   return value instanceof Timer && typeof value[kKey] === 'number'

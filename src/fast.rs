@@ -16,7 +16,9 @@ use napi::bindgen_prelude::{Object, ToNapiValue, Unknown};
 use napi::{sys, Env};
 
 use crate::napi_raw::{args, stopping, throw, timeout_ms, typed_array};
-use crate::{errors, net, poll, slots, sync_event, thread_stop, timer, wait_context, waker};
+use crate::{
+    errors, net, net_fds, poll, slots, sync_event, thread_stop, timer, wait_context, waker,
+};
 
 /// The slot key (slots.rs) that `value` holds; `None` (found nowhere: `ERR_CLOSED`) for
 /// anything else.
@@ -170,7 +172,8 @@ unsafe extern "C" fn timer_wait(
     }
 }
 
-/// Adds `wake`, `poll`, `netRead` and `netWrite` to the module's exports (called from lib.rs's module init).
+/// Adds the raw callbacks (`wake`, `poll`, the blocking waits, `netRead`, `netWrite`,
+/// `netSendWithFds`, `netRecvWithFds`) to the module's exports (called from lib.rs's module init).
 pub(crate) fn export(env: &Env, exports: &mut Object) -> napi::Result<()> {
     for (name, callback) in [
         (
@@ -184,6 +187,8 @@ pub(crate) fn export(env: &Env, exports: &mut Object) -> napi::Result<()> {
         (c"timerWait", timer_wait),
         (c"netRead", net::net_read),
         (c"netWrite", net::net_write),
+        (c"netSendWithFds", net_fds::net_send_with_fds),
+        (c"netRecvWithFds", net_fds::net_recv_with_fds),
     ] {
         let mut function = ptr::null_mut();
         // SAFETY: `env` is live during module init; `name` is NUL-terminated.

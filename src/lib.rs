@@ -14,6 +14,7 @@ mod fast;
 mod handles;
 mod napi_raw;
 mod net;
+mod net_fds;
 mod poll;
 mod poll_async;
 mod poll_watch;

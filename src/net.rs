@@ -67,9 +67,10 @@ macro_rules! each {
         }
     };
 }
+pub(crate) use each;
 
 impl Sock {
-    fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Sock::TcpListener(_) => "TcpListener",
             Sock::TcpStream(_) => "TcpStream",
@@ -145,11 +146,11 @@ pub(crate) fn with<T>(
     }
 }
 
-fn closed(env: &Env) -> napi::Error {
+pub(crate) fn closed(env: &Env) -> napi::Error {
     errors::closed(env, "socket")
 }
 
-fn insert(env: &Env, sock: Sock) -> napi::Result<f64> {
+pub(crate) fn insert(env: &Env, sock: Sock) -> napi::Result<f64> {
     SOCKETS
         .insert(sock)
         .map(|key| key as f64)
@@ -207,7 +208,7 @@ fn socket_addr(env: &Env, ip: &str, port: u32) -> napi::Result<SocketAddr> {
 }
 
 /// Retries `EINTR`; `Ok(None)` on `WouldBlock`.
-fn nonblocking<T>(mut f: impl FnMut() -> io::Result<T>) -> io::Result<Option<T>> {
+pub(crate) fn nonblocking<T>(mut f: impl FnMut() -> io::Result<T>) -> io::Result<Option<T>> {
     loop {
         match f() {
             Ok(v) => return Ok(Some(v)),
@@ -218,7 +219,7 @@ fn nonblocking<T>(mut f: impl FnMut() -> io::Result<T>) -> io::Result<Option<T>>
     }
 }
 
-fn unsupported(env: &Env, kind: &str, what: &str) -> napi::Error {
+pub(crate) fn unsupported(env: &Env, kind: &str, what: &str) -> napi::Error {
     errors::js_error(
         env,
         Class::TypeError,
@@ -227,7 +228,7 @@ fn unsupported(env: &Env, kind: &str, what: &str) -> napi::Error {
     )
 }
 
-fn sys<T>(env: &Env, r: io::Result<T>) -> napi::Result<T> {
+pub(crate) fn sys<T>(env: &Env, r: io::Result<T>) -> napi::Result<T> {
     r.map_err(|e| errors::system(env, &e))
 }
 
@@ -608,38 +609,10 @@ unsafe fn io_call(
     let js_env = Env::from_raw(env);
     // SAFETY: `key` is an argument of this callback.
     let key = unsafe { napi_raw::number(env, key) }.and_then(slots::key);
-    // SAFETY: `buf` is an argument of this callback; JavaScript is blocked in this call, and
-    // the memory is only borrowed for it (a SharedArrayBuffer's other users see a racing
-    // write, as with any read(2) into shared memory).
-    let Some(bytes) = (unsafe { uint8_array(env, buf) }) else {
-        return napi_raw::throw(
-            env,
-            errors::js_error(
-                &js_env,
-                Class::TypeError,
-                "ERR_INVALID_ARG_TYPE",
-                "The \"buffer\" argument must be an instance of Buffer or Uint8Array.",
-            ),
-        );
-    };
-    // The range within `buf` (lib/net.ts validated it; checked again here, so that no call can
-    // reach outside the array). A range given as a view (`buf.subarray(…)`) would cost a new
-    // typed array per call on the hot path; two numbers cost nothing.
-    // SAFETY: `offset` and `length` are arguments of this callback.
-    let range = unsafe { (napi_raw::number(env, offset), napi_raw::number(env, length)) };
-    let Some(bytes) = (match range {
-        (Some(at), Some(len)) => within(bytes, at, len),
-        _ => Some(bytes),
-    }) else {
-        return napi_raw::throw(
-            env,
-            errors::js_error(
-                &js_env,
-                Class::RangeError,
-                "ERR_OUT_OF_RANGE",
-                "The \"offset\" and \"length\" arguments must lie within the buffer.",
-            ),
-        );
+    // SAFETY: arguments of this callback.
+    let bytes = match unsafe { buffer_range(env, buf, offset, length) } {
+        Ok(bytes) => bytes,
+        Err(err) => return napi_raw::throw(env, err),
     };
     let Some(sock) = key.and_then(|key| SOCKETS.borrow(key)) else {
         return napi_raw::throw(env, closed(&js_env));
@@ -655,24 +628,70 @@ unsafe fn io_call(
     });
     drop(sock);
     match result {
-        Ok(Some(n)) => {
-            let mut value = ptr::null_mut();
-            // SAFETY: `env` is the env of this callback.
-            unsafe { sys::napi_create_double(env, n as f64, &mut value) };
-            value
-        }
-        Ok(None) => {
-            let mut value = ptr::null_mut();
-            // SAFETY: as above.
-            unsafe { sys::napi_get_null(env, &mut value) };
-            value
-        }
         Err(e) if e.kind() == io::ErrorKind::Unsupported => napi_raw::throw(
             env,
             unsupported(&js_env, kind, if read { "read()" } else { "write()" }),
         ),
-        Err(e) => napi_raw::throw(env, errors::system(&js_env, &e)),
+        other => count_or_null(env, other),
     }
+}
+
+/// The `buf[offset .. offset + length]` of a raw call's arguments (the whole `buf` when the
+/// two are not numbers), or the TypeError/RangeError to throw.
+///
+/// # Safety
+/// The values are arguments of the running callback of `env`. The slice borrows the array's
+/// memory for that callback only: JavaScript is blocked in it (a SharedArrayBuffer's other
+/// users see a racing write, as with any read(2) into shared memory).
+pub(crate) unsafe fn buffer_range<'a>(
+    env: sys::napi_env,
+    buf: sys::napi_value,
+    offset: sys::napi_value,
+    length: sys::napi_value,
+) -> Result<&'a mut [u8], napi::Error> {
+    let js_env = Env::from_raw(env);
+    // SAFETY: forwarded from the caller.
+    let Some(bytes) = (unsafe { uint8_array(env, buf) }) else {
+        return Err(errors::js_error(
+            &js_env,
+            Class::TypeError,
+            "ERR_INVALID_ARG_TYPE",
+            "The \"buffer\" argument must be an instance of Buffer or Uint8Array.",
+        ));
+    };
+    // The range within `buf` (lib/net.ts validated it; checked again here, so that no call can
+    // reach outside the array). A range given as a view (`buf.subarray(…)`) would cost a new
+    // typed array per call on the hot path; two numbers cost nothing.
+    // SAFETY: forwarded from the caller.
+    let range = unsafe { (napi_raw::number(env, offset), napi_raw::number(env, length)) };
+    match range {
+        (Some(at), Some(len)) => within(bytes, at, len),
+        _ => Some(bytes),
+    }
+    .ok_or_else(|| {
+        errors::js_error(
+            &js_env,
+            Class::RangeError,
+            "ERR_OUT_OF_RANGE",
+            "The \"offset\" and \"length\" arguments must lie within the buffer.",
+        )
+    })
+}
+
+/// A raw call's result: the count, `null` for would-block, or the system error thrown.
+pub(crate) fn count_or_null(
+    env: sys::napi_env,
+    result: io::Result<Option<usize>>,
+) -> sys::napi_value {
+    let mut value = ptr::null_mut();
+    match result {
+        // SAFETY: `env` is the env of the running callback.
+        Ok(Some(n)) => unsafe { sys::napi_create_double(env, n as f64, &mut value) },
+        // SAFETY: as above.
+        Ok(None) => unsafe { sys::napi_get_null(env, &mut value) },
+        Err(e) => return napi_raw::throw(env, errors::system(&Env::from_raw(env), &e)),
+    };
+    value
 }
 
 /// `bytes[at .. at + len]`, when both are whole numbers and the range lies within `bytes`.

@@ -271,6 +271,21 @@ pub fn timer_fd(env: Env, key: f64) -> napi::Result<i32> {
     })
 }
 
+/// The descriptor that carries the timer to another process (`sendWithFds`): its timerfd on
+/// Linux; `ENOTSUP` elsewhere.
+#[napi]
+pub fn timer_descriptor(env: Env, key: f64) -> napi::Result<f64> {
+    shared(&env, key)?.with(&env, |timer| {
+        timer
+            .as_raw_descriptor()
+            .map(|fd| fd as f64)
+            .ok_or_else(|| {
+                let why = "this platform's Timer has no descriptor to send (Linux: its timerfd)";
+                errors::system(&env, &wakepoll::error::unsupported("sendmsg", why))
+            })
+    })
+}
+
 #[napi]
 pub fn timer_closed(key: f64) -> bool {
     found(key).is_none_or(|shared| shared.is_closed())

@@ -8,6 +8,7 @@
 //! Because the errno travels inside the custom payload, `io::Error::raw_os_error` returns
 //! `None` for these errors; use [`errno`] instead.
 
+use std::borrow::Cow;
 use std::{fmt, io};
 
 /// The OS error behind a failed wakepoll operation.
@@ -15,7 +16,7 @@ use std::{fmt, io};
 pub struct SysError {
     errno: i32,
     syscall: &'static str,
-    message: Option<&'static str>,
+    message: Option<Cow<'static, str>>,
 }
 
 impl SysError {
@@ -33,8 +34,8 @@ impl SysError {
 
     /// wakepoll's own description ("already registered"), if it has one; `None` when the
     /// OS's text describes the error.
-    pub fn message(&self) -> Option<&'static str> {
-        self.message
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
     }
 
     /// The system call that failed, as Node names it in `err.syscall` (`"epoll_ctl"`).
@@ -50,8 +51,8 @@ impl SysError {
     /// The human-readable description: wakepoll's own where it has one ("already
     /// registered"), otherwise the OS's.
     pub fn description(&self) -> String {
-        match self.message {
-            Some(message) => message.to_owned(),
+        match &self.message {
+            Some(message) => message.to_string(),
             None => {
                 let os = io::Error::from_raw_os_error(self.errno).to_string();
                 // std appends " (os error N)"; the code already says it.
@@ -117,6 +118,16 @@ pub fn from_errno(syscall: &'static str, errno: i32) -> io::Error {
 
 /// Like [`from_errno`], with wakepoll's own description in place of the OS's.
 pub(crate) fn with_message(syscall: &'static str, errno: i32, message: &'static str) -> io::Error {
+    with_description(syscall, errno, Cow::Borrowed(message))
+}
+
+/// Like [`with_message`], for a description made at run time (one that names what a
+/// descriptor turned out to be, say).
+pub(crate) fn with_description(
+    syscall: &'static str,
+    errno: i32,
+    message: Cow<'static, str>,
+) -> io::Error {
     let kind = crate::sys::error_kind(errno);
     io::Error::new(
         kind,

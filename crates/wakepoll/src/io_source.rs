@@ -285,6 +285,13 @@ macro_rules! io_source_impls {
             }
         }
 
+        /// Ends any registration, then gives the (still open) handle to the caller.
+        impl $crate::event::IntoRawSource for $ty {
+            fn into_raw_source(self) -> $crate::event::RawSource {
+                $crate::sys::into_raw_source(self.inner.into_owned())
+            }
+        }
+
         impl ::std::fmt::Debug for $ty {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(stringify!($ty))

@@ -9,7 +9,7 @@ use std::io;
 use std::net::Shutdown;
 use std::path::Path;
 
-use crate::event::{AsRawSource, RawSource, Source};
+use crate::event::{AsRawSource, IntoRawSource, RawSource, Source};
 use crate::{error, Interest, Registry, Token};
 
 /// No value: the types below cannot be constructed.
@@ -66,6 +66,32 @@ macro_rules! stub_source {
                 match self.0 {}
             }
         }
+
+        impl IntoRawSource for $ty {
+            fn into_raw_source(self) -> RawSource {
+                match self.0 {}
+            }
+        }
+    };
+}
+
+/// A Unix socket's adoption from a descriptor: refused, there are none here.
+macro_rules! stub_adopt {
+    ($ty:ident) => {
+        impl $ty {
+            /// Fails: `Unsupported` (`ENOTSUP`); sockets cross processes here with
+            /// `duplicate_for` / `from_duplicate` of the IP socket types.
+            ///
+            /// # Safety
+            /// Nothing is taken; `unsafe` only to match the Unix signature.
+            pub unsafe fn from_raw_descriptor(_raw: i64) -> io::Result<$ty> {
+                Err(error::unsupported(
+                    "getsockopt",
+                    "Unix domain sockets are not available on this platform: pass IP sockets to \
+                     another process with duplicateFor(pid) and fromDuplicate(text) instead",
+                ))
+            }
+        }
     };
 }
 
@@ -105,6 +131,7 @@ macro_rules! stub_io {
 #[derive(Debug)]
 pub struct UnixListener(Void);
 stub_source!(UnixListener);
+stub_adopt!(UnixListener);
 
 impl UnixListener {
     /// Fails: `Unsupported` (`ENOTSUP`).
@@ -137,6 +164,7 @@ impl UnixListener {
 #[derive(Debug)]
 pub struct UnixStream(Void);
 stub_source!(UnixStream);
+stub_adopt!(UnixStream);
 stub_io!(UnixStream);
 
 impl UnixStream {
@@ -169,12 +197,27 @@ impl UnixStream {
     pub fn shutdown(&self, _how: Shutdown) -> io::Result<()> {
         match self.0 {}
     }
+
+    /// Unreachable: no stream exists.
+    pub fn send_with_fds(&self, _buf: &[u8], _fds: &[RawSource]) -> io::Result<usize> {
+        match self.0 {}
+    }
+
+    /// Unreachable: no stream exists.
+    pub fn recv_with_fds(
+        &self,
+        _buf: &mut [u8],
+        _fds: &mut [RawSource],
+    ) -> io::Result<(usize, usize)> {
+        match self.0 {}
+    }
 }
 
 /// A Unix domain datagram socket; on this platform its constructors fail.
 #[derive(Debug)]
 pub struct UnixDatagram(Void);
 stub_source!(UnixDatagram);
+stub_adopt!(UnixDatagram);
 
 impl UnixDatagram {
     /// Fails: `Unsupported` (`ENOTSUP`).
@@ -236,6 +279,30 @@ impl UnixDatagram {
     pub fn shutdown(&self, _how: Shutdown) -> io::Result<()> {
         match self.0 {}
     }
+
+    /// Unreachable: no socket exists.
+    pub fn send_with_fds(&self, _buf: &[u8], _fds: &[RawSource]) -> io::Result<usize> {
+        match self.0 {}
+    }
+
+    /// Unreachable: no socket exists.
+    pub fn send_to_with_fds<P: AsRef<Path>>(
+        &self,
+        _buf: &[u8],
+        _path: P,
+        _fds: &[RawSource],
+    ) -> io::Result<usize> {
+        match self.0 {}
+    }
+
+    /// Unreachable: no socket exists.
+    pub fn recv_with_fds(
+        &self,
+        _buf: &mut [u8],
+        _fds: &mut [RawSource],
+    ) -> io::Result<(usize, usize)> {
+        match self.0 {}
+    }
 }
 
 /// Pipes (`unix::pipe` on Unix); on this platform [`new`](pipe::new) fails.
@@ -243,7 +310,7 @@ pub mod pipe {
     use std::io;
 
     use super::{unsupported, Void};
-    use crate::event::{AsRawSource, RawSource, Source};
+    use crate::event::{AsRawSource, IntoRawSource, RawSource, Source};
     use crate::{Interest, Registry, Token};
 
     /// Fails: `Unsupported` (`ENOTSUP`).

@@ -9,6 +9,6 @@ mod source;
 
 pub use self::event::Event;
 pub use self::events::{Events, Iter};
-pub use self::raw_source::{AsRawSource, RawSource, SourceRaw};
+pub use self::raw_source::{AsRawSource, IntoRawSource, RawSource, SourceRaw};
 pub(crate) use self::registration::{registered_source_impls, Registration};
 pub use self::source::Source;

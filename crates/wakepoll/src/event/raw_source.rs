@@ -33,6 +33,14 @@ pub trait AsRawSource {
     fn as_raw_source(&self) -> RawSource;
 }
 
+/// Gives up one of wakepoll's sources for its raw handle (`IntoRawFd` on Unix,
+/// `IntoRawSocket` on Windows, under one name): its registration ends first, the handle stays
+/// open and becomes the caller's.
+pub trait IntoRawSource {
+    /// The handle, now the caller's to close.
+    fn into_raw_source(self) -> RawSource;
+}
+
 /// Adapter for a [`RawSource`] the caller owns, as an [`event::Source`](Source): on Unix the
 /// same as `unix::SourceFd` (edge-triggered, not owned, several `Poll`s may watch one fd);
 /// on Windows a `SOCKET`, watched level-triggered (wakepoll cannot see the owner's

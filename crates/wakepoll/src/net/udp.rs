@@ -4,6 +4,8 @@ use std::io;
 use std::net::{self, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use crate::io_source::{io_source_impls, IoSource};
+use crate::net::adopt::adopt_impl;
+use crate::net::duplicate::duplicate_impl;
 use crate::sys;
 
 /// A non-blocking UDP socket — mio's `UdpSocket`.
@@ -196,6 +198,8 @@ impl UdpSocket {
 }
 
 io_source_impls!(UdpSocket);
+adopt_impl!(UdpSocket, UdpSocket);
+duplicate_impl!(UdpSocket, UdpSocket);
 
 /// Ends any registration, then gives the socket to the standard library.
 impl From<UdpSocket> for net::UdpSocket {

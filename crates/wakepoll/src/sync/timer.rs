@@ -94,6 +94,14 @@ impl Timer {
         sys::pollable_timer(&self.inner)
     }
 
+    /// The descriptor that carries this Timer to another process (over `SCM_RIGHTS`, in a
+    /// child's fds), where it can be watched as a raw fd: the timerfd on Linux. `None`
+    /// elsewhere: a kqueue timer (macOS, FreeBSD) is its kqueue's, which does not cross
+    /// processes, and a waitable timer (Windows) is not a socket.
+    pub fn as_raw_descriptor(&self) -> Option<i64> {
+        sys::timer_descriptor(&self.inner).map(|fd| fd as i64)
+    }
+
     fn wait_until(&self, deadline: Option<Instant>) -> io::Result<u64> {
         let _waiting = Waiting::enter(
             &self.waiter,

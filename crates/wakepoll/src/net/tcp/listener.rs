@@ -4,6 +4,8 @@ use std::io;
 use std::net::{self, SocketAddr};
 
 use crate::io_source::{io_source_impls, IoSource};
+use crate::net::adopt::adopt_impl;
+use crate::net::duplicate::duplicate_impl;
 use crate::net::TcpStream;
 use crate::sys;
 
@@ -125,6 +127,8 @@ impl TcpListener {
 }
 
 io_source_impls!(TcpListener);
+adopt_impl!(TcpListener, TcpListener);
+duplicate_impl!(TcpListener, TcpListener);
 
 /// Ends any registration, then gives the socket to the standard library.
 impl From<TcpListener> for net::TcpListener {

@@ -4,6 +4,8 @@ use std::io;
 use std::net::{self, Shutdown, SocketAddr};
 
 use crate::io_source::{io_impls, io_source_impls, IoSource};
+use crate::net::adopt::adopt_impl;
+use crate::net::duplicate::duplicate_impl;
 use crate::sys;
 
 /// A non-blocking TCP stream between a local socket and a remote one — mio's `TcpStream`.
@@ -121,6 +123,8 @@ impl TcpStream {
 }
 
 io_source_impls!(TcpStream);
+adopt_impl!(TcpStream, TcpStream);
+duplicate_impl!(TcpStream, TcpStream);
 io_impls!(TcpStream: stream_read = sys::io::read, read_vectored = sys::io::read_vectored);
 io_impls!(TcpStream: write = sys::net::send, write_vectored = sys::net::send_vectored);
 

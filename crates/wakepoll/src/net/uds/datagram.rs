@@ -2,11 +2,12 @@
 
 use std::io;
 use std::net::Shutdown;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd, RawFd};
 use std::os::unix::net::{self, SocketAddr};
 use std::path::Path;
 
 use crate::io_source::{io_source_impls, IoSource};
+use crate::net::adopt::adopt_impl;
 use crate::sys;
 
 /// A non-blocking Unix domain datagram socket — mio's `UnixDatagram`.
@@ -90,6 +91,32 @@ impl UnixDatagram {
         sys::net::send(self.inner.as_fd(), buf)
     }
 
+    /// Sends `buf` as one datagram to the connected peer, with copies of the descriptors `fds`
+    /// (`SCM_RIGHTS`; see [`UnixStream::send_with_fds`](crate::net::UnixStream::send_with_fds)).
+    /// An empty datagram may carry descriptors.
+    pub fn send_with_fds(&self, buf: &[u8], fds: &[RawFd]) -> io::Result<usize> {
+        sys::scm_rights::send(self.inner.as_fd(), buf, fds, None)
+    }
+
+    /// [`send_with_fds`](UnixDatagram::send_with_fds) to the socket file `path`.
+    pub fn send_to_with_fds<P: AsRef<Path>>(
+        &self,
+        buf: &[u8],
+        path: P,
+        fds: &[RawFd],
+    ) -> io::Result<usize> {
+        let addr = sys::uds::UnixAddr::from_path(path.as_ref(), "sendmsg")?;
+        sys::scm_rights::send(self.inner.as_fd(), buf, fds, Some(&addr))
+    }
+
+    /// Receives one datagram into `buf` (the rest of a longer one is discarded) and its
+    /// descriptors into the front of `fds`: `(bytes, descriptors)`, as
+    /// [`UnixStream::recv_with_fds`](crate::net::UnixStream::recv_with_fds) (new, close-on-exec,
+    /// the caller's; too many for `fds` is `EMSGSIZE`, every one that arrived closed).
+    pub fn recv_with_fds(&self, buf: &mut [u8], fds: &mut [RawFd]) -> io::Result<(usize, usize)> {
+        sys::scm_rights::recv(self.inner.as_fd(), buf, fds)
+    }
+
     /// Takes the socket's pending error (`SO_ERROR`), clearing it.
     pub fn take_error(&self) -> io::Result<Option<io::Error>> {
         sys::net::take_error(self.inner.as_fd())
@@ -111,6 +138,7 @@ impl UnixDatagram {
 }
 
 io_source_impls!(UnixDatagram);
+adopt_impl!(UnixDatagram, UnixDatagram);
 
 /// Ends any registration, then gives the socket to the standard library.
 impl From<UnixDatagram> for net::UnixDatagram {

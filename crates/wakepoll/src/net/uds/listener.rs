@@ -6,6 +6,7 @@ use std::os::unix::net::{self, SocketAddr};
 use std::path::Path;
 
 use crate::io_source::{io_source_impls, IoSource};
+use crate::net::adopt::adopt_impl;
 use crate::net::UnixStream;
 use crate::sys;
 
@@ -65,6 +66,7 @@ impl UnixListener {
 }
 
 io_source_impls!(UnixListener);
+adopt_impl!(UnixListener, UnixListener);
 
 /// Ends any registration, then gives the socket to the standard library.
 impl From<UnixListener> for net::UnixListener {

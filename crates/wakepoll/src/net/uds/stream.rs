@@ -2,11 +2,12 @@
 
 use std::io;
 use std::net::Shutdown;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd, RawFd};
 use std::os::unix::net::{self, SocketAddr};
 use std::path::Path;
 
 use crate::io_source::{io_impls, io_source_impls, IoSource};
+use crate::net::adopt::adopt_impl;
 use crate::sys;
 
 /// A non-blocking Unix domain stream socket — mio's `UnixStream`.
@@ -85,6 +86,33 @@ impl UnixStream {
         sys::net::shutdown(self.inner.as_fd(), how)
     }
 
+    /// Sends `buf` with copies of the descriptors `fds` (`SCM_RIGHTS`; crosvm's
+    /// `ScmSocket::send_with_fds`): the bytes sent, which may be fewer than `buf` holds (send
+    /// the rest with [`write`](io::Write::write)); the descriptors went with the first of them.
+    /// [`WouldBlock`](io::ErrorKind::WouldBlock) when the socket's buffer is full: nothing was
+    /// sent, descriptors included. `fds` stay the caller's (any fd: sockets, pipes, eventfds,
+    /// files). At most [`MAX_FDS_PER_MESSAGE`](crate::net::MAX_FDS_PER_MESSAGE) of them, and
+    /// with descriptors `buf` must not be empty (a stream sends them with a byte): `EINVAL`
+    /// otherwise, before any system call.
+    pub fn send_with_fds(&self, buf: &[u8], fds: &[RawFd]) -> io::Result<usize> {
+        sys::scm_rights::check_stream(buf, fds)?;
+        sys::scm_rights::send(self.inner.as_fd(), buf, fds, None)
+    }
+
+    /// Receives into `buf`, and up to `fds.len()` (at most
+    /// [`MAX_FDS_PER_MESSAGE`](crate::net::MAX_FDS_PER_MESSAGE)) descriptors into the front of
+    /// `fds`: `(bytes, descriptors)`. `bytes` is 0 at end of stream. Each descriptor received
+    /// is new, close-on-exec, and the caller's to close (adopt a socket with
+    /// `from_raw_descriptor`, an Event with
+    /// [`Event::from_raw_descriptor`](crate::sync::Event::from_raw_descriptor)). If more came
+    /// than `fds` has room for, the kernel truncated them: every one that arrived is closed and
+    /// the call fails with `EMSGSIZE` (the bytes are lost with them). A plain
+    /// [`read`](io::Read::read) of bytes that carried descriptors discards them (the kernel
+    /// closes them). [`WouldBlock`](io::ErrorKind::WouldBlock) when nothing is queued.
+    pub fn recv_with_fds(&self, buf: &mut [u8], fds: &mut [RawFd]) -> io::Result<(usize, usize)> {
+        sys::scm_rights::recv(self.inner.as_fd(), buf, fds)
+    }
+
     /// Runs `f`, an I/O operation made directly on this socket's fd, as mio does; with epoll
     /// this only calls `f` (see [`TcpStream::try_io`](crate::net::TcpStream::try_io)).
     pub fn try_io<F, T>(&self, f: F) -> io::Result<T>
@@ -96,6 +124,7 @@ impl UnixStream {
 }
 
 io_source_impls!(UnixStream);
+adopt_impl!(UnixStream, UnixStream);
 io_impls!(UnixStream: stream_read = sys::io::read, read_vectored = sys::io::read_vectored);
 io_impls!(UnixStream: write = sys::net::send, write_vectored = sys::net::send_vectored);
 

@@ -5,6 +5,8 @@
 //! backend on Linux too, over libkqueue, a userspace kqueue linked statically; everything
 //! else stays Linux's.
 
+pub(crate) mod adopt;
+pub(crate) mod duplicate;
 mod errno;
 #[cfg(any(
     target_os = "android",
@@ -18,6 +20,7 @@ use libc as kq;
 #[cfg(all(target_os = "linux", wakepoll_libkqueue))]
 #[path = "libkqueue.rs"]
 mod kq;
+pub(crate) mod listen_fds;
 pub(crate) mod net;
 #[cfg(any(
     target_os = "android",
@@ -25,6 +28,7 @@ pub(crate) mod net;
 ))]
 mod owned_fds;
 pub(crate) mod pipe;
+pub(crate) mod scm_rights;
 mod selector;
 mod sync_event;
 pub(crate) mod tcp;
@@ -40,6 +44,7 @@ pub(crate) use self::errno::{errno_name, uv_errno, EBUSY, EEXIST, ENOENT, ENOTSU
     all(target_os = "linux", not(wakepoll_libkqueue))
 ))]
 pub(crate) use self::owned_fds::OwnedFds;
+pub(crate) use self::scm_rights::MAX_FDS as MAX_FDS_PER_MESSAGE;
 pub(crate) use self::selector::{event, Event, Events, Selector, SELECTOR_CTL};
 use self::sync_event::check as check_sync_event;
 pub(crate) use self::sync_event::SyncEvent;
@@ -63,6 +68,11 @@ pub(crate) fn borrow_source(source: &OwnedSource) -> BorrowedSource<'_> {
 
 pub(crate) fn raw_source(source: &OwnedSource) -> RawSource {
     std::os::fd::AsRawFd::as_raw_fd(source)
+}
+
+/// Gives up ownership of `source` without closing it.
+pub(crate) fn into_raw_source(source: OwnedSource) -> RawSource {
+    std::os::fd::IntoRawFd::into_raw_fd(source)
 }
 
 /// The selector as a source another readiness loop can watch: an epoll or kqueue fd is
@@ -90,6 +100,24 @@ pub(crate) fn pollable_timer(timer: &Timer) -> Option<RawSource> {
 /// readable (docs/platforms-kqueue.md, gap 1); a wait there blocks in `kevent` instead.
 #[cfg(wakepoll_libkqueue)]
 pub(crate) fn pollable_timer(_: &Timer) -> Option<RawSource> {
+    None
+}
+
+/// A `Timer`'s fd for another process: its timerfd, which carries the whole timer.
+#[cfg(any(
+    target_os = "android",
+    all(target_os = "linux", not(wakepoll_libkqueue))
+))]
+pub(crate) fn timer_descriptor(timer: &Timer) -> Option<RawSource> {
+    Some(std::os::fd::AsRawFd::as_raw_fd(timer))
+}
+
+/// None where a Timer is a kqueue's (its fd is that kqueue's, which does not cross processes).
+#[cfg(not(any(
+    target_os = "android",
+    all(target_os = "linux", not(wakepoll_libkqueue))
+)))]
+pub(crate) fn timer_descriptor(_: &Timer) -> Option<RawSource> {
     None
 }
 

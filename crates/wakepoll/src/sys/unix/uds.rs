@@ -101,8 +101,13 @@ impl UnixAddr {
         })
     }
 
-    fn as_ptr(&self) -> *const libc::sockaddr {
+    pub(crate) fn as_ptr(&self) -> *const libc::sockaddr {
         (&self.raw as *const libc::sockaddr_un).cast()
+    }
+
+    /// The length to pass with [`as_ptr`](UnixAddr::as_ptr).
+    pub(crate) fn len(&self) -> libc::socklen_t {
+        self.len
     }
 }
 

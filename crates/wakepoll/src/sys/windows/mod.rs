@@ -12,11 +12,14 @@
 //! Parts of this backend are adapted from mio 1.2.5's `src/sys/windows` (MIT licence,
 //! Copyright (c) 2014 Carl Lerche and other MIO contributors); the files that borrow say so.
 
+pub(crate) mod adopt;
 mod afd;
+pub(crate) mod duplicate;
 mod errno;
 pub(crate) mod io;
 mod io_status_block;
 mod iocp;
+pub(crate) mod listen_fds;
 pub(crate) mod net;
 mod pool_wait;
 mod selector;
@@ -56,6 +59,11 @@ pub(crate) fn raw_source(source: &OwnedSource) -> RawSource {
     source.as_raw_socket()
 }
 
+/// Gives up ownership of `source` without closing it.
+pub(crate) fn into_raw_source(source: OwnedSource) -> RawSource {
+    std::os::windows::io::IntoRawSocket::into_raw_socket(source)
+}
+
 /// A completion port is not a readiness source: no other loop (libuv's `uv_poll`, another
 /// `Poll`) can watch it for "has events".
 pub(crate) fn pollable_selector(_selector: &Selector) -> Option<RawSource> {
@@ -75,6 +83,15 @@ pub(crate) fn wait_ready(
 pub(crate) fn pollable_sync_event(_event: &SyncEvent) -> Option<RawSource> {
     None
 }
+
+/// A waitable timer does not cross processes as a socket does: no descriptor to send.
+pub(crate) fn timer_descriptor(_timer: &Timer) -> Option<RawSource> {
+    None
+}
+
+/// No descriptor passing (`SCM_RIGHTS`) on Windows: sockets cross processes with
+/// `duplicate.rs` instead.
+pub(crate) const MAX_FDS_PER_MESSAGE: usize = 0;
 
 /// A waitable timer is not a socket: nothing a readiness loop can watch.
 pub(crate) fn pollable_timer(_timer: &Timer) -> Option<RawSource> {

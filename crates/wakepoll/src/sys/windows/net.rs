@@ -52,7 +52,7 @@ fn raw(socket: BorrowedSocket<'_>) -> ws::SOCKET {
 }
 
 /// Starts winsock (version 2.2) once per process.
-fn init() {
+pub(crate) fn init() {
     static INIT: Once = Once::new();
     INIT.call_once(|| {
         // SAFETY: WSADATA is plain C data; all zeroes is valid, and WSAStartup fills it.
