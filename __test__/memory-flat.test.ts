@@ -19,7 +19,7 @@ import { promisify } from 'node:util'
 
 import test, { type Implementation } from 'ava'
 
-import { KINDS, type FlatMemoryResult } from './helpers/flat-memory-child.ts'
+import { KINDS, UNIX_KINDS, type FlatMemoryResult } from './helpers/flat-memory-child.ts'
 import { unixOnly } from './helpers/platform.js'
 import { stressOr } from './helpers/resources.js'
 
@@ -31,9 +31,9 @@ const cycles = stressOr(1_000_000, 50_000)
 const warmup = stressOr(100_000, 20_000)
 const limitMiB = stressOr(16, 8)
 
-/** `test.serial`; the kind that makes Unix stream pairs is Unix-only (Windows has none). */
+/** `test.serial`; the kinds that use Unix stream pairs are Unix-only (Windows has none). */
 function declare(kind: (typeof KINDS)[number]): (title: string, run: Implementation<[]>) => void {
-  if (kind === 'syncevent-unixpair-create-close') return unixOnly('UnixStream.pair', { serial: true })
+  if (UNIX_KINDS.includes(kind)) return unixOnly('UnixStream.pair', { serial: true })
   return (title, run) => test.serial(title, run)
 }
 

@@ -15,7 +15,16 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { Events, Interest, Poll, SyncEvent, TcpListener, TcpStream, UnixStream, Waker } from '../../index.ts'
 import { exposeGc } from './resources.ts'
 
-export const KINDS = ['connect-accept-close', 'waker-fromhandle-wake', 'poll-waker-create-close', 'syncevent-unixpair-create-close'] as const
+export const KINDS = [
+  'connect-accept-close',
+  'waker-fromhandle-wake',
+  'poll-waker-create-close',
+  'syncevent-unixpair-create-close',
+  'sendwithfds-recvwithfds',
+] as const
+
+/** The kinds that need Unix domain sockets (Windows has none). */
+export const UNIX_KINDS: readonly Kind[] = ['syncevent-unixpair-create-close', 'sendwithfds-recvwithfds']
 export type Kind = (typeof KINDS)[number]
 
 export interface FlatMemoryResult {
@@ -64,6 +73,21 @@ function cycleOf(kind: Kind): () => void {
         waker.close()
         poll.close()
       }
+    case 'sendwithfds-recvwithfds': {
+      // A descriptor passed and closed per cycle, as a server handing connections on does:
+      // a SyncEvent's fd out, the copy back in, adopted and closed.
+      const [a, b] = UnixStream.pair()
+      const event = new SyncEvent()
+      const fds = [event]
+      const out = Buffer.from('e')
+      const buf = Buffer.alloc(8)
+      return () => {
+        if (a.sendWithFds(out, fds) !== 1) throw new Error('sendWithFds: short or blocked')
+        const got = b.recvWithFds(buf, 1)
+        if (got === null || got.fds.length !== 1) throw new Error('recvWithFds: nothing came')
+        SyncEvent.fromFd(got.fds[0]!).close()
+      }
+    }
     case 'syncevent-unixpair-create-close':
       return () => {
         new SyncEvent().close()
