@@ -14,6 +14,7 @@ export {
   Event,
   Events,
   Interest,
+  MAX_FDS_PER_MESSAGE,
   PipeReceiver,
   PipeSender,
   Poll,
@@ -29,5 +30,6 @@ export {
   UnixStream,
   WaitContext,
   Waker,
+  listenFds,
   pipe,
 } from './dist/index.js'
