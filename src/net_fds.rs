@@ -220,11 +220,11 @@ pub(crate) unsafe extern "C" fn net_recv_with_fds(
     let (Some(out), Some(max)) = (out, max) else {
         return napi_raw::throw(env, bad_fds(&js_env));
     };
-    let max = whole(max).filter(|&m| m <= MAX_FDS_PER_MESSAGE && m < out.len());
+    let mut raw: [RawSource; MAX_FDS_PER_MESSAGE] = [0 as RawSource; MAX_FDS_PER_MESSAGE];
+    let max = whole(max).filter(|&m| m <= raw.len() && m < out.len());
     let Some(max) = max else {
         return napi_raw::throw(env, too_many(&js_env));
     };
-    let mut raw: [RawSource; MAX_FDS_PER_MESSAGE] = [0 as RawSource; MAX_FDS_PER_MESSAGE];
     // SAFETY: an argument of this callback.
     let key = unsafe { napi_raw::number(env, key) }.and_then(slots::key);
     let Some(sock) = key.and_then(|key| SOCKETS.borrow(key)) else {

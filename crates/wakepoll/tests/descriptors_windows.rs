@@ -73,7 +73,9 @@ fn a_socket_handle_is_adopted_as_its_kind_and_made_non_inheritable() {
     assert_nonblocking_cloexec(&adopted.0);
     assert_nonblocking_cloexec(&adopted.1);
     assert_nonblocking_cloexec(&adopted.2);
-    // Non-blocking: nothing pending is WouldBlock, not a hang.
+    // The same listener (the stream's connection is pending on it), and non-blocking: with
+    // nothing more pending, WouldBlock rather than a hang.
+    assert!(adopted.0.accept().is_ok());
     assert_eq!(
         adopted.0.accept().unwrap_err().kind(),
         std::io::ErrorKind::WouldBlock
@@ -107,14 +109,16 @@ fn another_kind_is_einval_naming_it_and_the_socket_stays_usable() {
         "{}",
         errors[2]
     );
-    // Still open, still inheritable (untouched), still blocking: std's objects work as before.
-    let mut client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    // Still open and as they were: std's blocking calls work on them. (The pending connection
+    // is `stream`'s.)
     let (mut accepted, _) = listener.accept().unwrap();
-    client.write_all(b"ok").unwrap();
+    let mut stream = stream;
+    stream.write_all(b"ok").unwrap();
     let mut buf = [0; 2];
     accepted.read_exact(&mut buf).unwrap();
     assert_eq!(&buf, b"ok");
-    drop(stream);
+    udp.send_to(b"u", udp.local_addr().unwrap()).unwrap();
+    assert_eq!(udp.recv(&mut buf).unwrap(), 1);
 }
 
 #[test]
