@@ -182,7 +182,7 @@ test('not activated: [] (on Windows always); bad options are TypeErrors', (t) =>
 
 // ---------------------------------------------------------------- systemd-socket-activate
 
-/** Whether systemd's tool is installed (CI installs it: a missing one fails there). */
+/** Whether systemd's tool is installed (CI installs it: a missing one fails there; Windows skips as Unix-only). */
 const haveActivate = (() => {
   if (onWindows) return false
   try {
@@ -193,7 +193,7 @@ const haveActivate = (() => {
   }
 })()
 const withActivate =
-  haveActivate || process.env.CI === 'true'
+  haveActivate || process.env.CI === 'true' || onWindows
     ? unixOnly('systemd-socket-activate', { serial: true })
     : (title: string, implementation: (t: ExecutionContext) => Promise<void>) =>
         test.skip(`${title} [systemd-socket-activate is not installed: apt-get install systemd]`, implementation)
