@@ -44,8 +44,9 @@ interface Report {
 
 interface Running {
   nextLine(): Promise<string>
-  lines: string[]
   stderr(): string
+  /** Resolves with whether `pred(stderr)` came true (false: the process exited first). */
+  stderrWhen(pred: (stderr: string) => boolean): Promise<boolean>
   exited: Promise<number | null>
 }
 
@@ -56,9 +57,32 @@ function run(t: ExecutionContext, command: string, args: string[], stdio: StdioO
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL')
   })
   let stderr = ''
-  proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const watchers = new Set<() => void>()
+  proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+    for (const watch of watchers) watch()
+  })
   const out = stdoutLines(proc, () => `; stderr: ${stderr}`)
-  return { nextLine: out.nextLine, lines: out.lines, stderr: () => stderr, exited: out.exited.then(({ code }) => code) }
+  const exited = out.exited.then(({ code }) => code)
+  return {
+    nextLine: out.nextLine,
+    stderr: () => stderr,
+    stderrWhen: (pred) =>
+      new Promise<boolean>((resolve) => {
+        const watch = () => {
+          if (!pred(stderr)) return
+          watchers.delete(watch)
+          resolve(true)
+        }
+        watchers.add(watch)
+        watch()
+        void exited.then(() => {
+          watchers.delete(watch)
+          resolve(pred(stderr))
+        })
+      }),
+    exited,
+  }
 }
 
 /** This process's environment without any socket activation variables. */
@@ -222,17 +246,11 @@ async function activate(
     const addresses = listen(port)
     const args = [...flags, ...addresses.flatMap((a) => ['-l', a]), process.execPath, '--import', 'tsx', server, 'serve']
     const running = run(t, 'systemd-socket-activate', args, ['ignore', 'pipe', 'pipe'], cleanEnv({}))
-    // It says "Listening on <address> as <fd>." for each, on stderr, before anything else.
-    const listening = await new Promise<boolean>((resolve) => {
-      const check = () => {
-        const err = running.stderr()
-        if (addresses.every((a) => err.includes(`Listening on ${a} as`))) resolve(true)
-        else if (/Failed to|Address already in use/.test(err)) resolve(false)
-        else setTimeout(check, 10)
-      }
-      check()
-      void running.exited.then(() => resolve(false))
-    })
+    // It says "Listening on <address> as <fd>." for each, on stderr, before anything else;
+    // a taken port ends it with "Address already in use".
+    const listening = await running.stderrWhen(
+      (err) => addresses.every((a) => err.includes(`Listening on ${a} as`)) || /Failed to|Address already in use/.test(err),
+    ) && addresses.every((a) => running.stderr().includes(`Listening on ${a} as`))
     if (listening) return { port, running }
     if (attempt === 4 || !running.stderr().includes('Address already in use')) {
       throw new Error(`systemd-socket-activate did not listen: ${running.stderr()}`)
