@@ -12,6 +12,7 @@ mod errors;
 mod events;
 mod fast;
 mod handles;
+mod js_refs;
 mod napi_raw;
 mod net;
 mod poll;
