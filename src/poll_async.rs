@@ -16,7 +16,9 @@
 //! `ERR_CLOSED`), JavaScript cancelled it (abort or timeout: [`cancel`]), or Node is tearing the
 //! thread down (the handle's teardown hook in poll_watch.rs ends it through [`watch_end`]).
 //! Under the Poll's `uv_poll_t` nothing but the handle refers to the wait, and ending it
-//! detaches it, so it is freed at once.
+//! detaches it, so it is freed at once. Whichever way it ends, its references and async context
+//! are given back then (js_refs.rs): Node deletes neither for us, not even when it tears a
+//! worker down.
 //!
 //! While a wait is pending the Poll's selector must not watch the loop fd (thread_stop.rs):
 //! two epoll instances may not contain each other.
@@ -479,25 +481,20 @@ unsafe fn watch_ready(wait: NonNull<c_void>, failed: Option<std::io::Error>) {
     unsafe { ready(wait.cast(), failed) }
 }
 
-/// The Poll's `uv_poll_t` is closing with this wait attached (the Poll object was collected,
-/// or the thread's teardown): the wait ends without a callback. At teardown JavaScript can no
-/// longer run, so the references are left to the env's own teardown.
+/// The Poll's `uv_poll_t` is closing with this wait attached (the Poll was closed or its object
+/// collected, or the thread's teardown): the wait ends without a callback. Its references and
+/// async context are given back now, also at teardown: Node deletes neither for us, and the env
+/// is still whole while its cleanup hooks run (which is where a teardown calls this from).
 ///
 /// # Safety
 /// `wait` is an attached wait (so live); owning thread.
-unsafe fn watch_end(wait: NonNull<c_void>, teardown: bool) {
+unsafe fn watch_end(wait: NonNull<c_void>) {
     let wait = wait.cast::<AsyncWait>();
     // SAFETY: forwarded.
     let w = unsafe { &mut *wait.as_ptr() };
     w.shared.take_pending_if(wait.as_ptr() as *const ());
-    if teardown {
-        w.closing = true;
-        // SAFETY: nothing else refers to the wait: the handle let go of it, `pending` too.
-        drop(unsafe { free(wait) });
-    } else {
-        // SAFETY: live and not closing (an attached wait); freed at once (Notify::Watch).
-        unsafe { close_handle(wait) };
-    }
+    // SAFETY: live and not closing (an attached wait); freed at once (Notify::Watch).
+    unsafe { close_handle(wait) };
 }
 
 /// libuv: the waiter thread says the selector has events (or that waiting failed).
@@ -785,11 +782,18 @@ unsafe extern "C" fn on_closed(handle: *mut c_void) {
 unsafe extern "C" fn on_finalized(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
     if let Some(wait) = NonNull::new(data as *mut AsyncWait) {
         // SAFETY: `data` is the wait leaked in `start`; the finalizer runs once.
-        drop(unsafe { free(wait) });
+        let mut w = unsafe { free(wait) };
+        // Given back already by whoever released the function (close_handle), unless Node
+        // finalized it first at a teardown; the env is whole while it runs a finalizer (the
+        // function holds it).
+        // SAFETY: the references and context are null or live in `w.env`, on its thread.
+        unsafe { release_js(&mut w) };
     }
 }
 
 /// Node is tearing down this thread's env with the wait still pending (a worker terminated):
+/// give back the references and the async context (Node deletes neither for us; the env is
+/// still whole while this hook runs, not necessarily when the handle's close callback does) and
 /// close the handle so the loop can close; the close callback removes this hook.
 unsafe extern "C" fn on_teardown(_hook: sys::napi_async_cleanup_hook_handle, arg: *mut c_void) {
     // SAFETY: `arg` is the live wait registered in `start` (the hook is removed before the
@@ -798,15 +802,8 @@ unsafe extern "C" fn on_teardown(_hook: sys::napi_async_cleanup_hook_handle, arg
     // SAFETY: as above.
     let w = unsafe { &mut *wait.as_ptr() };
     w.shared.take_pending_if(wait.as_ptr() as *const ());
-    if !w.closing {
-        w.closing = true;
-        // SAFETY: the handle is initialised and not closing; JavaScript can no longer run, so
-        // the references are left to the env's own teardown.
-        unsafe {
-            stop(w);
-            close_notify(wait);
-        }
-    }
+    // SAFETY: live; a wait that is closing already has given everything back (close_handle).
+    unsafe { close_handle(wait) };
 }
 
 /// The elements of the typed array behind `reference`.
