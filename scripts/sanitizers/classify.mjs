@@ -2,7 +2,8 @@
 // Sorts the reports that AddressSanitizer, LeakSanitizer and ThreadSanitizer wrote (log_path:
 // one file per process) into ours and foreign, by the frames of their stacks:
 //
-//   ours     a frame of any stack of the report lies in the binding (<root>/src/) or the core
+//   ours     a frame of any stack of the report (the accesses, the allocation, the free; not
+//            where a thread was started) lies in the binding (<root>/src/) or the core
 //            (<root>/crates/wakepoll/), names a function of wakepoll_node:: or wakepoll::, or
 //            is an unsymbolized address inside the module under test: the run fails;
 //   foreign  every frame is elsewhere (Node, V8, libuv, std, napi-rs): listed, counted.
@@ -14,10 +15,13 @@
 //
 //   node scripts/sanitizers/classify.mjs --root DIR --module NAME [--foreign FILE] LOG…
 //
-// --module: the file name of the module under test (wakepoll.asan.node). Prints every report of
-// ours in full, the largest groups of foreign ones (by their first frames) and a summary line;
-// --foreign: writes every group of foreign reports there.
+// --module: the path of the module under test (target/asan/wakepoll.asan.node). Frames in it
+// that the runtime left unsymbolized (gcc's libtsan cannot read rustc's debug info) are
+// symbolized here with llvm-symbolizer (LLVM_SYMBOLIZER names another), inlined frames
+// included. Prints every report of ours in full, the largest groups of foreign ones (by their
+// first frames) and a summary line; --foreign: writes every group of foreign reports there.
 // Exit code: 0 when nothing is ours, 1 otherwise.
+import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { basename } from 'node:path'
 
@@ -29,18 +33,23 @@ const option = (name) => {
   return value
 }
 const root = option('--root')
-const moduleName = option('--module')
+const modulePath = option('--module')
 const foreignOut = option('--foreign')
 const logs = args
-if (!root || !moduleName) {
-  console.error('usage: classify.mjs --root DIR --module NAME LOG…')
+if (!root || !modulePath) {
+  console.error('usage: classify.mjs --root DIR --module PATH [--foreign FILE] LOG…')
   process.exit(2)
 }
 
 /** Where a frame of ours lives. */
 const ourPaths = [`${root}/src/`, `${root}/crates/wakepoll/`]
 const ourNames = /(?:^|[\s<(&*])wakepoll(?:_node)?::/
+const moduleName = basename(modulePath)
 
+// Where a thread of the report was started ("Thread T4 (tid=…) created by main thread at:",
+// "Thread T1 created by T0 here:"): context, not an access; its frames decide nothing (a worker
+// started from a callback that we called has our frames there).
+const threadCreation = /^\s*Thread T\d+\b.* created by /
 const framePattern = /^\s*#\d+\s+(?:0x[0-9a-f]+\s+)?(?:in\s+)?(.*)$/
 const sourcePattern = /\S+\.(?:rs|c|cc|cpp|h|hpp):\d+/
 
@@ -111,22 +120,76 @@ function parse(file) {
     }
     if (!current) continue
     current.lines.push(line)
-    if ((m = framePattern.exec(line))) current.frames.push(m[1])
-    else if (current.kind === 'leak' && line.trim() === '') close()
+    if ((m = framePattern.exec(line))) {
+      if (!current.inThreadCreation) current.frames.push(m[1])
+    } else if (current.kind === 'leak' && line.trim() === '') close()
+    else if (line.trim() !== '') current.inThreadCreation = threadCreation.test(line)
   }
   close()
   return reports
 }
+
+/** Where a frame sits in the module under test, if the runtime left it unsymbolized. */
+function moduleOffset(frame) {
+  if (sourcePattern.test(frame)) return undefined
+  const m = new RegExp(`${moduleName.replace(/[.]/g, '\\.')}\\+(0x[0-9a-f]+)\\)`).exec(frame)
+  return m?.[1]
+}
+
+/** Symbolizes the module's unsymbolized frames in place: `function file:line` (inlined: `|`). */
+function symbolize(reports) {
+  const offsets = new Set()
+  for (const report of reports) for (const frame of report.frames) {
+    const offset = moduleOffset(frame)
+    if (offset) offsets.add(offset)
+  }
+  if (offsets.size === 0) return
+  const list = [...offsets]
+  let out
+  try {
+    out = execFileSync(process.env.LLVM_SYMBOLIZER || 'llvm-symbolizer', [`--obj=${modulePath}`], {
+      input: `${list.join('\n')}\n`,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    })
+  } catch (err) {
+    console.error(`classify: llvm-symbolizer failed (${err.message}); unsymbolized frames of ${moduleName} count as ours`)
+    return
+  }
+  // One block per address, blocks separated by an empty line: function, location, … (inlined).
+  const blocks = out.trim().split(/\n\s*\n/)
+  const names = new Map()
+  list.forEach((offset, i) => {
+    const lines = (blocks[i] ?? '').split('\n')
+    const parts = []
+    for (let j = 0; j + 1 < lines.length; j += 2) parts.push(`${lines[j]} ${lines[j + 1]}`)
+    if (parts.length > 0) names.set(offset, parts.join(' | '))
+  })
+  for (const report of reports) {
+    report.frames = report.frames.map((frame) => {
+      const name = names.get(moduleOffset(frame))
+      return name ? `${name} (${moduleName}+${moduleOffset(frame)})` : frame
+    })
+    report.lines = report.lines.map((line) => {
+      const m = framePattern.exec(line)
+      const name = m && names.get(moduleOffset(m[1]))
+      return name ? `${line}  = ${name}` : line
+    })
+  }
+}
+
+const reports = logs.flatMap((file) => parse(file))
+symbolize(reports)
 
 const ours = []
 const foreign = new Map()
 let total = 0
 let foreignCount = 0
 const files = new Set()
-for (const file of logs) {
-  for (const report of parse(file)) {
+{
+  for (const report of reports) {
     total++
-    files.add(file)
+    files.add(report.file)
     const mine = report.kind === 'lsan-failure' || report.frames.length === 0 || report.frames.some(isOurs)
     if (mine) {
       ours.push(report)
