@@ -17,7 +17,7 @@ import test, { type ExecutionContext, type ThrowsExpectation } from 'ava'
 import { Events, Interest, Poll, Registry, Waker, type WakerHandle } from '../index.ts'
 import { badArgument, closed, invalidArgType, newPoll, pollTokens, unchecked } from './helpers/expect.js'
 import { openFifo } from './helpers/fds.js'
-import { onWine, sanitizer } from './helpers/platform.js'
+import { hangBound, onWine } from './helpers/platform.js'
 import { Signals, currentTid } from './helpers/threads.js'
 import type { PollAsyncMessage, UseAfterCloseResult } from './helpers/worker-scenarios.js'
 import { startChildScript, type Child } from './helpers/child.js'
@@ -476,9 +476,9 @@ testUnlessLibkqueueGap(1)('options and options.signal may be left out or undefin
 /**
  * How long a child may take to exit before it counts as kept alive: a bound that only detects a
  * hang. Under wine a node.exe child (tsx compiling the script with esbuild.exe) starts many
- * times slower, and so does one under a sanitizer (test:asan, test:tsan) on a loaded machine.
+ * times slower.
  */
-const CHILD_EXIT_BOUND = onWine || sanitizer !== undefined ? 90_000 : 10_000
+const CHILD_EXIT_BOUND = onWine ? 90_000 : hangBound(10_000)
 
 const childScript = fileURLToPath(new URL('./helpers/keepalive-child.ts', import.meta.url))
 

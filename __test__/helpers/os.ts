@@ -73,3 +73,12 @@ export const sanitizer: 'address' | 'thread' | undefined = ((name) =>
  */
 export const RSS_UNDER_SANITIZER: string | undefined =
   sanitizer === undefined ? undefined : `RSS not bounded under ${sanitizer === 'address' ? 'ASan' : 'TSan'}: it holds freed memory`
+
+/**
+ * A hang detector's bound on this run: `ms`, or six times it under a sanitizer, where every
+ * process runs several times slower (more on a loaded machine). Only for bounds that turn a
+ * hang into a failure; nothing is timed by them.
+ */
+export function hangBound(ms: number): number {
+  return sanitizer === undefined ? ms : ms * 6
+}
