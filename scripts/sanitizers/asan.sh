@@ -11,8 +11,8 @@
 #         target/asan/logs/, and classify.mjs fails the run on any report with a frame of ours
 #         and lists the foreign ones.
 # Fails, never skips, where the nightly toolchain or its ASan runtime is missing.
-# On 2 idle cores: ~2 min to build (the core's tests and the module share it), ~4 min for the
-# core's tests and the suite.
+# On 2 shared cores: ~2 min to build (the core's tests and the module share it), 4–5 min for
+# the core's tests and the suite.
 # Usage: scripts/sanitizers/asan.sh [core|node]… (default: both); extra ava args: ASAN_AVA_ARGS.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

@@ -10,8 +10,8 @@
 # uninstrumented frames of Node, V8 and libuv only; classify.mjs fails the run on any report
 # with a frame of ours and lists the rest.
 # Fails, never skips, where the toolchain or the runtime is missing (it installs Debian's).
-# Not in .ci/run: see DEVELOPERS.md. On 2 idle cores: ~2 min to build (std included), ~3 min
-# for the tests.
+# On 2 shared cores: 2–6 min to build from a clean target/tsan/ (std included), ~2 min for the
+# tests.
 # Usage: scripts/sanitizers/tsan.sh [ava args…] (default: the test files below).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
