@@ -17,7 +17,7 @@ import test, { type ExecutionContext, type ThrowsExpectation } from 'ava'
 import { Events, Interest, Poll, Registry, Waker, type WakerHandle } from '../index.ts'
 import { badArgument, closed, invalidArgType, newPoll, pollTokens, unchecked } from './helpers/expect.js'
 import { openFifo } from './helpers/fds.js'
-import { onWine } from './helpers/platform.js'
+import { hangBound, onWine } from './helpers/platform.js'
 import { Signals, currentTid } from './helpers/threads.js'
 import type { PollAsyncMessage, UseAfterCloseResult } from './helpers/worker-scenarios.js'
 import { startChildScript, type Child } from './helpers/child.js'
@@ -478,7 +478,7 @@ testUnlessLibkqueueGap(1)('options and options.signal may be left out or undefin
  * hang. Under wine a node.exe child (tsx compiling the script with esbuild.exe) starts many
  * times slower.
  */
-const CHILD_EXIT_BOUND = onWine ? 90_000 : 10_000
+const CHILD_EXIT_BOUND = onWine ? 90_000 : hangBound(10_000)
 
 const childScript = fileURLToPath(new URL('./helpers/keepalive-child.ts', import.meta.url))
 

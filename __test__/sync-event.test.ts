@@ -21,11 +21,12 @@ import {
 } from './helpers/expect.js'
 import { Flags, codeOf, currentTid, waitUntilBlockedInPoll } from './helpers/sync-threads.js'
 import { testUnlessLibkqueueGap } from './helpers/libkqueue.js'
+import { hangBound } from './helpers/os.js'
 import type { WaitOutcome } from './helpers/sync-scenarios.js'
 import { confirmWaiting, settlesWithin, startSyncWorker, startWatchdog } from './helpers/sync-workers.js'
 
 /** Far above what any working wait needs; only turns a lost signal into a failure. */
-const HANG_MS = 10_000
+const HANG_MS = hangBound(10_000)
 
 function newEvent(t: ExecutionContext): SyncEvent {
   const event = new SyncEvent()

@@ -193,7 +193,7 @@ interface Hidden {
  */
 function makeHidden(key: Key): Hidden {
   const poll = new Poll()
-  const clone = wrap(native.syncEventTryClone(key))
+  const clone = wrap(native.syncEventHiddenClone(key))
   try {
     poll.registry.register(clone, 0, Interest.READABLE)
   } catch (err) {

@@ -12,6 +12,7 @@ mod errors;
 mod events;
 mod fast;
 mod handles;
+mod js_refs;
 mod napi_raw;
 mod net;
 mod net_fds;
@@ -23,6 +24,7 @@ mod runtime;
 mod slots;
 mod sync_event;
 mod sync_event_fd;
+mod thread_held;
 mod thread_stop;
 mod timer;
 mod token;
@@ -69,4 +71,6 @@ unsafe extern "C" fn teardown(arg: *mut std::os::raw::c_void) {
     }
     drop(net::SOCKETS.remove_owned_by(id));
     drop(wait_context::WAIT_CONTEXTS.remove_owned_by(id));
+    // What its waitAsyncs held of shared SyncEvents and Timers, if it was terminated in one.
+    thread_held::give_back_all();
 }

@@ -16,7 +16,9 @@
 //! `ERR_CLOSED`), JavaScript cancelled it (abort or timeout: [`cancel`]), or Node is tearing the
 //! thread down (the handle's teardown hook in poll_watch.rs ends it through [`watch_end`]).
 //! Under the Poll's `uv_poll_t` nothing but the handle refers to the wait, and ending it
-//! detaches it, so it is freed at once.
+//! detaches it, so it is freed at once. Whichever way it ends, its references and async context
+//! are given back then (js_refs.rs): Node deletes neither for us, not even when it tears a
+//! worker down.
 //!
 //! While a wait is pending the Poll's selector must not watch the loop fd (thread_stop.rs):
 //! two epoll instances may not contain each other.
@@ -54,11 +56,11 @@ use napi::bindgen_prelude::{Float64ArraySlice, ToNapiValue, Uint8ArraySlice, Unk
 use napi::{sys, Env, JsValue};
 use napi_derive::napi;
 
-use crate::errors;
 use crate::poll::{self, PendingAsync, PollShared};
 use crate::poll_watch::{self, Watch};
 use crate::runtime;
 use crate::uv::{self, Uv};
+use crate::{errors, js_refs};
 
 /// The pending wait of a Poll, if any; only its owning thread touches it.
 pub(crate) struct PendingWait(NonNull<AsyncWait>);
@@ -76,7 +78,7 @@ impl PendingAsync for PendingWait {
     fn cancel(self: Box<Self>) {
         // SAFETY: a published wait is live until its handle's close callback; the Poll calls
         // this on the owning thread (see PendingWait), after taking the wait out of `pending`.
-        unsafe { close_handle(self.0, true) };
+        unsafe { close_handle(self.0) };
     }
 
     fn finish_closed(self: Box<Self>, env: &Env) {
@@ -261,21 +263,21 @@ pub(crate) fn start(
 
     let raw_env = env.raw();
     let refs = (
-        reference(raw_env, tokens),
-        reference(raw_env, flags),
-        reference(raw_env, callback),
-        async_context(env),
+        js_refs::reference(raw_env, tokens),
+        js_refs::reference(raw_env, flags),
+        js_refs::reference(raw_env, callback),
+        js_refs::async_context(env, "wakepoll.pollAsync"),
     );
     let (tokens, flags, callback, context) = match refs {
         (Ok(t), Ok(f), Ok(c), Ok(x)) => (t, f, c, x),
         (t, f, c, x) => {
-            // SAFETY: each is a live reference / context of this env, released once.
+            // SAFETY: each is a live reference / context of this env, given back once.
             unsafe {
-                for r in [t, f, c].into_iter().flatten() {
-                    sys::napi_delete_reference(raw_env, r);
+                for mut r in [t, f, c].into_iter().flatten() {
+                    js_refs::delete_reference(raw_env, &mut r);
                 }
-                if let Ok(x) = x {
-                    sys::napi_async_destroy(raw_env, x);
+                if let Ok(mut x) = x {
+                    js_refs::destroy_async_context(raw_env, &mut x);
                 }
             }
             return Err(napi::Error::from_reason("napi_create_reference failed"));
@@ -354,7 +356,7 @@ pub(crate) fn start(
     };
     if let Err(err) = started {
         // SAFETY: `wait` is live and not yet published; closing it frees it in on_closed.
-        unsafe { close_handle(wait, true) };
+        unsafe { close_handle(wait) };
         return Err(errors::system(env, &err));
     }
     *pending = Some(Box::new(PendingWait(wait)));
@@ -464,14 +466,9 @@ unsafe fn set_up_notify(
 /// `wait` came from `start`'s leak, is unpublished, and has no notifier or hook.
 unsafe fn discard(wait: NonNull<AsyncWait>) {
     // SAFETY: forwarded; this is its only release.
-    let w = unsafe { Box::from_raw(wait.as_ptr()) };
-    // SAFETY: the references and context are live in this env and released once.
-    unsafe {
-        sys::napi_delete_reference(w.env, w.tokens);
-        sys::napi_delete_reference(w.env, w.flags);
-        sys::napi_delete_reference(w.env, w.callback);
-        sys::napi_async_destroy(w.env, w.context);
-    }
+    let mut w = unsafe { Box::from_raw(wait.as_ptr()) };
+    // SAFETY: inside the call that made them, on this env's thread.
+    unsafe { release_js(&mut w) };
 }
 
 /// The Poll's `uv_poll_t` (poll_watch.rs): the selector became readable (or watching it
@@ -484,25 +481,20 @@ unsafe fn watch_ready(wait: NonNull<c_void>, failed: Option<std::io::Error>) {
     unsafe { ready(wait.cast(), failed) }
 }
 
-/// The Poll's `uv_poll_t` is closing with this wait attached (the Poll object was collected,
-/// or the thread's teardown): the wait ends without a callback. At teardown JavaScript can no
-/// longer run, so the references are left to the env's own teardown.
+/// The Poll's `uv_poll_t` is closing with this wait attached (the Poll was closed or its object
+/// collected, or the thread's teardown): the wait ends without a callback. Its references and
+/// async context are given back now, also at teardown: Node deletes neither for us, and the env
+/// is still whole while its cleanup hooks run (which is where a teardown calls this from).
 ///
 /// # Safety
 /// `wait` is an attached wait (so live); owning thread.
-unsafe fn watch_end(wait: NonNull<c_void>, teardown: bool) {
+unsafe fn watch_end(wait: NonNull<c_void>) {
     let wait = wait.cast::<AsyncWait>();
     // SAFETY: forwarded.
     let w = unsafe { &mut *wait.as_ptr() };
     w.shared.take_pending_if(wait.as_ptr() as *const ());
-    if teardown {
-        w.closing = true;
-        // SAFETY: nothing else refers to the wait: the handle let go of it, `pending` too.
-        drop(unsafe { free(wait) });
-    } else {
-        // SAFETY: live and not closing (an attached wait); freed at once (Notify::Watch).
-        unsafe { close_handle(wait, true) };
-    }
+    // SAFETY: live and not closing (an attached wait); freed at once (Notify::Watch).
+    unsafe { close_handle(wait) };
 }
 
 /// libuv: the waiter thread says the selector has events (or that waiting failed).
@@ -632,9 +624,12 @@ unsafe fn finish(wait: NonNull<AsyncWait>, result: napi::Result<u32>) {
     // SAFETY: forwarded from the caller.
     let w = unsafe { &mut *wait.as_ptr() };
     let raw_env = w.env;
-    let (callback, context) = (w.callback, w.context);
-    // SAFETY: forwarded; the wait stays allocated until the close callback, after this returns.
-    unsafe { close_handle(wait, false) };
+    // Taken out of the wait: closing its notifier may free it (at once under the Poll's
+    // handle, in a threadsafe function's finalizer) before the callback has run.
+    let mut callback = std::mem::replace(&mut w.callback, ptr::null_mut());
+    let mut context = std::mem::replace(&mut w.context, ptr::null_mut());
+    // SAFETY: forwarded. Not used after this.
+    unsafe { close_handle(wait) };
     // SAFETY: `raw_env` is the live env of this thread; the values are created in its scope.
     unsafe {
         let mut undefined = ptr::null_mut();
@@ -664,17 +659,19 @@ unsafe fn finish(wait: NonNull<AsyncWait>, result: napi::Result<u32>) {
             args.as_ptr(),
             &mut ignored,
         );
-        sys::napi_delete_reference(raw_env, callback);
-        sys::napi_async_destroy(raw_env, context);
+        js_refs::delete_reference(raw_env, &mut callback);
+        js_refs::destroy_async_context(raw_env, &mut context);
     }
 }
 
-/// Stops the handle and closes it; its close callback frees the wait. With `release`, also
-/// drops the JavaScript references (when no callback follows).
+/// Stops the handle, gives back the JavaScript references the wait still holds (all of them,
+/// unless `finish` took the callback's for its call) and closes the handle, whose close
+/// callback frees the wait.
 ///
 /// # Safety
-/// `wait` is live and not closing yet; owning thread. The wait may be freed when this returns.
-unsafe fn close_handle(wait: NonNull<AsyncWait>, release: bool) {
+/// `wait` is live and not closing yet; owning thread, its env whole. The wait may be freed
+/// when this returns.
+unsafe fn close_handle(wait: NonNull<AsyncWait>) {
     // SAFETY: forwarded from the caller.
     let w = unsafe { &mut *wait.as_ptr() };
     if w.closing {
@@ -683,16 +680,26 @@ unsafe fn close_handle(wait: NonNull<AsyncWait>, release: bool) {
     w.closing = true;
     // SAFETY: forwarded: owning thread, the handle is initialised and not closing yet.
     unsafe { stop(w) };
-    // SAFETY: the references are live and released once; then the handle is closed, and
-    // nothing else uses it any more.
+    // SAFETY: owning thread, inside a call or a callback of its loop; then the handle is
+    // closed, and nothing else uses it any more.
     unsafe {
-        sys::napi_delete_reference(w.env, w.tokens);
-        sys::napi_delete_reference(w.env, w.flags);
-        if release {
-            sys::napi_delete_reference(w.env, w.callback);
-            sys::napi_async_destroy(w.env, w.context);
-        }
+        release_js(w);
         close_notify(wait);
+    }
+}
+
+/// Gives back the references and the async context that the wait still holds; each once (a
+/// second call finds them null).
+///
+/// # Safety
+/// The wait's env is whole and this is its thread (see [`js_refs::delete_reference`]).
+unsafe fn release_js(w: &mut AsyncWait) {
+    // SAFETY: forwarded from the caller; the handles were made in `w.env` by `start`.
+    unsafe {
+        js_refs::delete_reference(w.env, &mut w.tokens);
+        js_refs::delete_reference(w.env, &mut w.flags);
+        js_refs::delete_reference(w.env, &mut w.callback);
+        js_refs::destroy_async_context(w.env, &mut w.context);
     }
 }
 
@@ -775,11 +782,18 @@ unsafe extern "C" fn on_closed(handle: *mut c_void) {
 unsafe extern "C" fn on_finalized(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
     if let Some(wait) = NonNull::new(data as *mut AsyncWait) {
         // SAFETY: `data` is the wait leaked in `start`; the finalizer runs once.
-        drop(unsafe { free(wait) });
+        let mut w = unsafe { free(wait) };
+        // Given back already by whoever released the function (close_handle), unless Node
+        // finalized it first at a teardown; the env is whole while it runs a finalizer (the
+        // function holds it).
+        // SAFETY: the references and context are null or live in `w.env`, on its thread.
+        unsafe { release_js(&mut w) };
     }
 }
 
 /// Node is tearing down this thread's env with the wait still pending (a worker terminated):
+/// give back the references and the async context (Node deletes neither for us; the env is
+/// still whole while this hook runs, not necessarily when the handle's close callback does) and
 /// close the handle so the loop can close; the close callback removes this hook.
 unsafe extern "C" fn on_teardown(_hook: sys::napi_async_cleanup_hook_handle, arg: *mut c_void) {
     // SAFETY: `arg` is the live wait registered in `start` (the hook is removed before the
@@ -788,37 +802,8 @@ unsafe extern "C" fn on_teardown(_hook: sys::napi_async_cleanup_hook_handle, arg
     // SAFETY: as above.
     let w = unsafe { &mut *wait.as_ptr() };
     w.shared.take_pending_if(wait.as_ptr() as *const ());
-    if !w.closing {
-        w.closing = true;
-        // SAFETY: the handle is initialised and not closing; JavaScript can no longer run, so
-        // the references are left to the env's own teardown.
-        unsafe {
-            stop(w);
-            close_notify(wait);
-        }
-    }
-}
-
-fn reference(env: sys::napi_env, value: sys::napi_value) -> napi::Result<sys::napi_ref> {
-    let mut result = ptr::null_mut();
-    // SAFETY: `value` is a value of the live `env` of the current call.
-    let status = unsafe { sys::napi_create_reference(env, value, 1, &mut result) };
-    if status != sys::Status::napi_ok {
-        return Err(napi::Error::from_reason("napi_create_reference failed"));
-    }
-    Ok(result)
-}
-
-fn async_context(env: &Env) -> napi::Result<sys::napi_async_context> {
-    let name = env.create_string("wakepoll.pollAsync")?;
-    let mut context = ptr::null_mut();
-    // SAFETY: `env` is live and `name` is one of its strings.
-    let status =
-        unsafe { sys::napi_async_init(env.raw(), ptr::null_mut(), name.raw(), &mut context) };
-    if status != sys::Status::napi_ok {
-        return Err(napi::Error::from_reason("napi_async_init failed"));
-    }
-    Ok(context)
+    // SAFETY: live; a wait that is closing already has given everything back (close_handle).
+    unsafe { close_handle(wait) };
 }
 
 /// The elements of the typed array behind `reference`.

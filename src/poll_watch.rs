@@ -45,8 +45,7 @@ pub(crate) struct Client {
     /// The selector has events (or watching it failed: the error).
     pub(crate) ready: unsafe fn(NonNull<c_void>, Option<std::io::Error>),
     /// The handle is closing with the wait still attached: end it without a callback.
-    /// `teardown`: JavaScript can no longer run (the env is going away).
-    pub(crate) end: unsafe fn(NonNull<c_void>, teardown: bool),
+    pub(crate) end: unsafe fn(NonNull<c_void>),
 }
 
 /// The heap block of one handle (see the module docs).
@@ -77,7 +76,7 @@ impl SelectorWatch for Held {
 
     fn close(self: Box<Self>) {
         // SAFETY: taken out of the Poll, so this is the one close; owning thread.
-        unsafe { close(self.0, false) }
+        unsafe { close(self.0) }
     }
 }
 
@@ -141,7 +140,7 @@ pub(crate) unsafe fn obtain(
     if status != sys::Status::napi_ok {
         // SAFETY: initialised, not started, unknown to anyone else: closed once, freed in
         // on_closed (no hook to remove).
-        unsafe { close(watch, false) };
+        unsafe { close(watch) };
         return Err(std::io::Error::other("napi_add_async_cleanup_hook failed"));
     }
     *held = Some(Box::new(Held(watch)));
@@ -202,7 +201,7 @@ unsafe fn stop(watch: NonNull<Watch>) {
 ///
 /// # Safety
 /// `watch` is live; owning thread; nobody uses it after this but libuv's close callback.
-unsafe fn close(watch: NonNull<Watch>, teardown: bool) {
+unsafe fn close(watch: NonNull<Watch>) {
     // SAFETY: forwarded from the caller.
     let w = unsafe { &mut *watch.as_ptr() };
     if w.closing {
@@ -211,7 +210,7 @@ unsafe fn close(watch: NonNull<Watch>, teardown: bool) {
     w.closing = true;
     if let Some(client) = w.client.take() {
         // SAFETY: the client's wait is live while attached; it detaches nothing (`closing`).
-        unsafe { (client.end)(client.wait, teardown) };
+        unsafe { (client.end)(client.wait) };
     }
     // SAFETY: an initialised handle, closed once (`closing`); uv_close stops it first.
     unsafe { (w.uv.close)(w.handle.as_ptr(), on_closed) };
@@ -276,5 +275,5 @@ unsafe extern "C" fn on_teardown(_hook: sys::napi_async_cleanup_hook_handle, arg
         }
     }
     // SAFETY: live, not closing, no longer held by the Poll.
-    unsafe { close(watch, true) };
+    unsafe { close(watch) };
 }

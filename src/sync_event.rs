@@ -26,6 +26,7 @@ use wakepoll::sync::{Event, EventWaitResult};
 
 use crate::handles::{self, Kind};
 use crate::slots::{self, Slab};
+use crate::thread_held::{self, Role};
 use crate::{blocking_wait, errors};
 
 /// Every open SyncEvent of the process.
@@ -253,17 +254,60 @@ pub fn sync_event_try_clone(env: Env, key: f64) -> napi::Result<f64> {
     SyncEventShared::insert(&env, clone, Arc::clone(&shared.waiting))
 }
 
+/// The clone that a JavaScript object's `waitAsync` watches (lib/sync-event.ts): as
+/// `tryClone`, but this thread's, so that its teardown closes it if the object did not.
+#[napi]
+pub fn sync_event_hidden_clone(env: Env, key: f64) -> napi::Result<f64> {
+    let clone = sync_event_try_clone(env, key)?;
+    if let Some(shared) = slots::key(clone).and_then(|key| SYNC_EVENTS.get(key)) {
+        thread_held::hold(Box::new(HiddenClone(shared)));
+    }
+    Ok(clone)
+}
+
 /// Claims the one-waiter slot for an async wait (lib/sync-event.ts): `EBUSY` if taken.
 #[napi]
 pub fn sync_event_begin_wait(env: Env, key: f64) -> napi::Result<()> {
-    shared(&env, key)?.enter(&env)
+    let shared = shared(&env, key)?;
+    shared.enter(&env)?;
+    // Released by syncEventEndWait, or by this thread's teardown if it is terminated first.
+    thread_held::hold(Box::new(AsyncClaim(shared)));
+    Ok(())
 }
 
-/// Releases the slot claimed by `syncEventBeginWait`.
+/// Releases the slot claimed by `syncEventBeginWait` on this thread.
 #[napi]
 pub fn sync_event_end_wait(key: f64) {
     if let Some(shared) = slots::key(key).and_then(|key| SYNC_EVENTS.get(key)) {
-        shared.leave();
+        if thread_held::forget(Arc::as_ptr(&shared).cast(), Role::WaitClaim) {
+            shared.leave();
+        }
+    }
+}
+
+/// An async wait's claim of an event's one-waiter slot, held by its thread (thread_held.rs).
+struct AsyncClaim(Arc<SyncEventShared>);
+
+impl thread_held::Held for AsyncClaim {
+    fn id(&self) -> (*const (), Role) {
+        (Arc::as_ptr(&self.0).cast(), Role::WaitClaim)
+    }
+
+    fn give_back(&self) {
+        self.0.leave();
+    }
+}
+
+/// The hidden clone of a `waitAsync` (`syncEventHiddenClone`), held by its thread until closed.
+struct HiddenClone(Arc<SyncEventShared>);
+
+impl thread_held::Held for HiddenClone {
+    fn id(&self) -> (*const (), Role) {
+        (Arc::as_ptr(&self.0).cast(), Role::HiddenClone)
+    }
+
+    fn give_back(&self) {
+        self.0.close();
     }
 }
 
@@ -283,6 +327,8 @@ pub fn sync_event_try_consume(env: Env, key: f64) -> napi::Result<bool> {
 #[napi]
 pub fn sync_event_close(key: f64) {
     if let Some(shared) = slots::key(key).and_then(|key| SYNC_EVENTS.get(key)) {
+        // A hidden clone is no longer this thread's to close at its teardown.
+        thread_held::forget(Arc::as_ptr(&shared).cast(), Role::HiddenClone);
         shared.close();
     }
 }

@@ -26,6 +26,7 @@ use wakepoll::sync::Timer;
 use crate::handles::{self, Kind};
 use crate::registry::{change, with_registrar};
 use crate::slots::{self, Slab};
+use crate::thread_held::{self, Role};
 use crate::{blocking_wait, errors};
 
 /// Every open Timer of the process.
@@ -167,6 +168,19 @@ impl TimerShared {
     }
 }
 
+/// An async wait's claim of a Timer's one-waiter slot, held by its thread (thread_held.rs).
+struct AsyncClaim(Arc<TimerShared>);
+
+impl thread_held::Held for AsyncClaim {
+    fn id(&self) -> (*const (), Role) {
+        (Arc::as_ptr(&self.0).cast(), Role::WaitClaim)
+    }
+
+    fn give_back(&self) {
+        self.0.leave();
+    }
+}
+
 /// A duration in milliseconds (validated by lib/timer.ts: finite, ≥ 0), rounded **up** to
 /// whole nanoseconds so that a timer is never early.
 fn duration(env: &Env, name: &str, ms: f64) -> napi::Result<Duration> {
@@ -238,7 +252,11 @@ pub fn timer_clear(env: Env, key: f64) -> napi::Result<()> {
 /// Claims the one-waiter slot for an async wait (lib/timer.ts): `EBUSY` if taken.
 #[napi]
 pub fn timer_begin_wait(env: Env, key: f64) -> napi::Result<()> {
-    shared(&env, key)?.enter(&env)
+    let shared = shared(&env, key)?;
+    shared.enter(&env)?;
+    // Released by timerEndWait, or by this thread's teardown if it is terminated first.
+    thread_held::hold(Box::new(AsyncClaim(shared)));
+    Ok(())
 }
 
 /// Releases the slot claimed by `timerBeginWait`. A closed Timer's slot is released by
@@ -246,7 +264,9 @@ pub fn timer_begin_wait(env: Env, key: f64) -> napi::Result<()> {
 #[napi]
 pub fn timer_end_wait(key: f64) {
     if let Some(shared) = found(key) {
-        shared.leave();
+        if thread_held::forget(Arc::as_ptr(&shared).cast(), Role::WaitClaim) {
+            shared.leave();
+        }
     }
 }
 

@@ -55,3 +55,30 @@ export const WINE_RESET_READS_0 = 'a recv after a RST returns 0 instead of WSAEC
 
 /** Case 3 there: SO_ERROR keeps a refused connect's error after it was read. */
 export const WINE_SO_ERROR_STAYS = 'getsockopt(SO_ERROR) does not clear the error it returns'
+
+/**
+ * The sanitizer the loaded module was built with, when scripts/sanitizers/ run the suite:
+ * `npm run test:asan` and `test:tsan` load a build with `-Zsanitizer=address` or `thread`
+ * through the generated loader's NAPI_RS_NATIVE_LIBRARY_PATH and say so with
+ * WAKEPOLL_SANITIZER. Undefined on every other run.
+ */
+export const sanitizer: 'address' | 'thread' | undefined = ((name) =>
+  name === 'address' || name === 'thread' ? name : undefined)(process.env.WAKEPOLL_SANITIZER)
+
+/**
+ * Why resident memory says nothing about wakepoll under a sanitizer: ASan keeps freed blocks in
+ * its quarantine (256 MiB) and pads every allocation with redzones; TSan keeps shadow memory and
+ * the history of every access. Undefined on every other run. A test that bounds RSS growth
+ * does not bound it then, and appends this to its title.
+ */
+export const RSS_UNDER_SANITIZER: string | undefined =
+  sanitizer === undefined ? undefined : `RSS not bounded under ${sanitizer === 'address' ? 'ASan' : 'TSan'}: it holds freed memory`
+
+/**
+ * A hang detector's bound on this run: `ms`, or six times it under a sanitizer, where every
+ * process runs several times slower (more on a loaded machine). Only for bounds that turn a
+ * hang into a failure; nothing is timed by them.
+ */
+export function hangBound(ms: number): number {
+  return sanitizer === undefined ? ms : ms * 6
+}
