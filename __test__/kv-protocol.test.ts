@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto'
 
 import test from 'ava'
-import Redis from 'ioredis'
+import { Redis } from 'ioredis'
 
 import { cliTest, encode, RawClient, redisCli, startKv, text } from './helpers/kv.ts'
 

@@ -51,6 +51,10 @@ export async function startKv(t: ExecutionContext, options: { workers?: number; 
   const args = ['--import', 'tsx', script, '--port', '0']
   if (!options.net) args.push('--workers', String(options.workers ?? 1))
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  // Should the test process end without its teardown (a timeout), the server ends with it.
+  const orphan = () => child.kill('SIGKILL')
+  process.once('exit', orphan)
+  child.once('exit', () => process.off('exit', orphan))
   let stderr = ''
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>
@@ -147,7 +151,7 @@ export function readReply(buf: Buffer, pos: number): [Reply, number] | null {
 
 /** A plain TCP connection that sends bytes as given and reads RESP2 replies. */
 export class RawClient {
-  private buf = Buffer.alloc(0)
+  private buf: Buffer = Buffer.alloc(0)
   private waiters: (() => void)[] = []
   ended = false
 
@@ -252,15 +256,15 @@ export function rssKiB(pid: number): number {
   return m ? Number(m[1]) : NaN
 }
 
-/** An INFO field of the server, read through a fresh connection. */
-export async function infoField(port: number, field: string): Promise<number> {
-  const c = await RawClient.connect(port)
+/** An INFO field of the server, read through `via` (a connection of the test's) or a fresh connection. */
+export async function infoField(port: number, field: string, via?: RawClient): Promise<number> {
+  const c = via ?? (await RawClient.connect(port))
   try {
-    const reply = await c.command('INFO', 'everything')
-    const m = new RegExp(`^${field}:(\\d+)`, 'm').exec(text(reply) as string)
-    if (!m) throw new Error(`INFO has no ${field}`)
+    const reply = text(await c.command('INFO', 'everything'))
+    const m = new RegExp(`^${field}:(\\d+)`, 'm').exec(String(reply))
+    if (!m) throw new Error(`INFO has no ${field}: ${JSON.stringify(reply)}`)
     return Number(m[1])
   } finally {
-    c.close()
+    if (via === undefined) c.close()
   }
 }

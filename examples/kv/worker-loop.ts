@@ -24,6 +24,7 @@ const TIMER = 2
 const LISTENER = 3
 const FIRST_CONN = 4
 
+const RESOURCE_ERRORS = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM'])
 /** Replies of one batch past this size are written out before the batch goes on. */
 const FLUSH_AT = 256 * 1024
 /** The active expiry sweep: every 100 ms (Redis's hz 10), at most 5 ms per tick. */
@@ -96,7 +97,7 @@ export class KvWorker {
         const token = events.token(i)
         if (token >= FIRST_CONN) {
           const conn = this.conns[token - FIRST_CONN]
-          if (conn !== undefined) this.onConn(conn, events.isReadable(i) || events.isReadClosed(i) || events.isError(i), events.isWritable(i))
+          if (conn !== undefined) this.onConn(conn, events.isReadable(i) || events.isError(i), events.isReadClosed(i), events.isWritable(i))
         } else if (token === LISTENER) {
           this.accept()
         } else if (token === WAKE) {
@@ -116,8 +117,11 @@ export class KvWorker {
       let accepted
       try {
         accepted = this.listener.accept()
-      } catch {
-        return // EMFILE and the like: the next connection brings another event
+      } catch (err) {
+        // Out of descriptors or memory: the connections left in the backlog wait for the next
+        // one's event. Anything else concerned that one connection: go on with the others.
+        if (RESOURCE_ERRORS.has((err as { code?: string }).code ?? '')) return
+        continue
       }
       if (accepted === null) return
       const [stream] = accepted
@@ -132,19 +136,20 @@ export class KvWorker {
     }
   }
 
-  private onConn(conn: Conn, readable: boolean, writable: boolean): void {
+  private onConn(conn: Conn, readable: boolean, readClosed: boolean, writable: boolean): void {
     try {
       if (writable && conn.pendingBytes > 0) {
         if (conn.flushPending(this.registry) && conn.paused && !conn.overLimit(0)) this.resume(conn)
       }
-      if (readable && !conn.paused && !conn.closing) this.read(conn)
+      if ((readable || readClosed) && !conn.paused && !conn.closing) this.read(conn, readClosed)
       if (conn.closing) this.closeIfDone(conn)
     } catch {
       this.closeConn(conn) // ECONNRESET, EPIPE: the client went away
     }
   }
 
-  private read(conn: Conn): void {
+  /** Reads and runs until the socket is drained; `readClosed`: the peer's FIN came with this event. */
+  private read(conn: Conn, readClosed: boolean): void {
     for (;;) {
       let buf: Buffer = this.readBuf
       let off = 0
@@ -167,10 +172,12 @@ export class KvWorker {
         if (conn.inputLen >= conn.need) this.runCommands(conn, buf, 0, conn.inputLen)
       }
       if (conn.paused || conn.closing) break
-      // A short read drained the socket: the next data brings a new event.
-      if (n < room) break
+      // A short read drained the socket: the next data brings a new event. Not so the end of
+      // input when it came with this event: then read on until read() says 0.
+      if (n < room && !readClosed) break
     }
     this.flushBatch(conn)
+    if (conn.paused && !conn.overLimit(0)) this.resume(conn) // the batch that paused it went out whole
   }
 
   /** Parses and runs the whole commands in buf[pos, end); keeps a partial one in conn.input. */
@@ -228,15 +235,20 @@ export class KvWorker {
     if (conn.pendingBytes > this.stats[maxAt]!) this.stats[maxAt] = conn.pendingBytes
   }
 
-  /** The output went out: run what was read but not run, and read again. */
+  /**
+   * The output went out (or fitted in the socket after all): run what was read but not run,
+   * and read again. A loop, since running the kept input may fill the output again — and that
+   * output may again fit at once.
+   */
   private resume(conn: Conn): void {
-    conn.paused = false
-    if (conn.inputLen > 0) {
-      const input = conn.input!
-      this.runCommands(conn, input, 0, conn.inputLen)
-      this.flushBatch(conn)
+    while (conn.paused && !conn.closed && !conn.overLimit(0)) {
+      conn.paused = false
+      if (conn.inputLen > 0) {
+        this.runCommands(conn, conn.input!, 0, conn.inputLen)
+        this.flushBatch(conn)
+      }
     }
-    conn.updateInterest(this.registry) // READABLE again: re-armed, it reports data already there
+    if (!conn.closed) conn.updateInterest(this.registry) // READABLE again: re-armed, it reports data already there
   }
 
   private closeIfDone(conn: Conn): void {
