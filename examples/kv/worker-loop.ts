@@ -113,7 +113,7 @@ export class KvWorker {
   }
 
   private accept(): void {
-    for (;;) {
+    for (let failed = 0; failed < 64; ) {
       let accepted
       try {
         accepted = this.listener.accept()
@@ -121,6 +121,7 @@ export class KvWorker {
         // Out of descriptors or memory: the connections left in the backlog wait for the next
         // one's event. Anything else concerned that one connection: go on with the others.
         if (RESOURCE_ERRORS.has((err as { code?: string }).code ?? '')) return
+        failed++
         continue
       }
       if (accepted === null) return
@@ -202,8 +203,16 @@ export class KvWorker {
       pos = next
       if (args.count === 0) continue
       ran++
-      if (this.router === null) execute(ctx, args)
-      else this.router.dispatch(ctx, conn, args)
+      const mark = out.len
+      try {
+        if (this.router === null) execute(ctx, args)
+        else this.router.dispatch(ctx, conn, args)
+      } catch (err) {
+        // A bug in a command must not take the worker, and every other client, down with it.
+        out.len = mark
+        out.err(`internal error: ${(err as Error).message}`)
+        capture(conn, out, mark)
+      }
       if (conn.session.closeAfterReply) {
         conn.closing = true
         break
