@@ -198,7 +198,7 @@ export function command(c: Ctx, a: Args): void {
       const pattern = a.str(4)
       names = names.filter((n) => globMatch(pattern, n, true))
     } else if (a.count !== 2) {
-      return out.err(SYNTAX_ERROR)
+      return out.err(s.SYNTAX)
     }
     out.arrayHeader(names.length)
     for (const n of names) out.bulk(n)
@@ -207,4 +207,3 @@ export function command(c: Ctx, a: Args): void {
   }
 }
 
-const SYNTAX_ERROR = s.SYNTAX

@@ -40,7 +40,8 @@ export class ShardRouter {
   private readonly me: number
   private readonly workers: number
   private readonly links: (ShardLink<Target> | null)[]
-  private readonly owners: Int32Array[] = [new Int32Array(64)]
+  /** The owner of each key of the command being split (reused). */
+  private owners = new Int32Array(64)
 
   constructor(me: number, links: (ShardLink<Target> | null)[]) {
     this.me = me
@@ -84,8 +85,8 @@ export class ShardRouter {
   private split(ctx: Ctx, conn: Conn, cmd: Command, a: Args, mark: number): void {
     const step = cmd.route === 'pairs' ? 2 : 1
     const keys = (a.count - 1) / step
-    let owners = this.owners[0]!
-    if (owners.length < keys) owners = this.owners[0] = new Int32Array(keys * 2)
+    if (this.owners.length < keys) this.owners = new Int32Array(keys * 2)
+    const owners = this.owners
     let first = -1
     let same = true
     for (let k = 0; k < keys; k++) {
