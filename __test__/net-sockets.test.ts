@@ -2,6 +2,8 @@
 // deregister/reregister, UDP and Unix sockets, handles, closing and argument validation.
 // Loopback (127.0.0.1) and temp-dir unix paths only; waits are polls, never sleeps.
 
+import { once } from 'node:events'
+import { connect } from 'node:net'
 import path from 'node:path'
 
 import test, { type ExecutionContext } from 'ava'
@@ -271,6 +273,27 @@ test('accept returns null when no connection is pending, then [stream, address]'
   t.teardown(() => stream.close())
   t.true(stream instanceof TcpStream)
   t.deepEqual(address, client.localAddress())
+  t.is(listener.accept(), null)
+})
+
+test('accept skips a connection the peer reset while it waited in the backlog, and closes it', async (t) => {
+  const poll = newPoll(t)
+  const listener = TcpListener.bind({ address: '127.0.0.1' })
+  t.teardown(() => listener.close())
+  poll.registry.register(listener, 3, Interest.READABLE)
+  // node:net's resetAndDestroy sends RST (SO_LINGER 0); the server side, not yet accepted, has
+  // no peer any more (getpeername: ENOTCONN). accept used to throw that and lose the socket.
+  const reset = connect(listener.localAddress().port, '127.0.0.1')
+  await once(reset, 'connect')
+  reset.resetAndDestroy()
+  await once(reset, 'close')
+  const client = TcpStream.connect({ address: '127.0.0.1', port: listener.localAddress().port })
+  t.teardown(() => client.close())
+  waitFor(poll, 3)
+  const accepted = listener.accept()
+  t.truthy(accepted, 'the next pending connection, not an error')
+  accepted![0].close()
+  t.deepEqual(accepted![1], client.localAddress())
   t.is(listener.accept(), null)
 })
 

@@ -8,7 +8,7 @@
 //
 // Rows: 1 wake round trip, 2 event delivery, 3 pollAsync round trip, 4 TCP echo, 5 memory,
 // 6 memory per idle connection, 7 memory of a worker that never leaves poll.poll (accept and
-// close).
+// close), 8 the kv example under redis-benchmark against node:net and redis-server.
 
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -21,6 +21,7 @@ import type { RowOptions, RowResult } from './row.ts'
 import { acceptMemory } from './rows/accept-memory.ts'
 import { deliverEvents } from './rows/deliver.ts'
 import { echoThroughput } from './rows/echo.ts'
+import { kvThroughput } from './rows/kv.ts'
 import { memory } from './rows/memory.ts'
 import { pollAsyncRoundTrip } from './rows/poll-async.ts'
 import { wakeRoundTrip } from './rows/wake-roundtrip.ts'
@@ -34,6 +35,7 @@ const ROWS: Record<string, (o: RowOptions) => Promise<RowResult>> = {
   '5': memory,
   '6': idleConnections,
   '7': acceptMemory,
+  '8': kvThroughput,
 }
 
 const { values } = parseArgs({

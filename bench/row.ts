@@ -5,7 +5,7 @@ import type { Summary } from './stats.ts'
 
 export interface Series {
   label: string
-  unit: 'µs' | 'ns/event' | 'msgs/s' | 'ms' | 'MiB' | 'KiB'
+  unit: 'µs' | 'ns/event' | 'msgs/s' | 'req/s' | 'ms' | 'MiB' | 'KiB'
   summary: Summary
 }
 

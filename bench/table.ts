@@ -4,12 +4,12 @@
 import type { Machine } from './machine.ts'
 import type { RowResult } from './row.ts'
 
-/** A row's result with its number in the bench (1 … 5). */
+/** A row's result with its number in the bench (1 … 8). */
 export type NumberedRow = RowResult & { row: number }
 
 function figure(value: number, unit: string): string {
   if (!Number.isFinite(value)) return '—'
-  if (unit === 'msgs/s') return Math.round(value).toLocaleString('en-US')
+  if (unit === 'msgs/s' || unit === 'req/s') return Math.round(value).toLocaleString('en-US')
   if (unit === 'ms') return value.toFixed(3)
   return value.toFixed(1)
 }

@@ -448,12 +448,23 @@ export class TcpListener extends Socket {
     return duplicateFor(this, pid)
   }
 
-  /** `[stream, peerAddress]` of a pending connection, or `null` when none is pending. */
+  /**
+   * `[stream, peerAddress]` of a pending connection, or `null` when none is pending. A
+   * connection the peer reset while it waited in the backlog is closed and skipped (its peer
+   * address is gone: `getpeername` says ENOTCONN); it never throws for one.
+   */
   accept(): [TcpStream, InetAddress] | null {
-    const key = native.socketAccept(this[kKey])
-    if (key === null || key === undefined) return null
-    const stream = make(TcpStream, key)
-    return [stream, stream.peerAddress()]
+    for (;;) {
+      const key = native.socketAccept(this[kKey])
+      if (key === null || key === undefined) return null
+      const stream = make(TcpStream, key)
+      try {
+        return [stream, stream.peerAddress()]
+      } catch (err) {
+        stream.close()
+        if ((err as { code?: unknown }).code !== 'ENOTCONN') throw err
+      }
+    }
   }
 
   /** The address this socket is bound to. */
