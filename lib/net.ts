@@ -449,22 +449,14 @@ export class TcpListener extends Socket {
   }
 
   /**
-   * `[stream, peerAddress]` of a pending connection, or `null` when none is pending. A
-   * connection the peer reset while it waited in the backlog is closed and skipped (its peer
-   * address is gone: `getpeername` says ENOTCONN); it never throws for one.
+   * `[stream, peerAddress]` of a pending connection, or `null` when none is pending. The
+   * address is the one the kernel gave with the connection, so a connection the peer reset
+   * while it waited in the backlog is still returned (its first read reports the reset).
    */
   accept(): [TcpStream, InetAddress] | null {
-    for (;;) {
-      const key = native.socketAccept(this[kKey])
-      if (key === null || key === undefined) return null
-      const stream = make(TcpStream, key)
-      try {
-        return [stream, stream.peerAddress()]
-      } catch (err) {
-        stream.close()
-        if ((err as { code?: unknown }).code !== 'ENOTCONN') throw err
-      }
-    }
+    const accepted = native.socketAccept(this[kKey])
+    if (accepted === null || accepted === undefined) return null
+    return [make(TcpStream, accepted.key), inet(accepted.address)]
   }
 
   /** The address this socket is bound to. */
@@ -725,10 +717,9 @@ export class UnixListener extends Socket {
 
   /** `[stream, peerAddress]` of a pending connection (usually `{ path: null }`), or `null`. */
   accept(): [UnixStream, UnixAddress] | null {
-    const key = native.socketAccept(this[kKey])
-    if (key === null || key === undefined) return null
-    const stream = make(UnixStream, key)
-    return [stream, stream.peerAddress()]
+    const accepted = native.socketAccept(this[kKey])
+    if (accepted === null || accepted === undefined) return null
+    return [make(UnixStream, accepted.key), unix(accepted.address)]
   }
 
   /** The address this socket is bound to. */

@@ -168,6 +168,13 @@ pub struct RawAddress {
     pub path: Option<String>,
 }
 
+/// What `accept` took: the new stream's key and its peer's address.
+#[napi(object)]
+pub struct Accepted {
+    pub key: f64,
+    pub address: RawAddress,
+}
+
 /// What `recvFrom` received.
 #[napi(object)]
 pub struct Received {
@@ -394,17 +401,19 @@ pub fn socket_close(key: f64) {
 /// The key of a new stream, or `null` when none is pending. The peer's address:
 /// `socketPeerAddress`.
 #[napi]
-pub fn socket_accept(env: Env, key: f64) -> napi::Result<Option<f64>> {
+pub fn socket_accept(env: Env, key: f64) -> napi::Result<Option<Accepted>> {
+    // The peer's address is the one accept4 wrote: asking getpeername afterwards fails with
+    // ENOTCONN for a connection the peer reset while it waited in the backlog.
     let accepted = with(&env, key, |s| match s {
-        Sock::TcpListener(l) => {
-            Ok(sys(&env, nonblocking(|| l.accept()))?.map(|(s, _)| Sock::TcpStream(s)))
-        }
-        Sock::UnixListener(l) => {
-            Ok(sys(&env, nonblocking(|| l.accept()))?.map(|(s, _)| Sock::UnixStream(s)))
-        }
+        Sock::TcpListener(l) => Ok(sys(&env, nonblocking(|| l.accept()))?
+            .map(|(s, addr)| (Sock::TcpStream(s), inet(addr)))),
+        Sock::UnixListener(l) => Ok(sys(&env, nonblocking(|| l.accept()))?
+            .map(|(s, addr)| (Sock::UnixStream(s), unix(&addr)))),
         other => Err(unsupported(&env, other.kind(), "accept()")),
     })?;
-    accepted.map(|sock| insert(&env, sock)).transpose()
+    accepted
+        .map(|(sock, address)| insert(&env, sock).map(|key| Accepted { key, address }))
+        .transpose()
 }
 
 #[napi]
