@@ -1,5 +1,6 @@
 // The echo server on wakepoll: its whole event loop runs in this worker, blocked in one Poll.
-// Edge-triggered: on each event, accept until null, read until null or a short read; echo
+// Edge-triggered: on each event, accept until null, read until null or a short read (or, when
+// the event says the peer closed, until the 0 that says so); echo
 // what was read; what the socket does not take is buffered and WRITABLE interest added until
 // it drains. The main thread stops the loop through a Waker (token STOP).
 
@@ -69,7 +70,7 @@ function flush(token: number, conn: Conn): void {
   }
 }
 
-function onConn(token: number, conn: Conn, readable: boolean, writable: boolean): void {
+function onConn(token: number, conn: Conn, readable: boolean, readClosed: boolean, writable: boolean): void {
   try {
     if (writable) flush(token, conn)
     if (!readable) return
@@ -79,8 +80,9 @@ function onConn(token: number, conn: Conn, readable: boolean, writable: boolean)
       if (n === 0) return close(token, conn)
       send(token, conn, buf, n)
       // A short read drained the socket: the next data brings a new event (a wakepoll
-      // guarantee for stream sockets), so no read that would only say "would block".
-      if (n < buf.length) return
+      // guarantee for stream sockets), so no read that would only say "would block". Not so
+      // the peer's FIN when it came with this event: read on to the 0 that closes.
+      if (n < buf.length && !readClosed) return
     }
   } catch {
     close(token, conn) // ECONNRESET, EPIPE: the client went away
@@ -103,7 +105,10 @@ loop: for (;;) {
       continue
     }
     const conn = conns.get(token)
-    if (conn) onConn(token, conn, events.isReadable(i) || events.isReadClosed(i), events.isWritable(i))
+    if (conn) {
+      const readClosed = events.isReadClosed(i)
+      onConn(token, conn, events.isReadable(i) || readClosed, readClosed, events.isWritable(i))
+    }
   }
 }
 

@@ -86,7 +86,7 @@ function flush(conn: Conn): boolean {
   return true
 }
 
-function onConn(token: number, conn: Conn, readable: boolean, writable: boolean): void {
+function onConn(token: number, conn: Conn, readable: boolean, readClosed: boolean, writable: boolean): void {
   try {
     if (writable && flush(conn) && conn.writable) {
       poll.registry.reregister(conn.stream, token, Interest.READABLE)
@@ -98,7 +98,9 @@ function onConn(token: number, conn: Conn, readable: boolean, writable: boolean)
       if (n === null) return
       if (n === 0) return close(token, conn)
       send(token, conn, n)
-      if (n < buf.length) return // a short read drained it (a wakepoll guarantee)
+      // A short read drained it (a wakepoll guarantee), unless this event also brought the
+      // peer's FIN: no later event says that, so read on to the 0.
+      if (n < buf.length && !readClosed) return
     }
   } catch {
     close(token, conn) // ECONNRESET, EPIPE: the client went away
@@ -110,7 +112,7 @@ function adopt(stream: TcpStream): void {
   const conn = { stream, pending: [], writable: false }
   conns.set(token, conn)
   poll.registry.register(stream, token, Interest.READABLE)
-  onConn(token, conn, true, false) // what came while nobody read: now
+  onConn(token, conn, true, true, false) // what came while nobody read (a FIN too): now
 }
 
 function acceptAll(): void {
@@ -233,7 +235,7 @@ loop: for (;;) {
       }
     } else {
       const conn = conns.get(token)
-      if (conn) onConn(token, conn, event.isReadable() || event.isReadClosed(), event.isWritable())
+      if (conn) onConn(token, conn, event.isReadable() || event.isReadClosed(), event.isReadClosed(), event.isWritable())
     }
   }
 }
