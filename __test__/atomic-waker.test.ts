@@ -12,11 +12,12 @@ import test, { type ExecutionContext } from 'ava'
 import { AtomicWaker, Poll, SyncEvent, Waker, type AtomicWakerHandle } from '../index.ts'
 import { closed, invalidArgType, invalidHandle, unchecked } from './helpers/expect.js'
 import { testUnlessLibkqueueGap } from './helpers/libkqueue.js'
+import { hangBound } from './helpers/platform.js'
 import { Flags } from './helpers/sync-threads.js'
 import { settlesWithin, startChild, startSyncWorker } from './helpers/sync-workers.js'
 
 /** Far above what any working wake needs; only turns a lost wake into a failure. */
-const HANG_MS = 10_000
+const HANG_MS = hangBound(10_000)
 
 function newAtomicWaker(t: ExecutionContext): AtomicWaker {
   const waker = new AtomicWaker()

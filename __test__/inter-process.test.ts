@@ -18,11 +18,11 @@ import { Events, Interest, Poll, SyncEvent, WaitContext } from '../index.ts'
 import { stdoutLines } from './helpers/child.js'
 import { outOfRange, pollTokens, unchecked } from './helpers/expect.js'
 import { testUnlessLibkqueueGap } from './helpers/libkqueue.js'
-import { onEpoll, onWindows } from './helpers/os.js'
+import { hangBound, onEpoll, onWindows } from './helpers/os.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const script = fileURLToPath(new URL('./helpers/event-child.ts', import.meta.url))
-const HANG_MS = 10_000
+const HANG_MS = hangBound(10_000)
 
 interface Running {
   nextLine(): Promise<string>

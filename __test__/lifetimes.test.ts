@@ -13,7 +13,7 @@ import test from 'ava'
 
 import { Events, Interest, pipe, Poll, Registry, TcpListener, TcpStream, UnixStream, WaitContext, Waker, type WakerHandle } from '../index.ts'
 import { fdsLinkedTo, openFifo } from './helpers/fds.js'
-import { NO_HANDLE_COUNT, unixOnly, wineOnlySkip } from './helpers/platform.js'
+import { hangBound, NO_HANDLE_COUNT, rssReadsZero, rssTitle, unixOnly, wineOnlySkip } from './helpers/platform.js'
 import { libkqueueGap, onLibkqueue, testUnlessLibkqueueGap } from './helpers/libkqueue.js'
 import { collectGarbage, fdCount, rssMiB, stressOr } from './helpers/resources.js'
 
@@ -57,7 +57,7 @@ async function terminateBlocked(blocked: Pick<Blocked, 'worker' | 'handle'>): Pr
   const detector = new AbortController()
   const outcome = await Promise.race([
     terminated,
-    delay(2000, 'hung' as const, { signal: detector.signal }).catch(() => 0),
+    delay(hangBound(2000), 'hung' as const, { signal: detector.signal }).catch(() => 0),
   ])
   detector.abort()
   if (outcome === 'hung') {
@@ -67,7 +67,7 @@ async function terminateBlocked(blocked: Pick<Blocked, 'worker' | 'handle'>): Pr
   return outcome
 }
 
-countsHandles('workers blocked in poll(…, null) and terminated leak no file descriptors and no memory', async (t) => {
+countsHandles(rssTitle('workers blocked in poll(…, null) and terminated leak no file descriptors and no memory'), async (t) => {
   const total = stressOr(200, 24)
   const batch = 8
   // Worker threads grow glibc's malloc arenas up to 8 per CPU; until they are all there, RSS
@@ -126,10 +126,10 @@ countsHandles('workers blocked in poll(…, null) and terminated leak no file de
   if (median >= 100) t.log(`note: median terminate() ${median.toFixed(1)} ms on this machine`)
   t.is(fdCount(), fdsBefore, 'file descriptors')
   t.deepEqual(selectorFds(), selectorsBefore, 'epoll and eventfd descriptors')
-  t.true(growth < rssLimit, `RSS grew by ${growth.toFixed(1)} MiB over ${total} workers (limit ${rssLimit} MiB)`)
+  if (!rssReadsZero) t.true(growth < rssLimit, `RSS grew by ${growth.toFixed(1)} MiB over ${total} workers (limit ${rssLimit} MiB)`)
 })
 
-countsHandles('create / register / wake / poll / close cycles on the main thread leak no fds and no memory', async (t) => {
+countsHandles(rssTitle('create / register / wake / poll / close cycles on the main thread leak no fds and no memory'), async (t) => {
   const cycles = stressOr(10_000, 2_000)
   const fifo = openFifo(t)
   const events = new Events(4)
@@ -163,10 +163,10 @@ countsHandles('create / register / wake / poll / close cycles on the main thread
   t.is(wrong, 0, 'every cycle polled exactly its wake')
   t.is(fdCount(), fdsBefore, 'file descriptors')
   t.log(`RSS growth over ${cycles} cycles: ${growth.toFixed(2)} MiB`)
-  t.true(growth < 5, `RSS grew by ${growth.toFixed(2)} MiB (limit 5 MiB)`)
+  if (!rssReadsZero) t.true(growth < 5, `RSS grew by ${growth.toFixed(2)} MiB (limit 5 MiB)`)
 })
 
-countsHandlesPollAsync('pollAsync cycles (resolved by a wake, aborted, closed while pending, timed out) leak no fds and no memory', async (t) => {
+countsHandlesPollAsync(rssTitle('pollAsync cycles (resolved by a wake, aborted, closed while pending, timed out) leak no fds and no memory'), async (t) => {
   const cycles = stressOr(10_000, 2_000)
   const failures: string[] = []
 
@@ -234,7 +234,7 @@ countsHandlesPollAsync('pollAsync cycles (resolved by a wake, aborted, closed wh
   t.deepEqual(failures.slice(0, 10), [])
   t.is(fdCount(), fdsBefore, 'file descriptors')
   t.log(`RSS growth over ${cycles} cycles: ${growth.toFixed(2)} MiB`)
-  t.true(growth < 5, `RSS grew by ${growth.toFixed(2)} MiB (limit 5 MiB)`)
+  if (!rssReadsZero) t.true(growth < 5, `RSS grew by ${growth.toFixed(2)} MiB (limit 5 MiB)`)
 })
 
 countsHandles('Polls dropped without close() are freed by the garbage collector, with their Wakers', async (t) => {

@@ -55,3 +55,31 @@ export const WINE_RESET_READS_0 = 'a recv after a RST returns 0 instead of WSAEC
 
 /** Case 3 there: SO_ERROR keeps a refused connect's error after it was read. */
 export const WINE_SO_ERROR_STAYS = 'getsockopt(SO_ERROR) does not clear the error it returns'
+
+// Emulated CPUs: scripts/release/test-arm64.sh runs the suite on arm64 under qemu-user
+// (WAKEPOLL_EMULATOR=qemu-user), where every instruction is translated: a node process takes
+// seconds to start, and the emulator reports no resident memory.
+
+/** Whether an emulator runs this process (scripts/release/qemu-arm64.sh says so). */
+export const onEmulator = process.env.WAKEPOLL_EMULATOR !== undefined && process.env.WAKEPOLL_EMULATOR !== ''
+
+/**
+ * Whether bounds meant to catch a hang must allow for a harness many times slower than the
+ * machine: wine (node.exe children compile through esbuild.exe), libkqueue, an emulator.
+ */
+export const slowHarness = onWine || onLibkqueue || onEmulator
+
+/**
+ * A bound that only detects a hang (a lost wake, a terminate() that never resolves): `ms` on real
+ * hardware, ten times that under an emulator, where a test file's concurrent tests share CPUs
+ * that run every instruction translated and a wake already took 9 s of a 10 s bound.
+ */
+export function hangBound(ms: number): number {
+  return onEmulator ? ms * 10 : ms
+}
+
+/** Whether `process.memoryUsage().rss` reads 0, as under qemu-user: an RSS check measures nothing. */
+export const rssReadsZero = process.memoryUsage().rss === 0
+
+/** Why the RSS checks are skipped where `rssReadsZero`. */
+export const NO_RSS = 'process.memoryUsage().rss reads 0 here (qemu-user)'
