@@ -13,7 +13,7 @@ import test from 'ava'
 
 import { Events, Interest, pipe, Poll, Registry, TcpListener, TcpStream, UnixStream, WaitContext, Waker, type WakerHandle } from '../index.ts'
 import { fdsLinkedTo, openFifo } from './helpers/fds.js'
-import { hangBound, NO_HANDLE_COUNT, rssReadsZero, rssTitle, unixOnly, wineOnlySkip } from './helpers/platform.js'
+import { NO_HANDLE_COUNT, hangBound, rssReadsZero, rssTitle, unixOnly, wineOnlySkip } from './helpers/platform.js'
 import { libkqueueGap, onLibkqueue, testUnlessLibkqueueGap } from './helpers/libkqueue.js'
 import { collectGarbage, fdCount, rssMiB, stressOr } from './helpers/resources.js'
 

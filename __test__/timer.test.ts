@@ -14,7 +14,7 @@ import test, { type ExecutionContext } from 'ava'
 import { Events, Interest, Poll, Timer, WaitContext } from '../index.ts'
 import { closed, invalidArgType, invalidHandle, newPoll, outOfRange, pollTokens, throwsSystemError, unchecked } from './helpers/expect.js'
 import { libkqueueGap, onLibkqueue, testUnlessLibkqueueGap } from './helpers/libkqueue.js'
-import { hangBound, NO_HANDLE_COUNT, rssReadsZero, rssTitle, wineOnlySkip } from './helpers/platform.js'
+import { NO_HANDLE_COUNT, hangBound, rssReadsZero, rssTitle, wineOnlySkip } from './helpers/platform.js'
 import { stressOr } from './helpers/resources.js'
 import { startScenario } from './helpers/workers.js'
 
@@ -239,7 +239,7 @@ test.serial('worker.terminate() of a worker blocked in Timer.wait() resolves, an
   const terminated = worker.worker.terminate()
   const outcome = await Promise.race([
     terminated.then(() => 'settled'),
-    new Promise((resolve) => setTimeout(resolve, 2000, 'hung')),
+    new Promise((resolve) => setTimeout(resolve, hangBound(2000), 'hung')),
   ])
   if (outcome === 'hung') {
     timer.reset(0)
