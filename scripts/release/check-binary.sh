@@ -22,6 +22,10 @@ name="${file#"$PWD"/}"
 fail() { echo "check-binary: $name: $*" >&2; exit 1; }
 ok() { echo "check-binary: $name: $*"; }
 
+# The dynamic symbol table, read once (a `grep -q` that stops reading early would make objdump
+# die of SIGPIPE, which pipefail reports as a failure).
+symbols() { objdump -T "$file" 2>/dev/null || true; }
+
 # needed FILE — the DT_NEEDED libraries of an ELF, one a line.
 needed() { objdump -p "$1" | awk '$1 == "NEEDED" { print $2 }'; }
 # only_needed FILE REGEX — fails when a needed library does not match.
@@ -34,16 +38,16 @@ only_needed() {
 
 case "$triple" in
   *-linux-gnu)
-    newest="$(objdump -T "$file" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1)"
+    newest="$(symbols | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1)"
     [ -n "$newest" ] || fail "no GLIBC symbol version at all: not a glibc build?"
     if [ "$(printf '%s\n2.17\n' "$newest" | sort -V | tail -n 1)" != 2.17 ]; then
-      fail "needs GLIBC_$newest; the release promises glibc 2.17 ($(objdump -T "$file" | grep "GLIBC_$newest" | awk '{ print $NF }' | head -n 3 | tr '\n' ' '))"
+      fail "needs GLIBC_$newest; the release promises glibc 2.17 ($(symbols | grep "GLIBC_$newest" | awk '{ print $NF }' | head -n 3 | tr '\n' ' '))"
     fi
     only_needed "$file" '^(libc|libm|libdl|librt|libpthread|libgcc_s|ld-linux[-a-z0-9_]*)\.so\.[0-9.]+$'
     ok "needs at most GLIBC_$newest (≤ 2.17); libraries: $(needed "$file" | tr '\n' ' ')"
     ;;
   *-linux-musl)
-    ! objdump -T "$file" | grep -q 'GLIBC_' || fail "has glibc symbol versions"
+    ! grep -q 'GLIBC_' <<<"$(symbols)" || fail "has glibc symbol versions"
     only_needed "$file" '^(libc\.so|libc\.musl-[a-z0-9_]+\.so\.1)$'
     if [ "$triple" = x86_64-unknown-linux-musl ]; then
       command -v musl-gcc >/dev/null || need_debian_packages musl-tools
@@ -62,15 +66,15 @@ case "$triple" in
       fail "is not a Mach-O $arch dylib: $(file -b "$file")"
     minos="$(llvm-objdump --macho --private-headers "$file" | awk '$1 == "minos" { print $2; exit }')"
     [ "$minos" = 11.0 ] || fail "is built for macOS $minos, not 11.0"
-    llvm-nm -gU "$file" | grep -q ' T _napi_register_module_v1$' || fail "does not export napi_register_module_v1"
+    grep -q ' T _napi_register_module_v1$' <<<"$(llvm-nm -gU "$file")" || fail "does not export napi_register_module_v1"
     libs="$(llvm-objdump --macho --dylibs-used "$file" | tail -n +3 | awk '{ print $1 }')"
     for lib in $libs; do [[ "$lib" == /usr/lib/* ]] || fail "links $lib"; done
     ok "Mach-O $arch dylib for macOS $minos, exports napi_register_module_v1; links $(echo "$libs" | tr '\n' ' ')"
     ;;
   *-freebsd)
     file "$file" | grep -q 'ELF 64-bit LSB shared object, x86-64' || fail "is not an x86-64 ELF shared object"
-    ! objdump -T "$file" | grep -q 'GLIBC_' || fail "has glibc symbol versions"
-    objdump -T "$file" | grep -q 'FBSD_' || fail "has no FreeBSD symbol versions"
+    ! grep -q 'GLIBC_' <<<"$(symbols)" || fail "has glibc symbol versions"
+    grep -q 'FBSD_' <<<"$(symbols)" || fail "has no FreeBSD symbol versions"
     only_needed "$file" '^(libc\.so\.7|libthr\.so\.3|libm\.so\.5|libgcc_s\.so\.1)$'
     ok "FreeBSD ELF; libraries: $(needed "$file" | tr '\n' ' ')"
     ;;
