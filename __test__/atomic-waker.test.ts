@@ -12,7 +12,7 @@ import test, { type ExecutionContext } from 'ava'
 import { AtomicWaker, Poll, SyncEvent, Waker, type AtomicWakerHandle } from '../index.ts'
 import { closed, invalidArgType, invalidHandle, unchecked } from './helpers/expect.js'
 import { testUnlessLibkqueueGap } from './helpers/libkqueue.js'
-import { hangBound } from './helpers/os.js'
+import { hangBound } from './helpers/platform.js'
 import { Flags } from './helpers/sync-threads.js'
 import { settlesWithin, startChild, startSyncWorker } from './helpers/sync-workers.js'
 

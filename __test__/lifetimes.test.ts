@@ -13,9 +13,9 @@ import test from 'ava'
 
 import { Events, Interest, pipe, Poll, Registry, TcpListener, TcpStream, UnixStream, WaitContext, Waker, type WakerHandle } from '../index.ts'
 import { fdsLinkedTo, openFifo } from './helpers/fds.js'
-import { NO_HANDLE_COUNT, unixOnly, wineOnlySkip } from './helpers/platform.js'
+import { NO_HANDLE_COUNT, hangBound, rssBounded, rssTitle, unixOnly, wineOnlySkip } from './helpers/platform.js'
 import { libkqueueGap, onLibkqueue, testUnlessLibkqueueGap } from './helpers/libkqueue.js'
-import { collectGarbage, fdCount, rssBounded, rssMiB, rssTitle, stressOr } from './helpers/resources.js'
+import { collectGarbage, fdCount, rssMiB, stressOr } from './helpers/resources.js'
 
 /** The tests that count descriptors (handles on Windows): serial, and not under wine. */
 const countsHandles = wineOnlySkip(NO_HANDLE_COUNT, { serial: true })
@@ -57,7 +57,7 @@ async function terminateBlocked(blocked: Pick<Blocked, 'worker' | 'handle'>): Pr
   const detector = new AbortController()
   const outcome = await Promise.race([
     terminated,
-    delay(2000, 'hung' as const, { signal: detector.signal }).catch(() => 0),
+    delay(hangBound(2000), 'hung' as const, { signal: detector.signal }).catch(() => 0),
   ])
   detector.abort()
   if (outcome === 'hung') {

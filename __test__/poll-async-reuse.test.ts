@@ -22,7 +22,7 @@ import { closed } from './helpers/expect.js'
 import { fdsLinkedTo } from './helpers/fds.js'
 import { startChildScript } from './helpers/child.js'
 import { libkqueueGap, onLibkqueue, testUnlessLibkqueueGap } from './helpers/libkqueue.js'
-import { hangBound, NO_HANDLE_COUNT, onEpoll, onWine, wineOnlySkip } from './helpers/platform.js'
+import { hangBound, NO_HANDLE_COUNT, onEmulator, onEpoll, onWine, wineOnlySkip } from './helpers/platform.js'
 import { collectGarbage, fdCount } from './helpers/resources.js'
 import { startScenario } from './helpers/workers.js'
 import type { ReuseData, ReuseMessage } from './helpers/poll-async-reuse-worker.js'
@@ -229,8 +229,8 @@ countsHandles('a worker that ends by itself with 16 open Polls that waited close
   t.is(fdCount(), before, 'descriptors back')
 })
 
-/** How long a child may take to exit before it counts as kept alive: only detects a hang. */
-const CHILD_EXIT_BOUND = onWine ? 90_000 : hangBound(10_000)
+/** How long a child may take to exit before it counts as kept alive: only detects a hang (wine and qemu-user start a child many times slower). */
+const CHILD_EXIT_BOUND = onWine || onEmulator ? 90_000 : hangBound(10_000)
 const childScript = fileURLToPath(new URL('./helpers/poll-async-reuse-child.ts', import.meta.url))
 
 async function exitsWithin<T>(promise: Promise<T>, ms: number): Promise<T | 'hung'> {

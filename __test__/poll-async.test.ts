@@ -17,7 +17,7 @@ import test, { type ExecutionContext, type ThrowsExpectation } from 'ava'
 import { Events, Interest, Poll, Registry, Waker, type WakerHandle } from '../index.ts'
 import { badArgument, closed, invalidArgType, newPoll, pollTokens, unchecked } from './helpers/expect.js'
 import { openFifo } from './helpers/fds.js'
-import { hangBound, onWine } from './helpers/platform.js'
+import { hangBound, onEmulator, onWine } from './helpers/platform.js'
 import { Signals, currentTid } from './helpers/threads.js'
 import type { PollAsyncMessage, UseAfterCloseResult } from './helpers/worker-scenarios.js'
 import { startChildScript, type Child } from './helpers/child.js'
@@ -244,7 +244,7 @@ test('an already-aborted signal rejects at once, and the Poll stays usable', asy
   const waker = new Waker(poll.registry, 6)
   const reason = new Error('aborted before the call')
   const pending = poll.pollAsync(events, null, { signal: AbortSignal.abort(reason) })
-  const outcome = await settlesWithin(pending, 2000)
+  const outcome = await settlesWithin(pending, hangBound(2000))
   if (outcome === 'hung') waker.wake() // so the wait ends and the Poll can close
   t.is(outcome, 'settled', 'nothing is ready and the timeout is null: only the abort can end it')
   const err = await t.throwsAsync(pending, abortError)
@@ -476,9 +476,9 @@ testUnlessLibkqueueGap(1)('options and options.signal may be left out or undefin
 /**
  * How long a child may take to exit before it counts as kept alive: a bound that only detects a
  * hang. Under wine a node.exe child (tsx compiling the script with esbuild.exe) starts many
- * times slower.
+ * times slower, and under qemu-user an arm64 node takes seconds to boot before tsx begins.
  */
-const CHILD_EXIT_BOUND = onWine ? 90_000 : hangBound(10_000)
+const CHILD_EXIT_BOUND = onWine || onEmulator ? 90_000 : hangBound(10_000)
 
 const childScript = fileURLToPath(new URL('./helpers/keepalive-child.ts', import.meta.url))
 

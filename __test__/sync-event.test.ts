@@ -19,10 +19,10 @@ import {
   throwsSystemError,
   unchecked,
 } from './helpers/expect.js'
-import { Flags, codeOf, currentTid, waitUntilBlockedInPoll } from './helpers/sync-threads.js'
 import { testUnlessLibkqueueGap } from './helpers/libkqueue.js'
-import { hangBound } from './helpers/os.js'
+import { hangBound } from './helpers/platform.js'
 import type { WaitOutcome } from './helpers/sync-scenarios.js'
+import { Flags, codeOf, currentTid, waitUntilBlockedInPoll } from './helpers/sync-threads.js'
 import { confirmWaiting, settlesWithin, startSyncWorker, startWatchdog } from './helpers/sync-workers.js'
 
 /** Far above what any working wait needs; only turns a lost signal into a failure. */
@@ -176,7 +176,6 @@ testUnlessLibkqueueGap(1)("waitAsync() resolves 'signaled' when a worker signals
   const flags = new Flags()
   for (const timeout of [null, HANG_MS]) {
     flags.set('MAIN', 0)
-    const waiting = event.waitAsync(timeout)
     const worker = startSyncWorker(
       t,
       'se-signal-after',
@@ -184,6 +183,9 @@ testUnlessLibkqueueGap(1)("waitAsync() resolves 'signaled' when a worker signals
       { rescue: () => flags.set('STOP', 1) },
     )
     t.is(await worker.nextMessage(), 'ready')
+    // Started once the worker is up, so that its timeout counts from here, not from a worker's
+    // start (seconds under an emulator).
+    const waiting = event.waitAsync(timeout)
     flags.set('MAIN', 1) // the wait is pending: go
     t.is(await worker.nextMessage(), 'signalled')
     t.is(await settled(waiting), 'signaled', `timeout ${timeout}`)
@@ -505,7 +507,7 @@ test.serial('worker.terminate() of a worker blocked in wait() resolves, and free
 
   const start = performance.now()
   const terminated = worker.worker.terminate()
-  const outcome = await settlesWithin(terminated, 2000)
+  const outcome = await settlesWithin(terminated, hangBound(2000))
   t.log(`terminate() took ${(performance.now() - start).toFixed(1)} ms`)
   if (outcome === 'hung') {
     event.signal()
@@ -534,7 +536,7 @@ for (const variant of ['SyncEvent.wait()', 'WaitContext.wait()'] as const) {
     const how = variant === 'SyncEvent.wait()' ? confirmWaiting(tid, event) : waitUntilBlockedInPoll(tid) ? 'wchan' : 'not seen'
     logConfirmation(t, how)
     const terminated = worker.worker.terminate()
-    const outcome = await settlesWithin(terminated, 2000)
+    const outcome = await settlesWithin(terminated, hangBound(2000))
     if (outcome === 'hung') {
       event.signal()
       await terminated

@@ -14,15 +14,15 @@ import test, { type ExecutionContext } from 'ava'
 import { Events, Interest, Poll, Timer, WaitContext } from '../index.ts'
 import { closed, invalidArgType, invalidHandle, newPoll, outOfRange, pollTokens, throwsSystemError, unchecked } from './helpers/expect.js'
 import { libkqueueGap, onLibkqueue, testUnlessLibkqueueGap } from './helpers/libkqueue.js'
-import { NO_HANDLE_COUNT, wineOnlySkip } from './helpers/platform.js'
-import { rssBounded, rssTitle, stressOr } from './helpers/resources.js'
+import { NO_HANDLE_COUNT, hangBound, onEmulator, rssBounded, rssTitle, wineOnlySkip } from './helpers/platform.js'
+import { stressOr } from './helpers/resources.js'
 import { startScenario } from './helpers/workers.js'
 
 // What a Poll or WaitContext (and waitAsync's hidden Poll) sees of a Timer: over libkqueue its
 // fd is a kqueue's, which libkqueue never makes readable.
 const gap1 = testUnlessLibkqueueGap(1)
 
-const HANG_MS = 10_000
+const HANG_MS = hangBound(10_000)
 
 function newTimer(t: ExecutionContext): Timer {
   const timer = new Timer()
@@ -50,12 +50,16 @@ test('waitTimeout() gives up with 0, never early', (t) => {
 
 test('a periodic timer counts the periods a late waiter missed, bounded by the clock', (t) => {
   const timer = newTimer(t)
-  const start = performance.now()
+  // The timer starts somewhere inside reset(): at least 20 periods have passed 40 ms after
+  // reset() returned, and at most one per 2 ms since it was called (an emulated reset() alone
+  // took over 2 ms).
+  const called = performance.now()
   timer.reset(2, 2)
+  const returned = performance.now()
   // Busy for 40 ms without waiting: the expirations pile up in the timer.
-  while (performance.now() - start < 40);
+  while (performance.now() - returned < 40);
   const count = timer.wait()
-  const most = Math.floor((performance.now() - start) / 2)
+  const most = Math.floor((performance.now() - called) / 2)
   t.true(count >= 20 && count <= most, `${count} expirations, at most ${most}`)
   t.true(timer.wait() >= 1, 'consumed: the next wait waits for the next period')
 })
@@ -172,7 +176,9 @@ test('bad arguments: TypeError / RangeError with Node codes; a forged handle is 
 // server, helpers/timer-scenarios.ts) reports each close with how long the connection had been
 // idle: never less than the idle limit. A setTimeout it scheduled at start must never run.
 gap1.serial('a worker that never returns to its event loop times out idle connections with a Timer', async (t) => {
-  const IDLE_MS = 100
+  // Long enough for the worker to read the talking client's first bytes before that client's
+  // idle time runs out: under an emulator that first read alone has taken over 100 ms.
+  const IDLE_MS = onEmulator ? 1000 : 100
   const worker = startScenario(t, new URL('./helpers/timer-scenarios.ts', import.meta.url).href, 'idle-server', {
     idleMs: IDLE_MS,
   })
@@ -239,7 +245,7 @@ test.serial('worker.terminate() of a worker blocked in Timer.wait() resolves, an
   const terminated = worker.worker.terminate()
   const outcome = await Promise.race([
     terminated.then(() => 'settled'),
-    new Promise((resolve) => setTimeout(resolve, 2000, 'hung')),
+    new Promise((resolve) => setTimeout(resolve, hangBound(2000), 'hung')),
   ])
   if (outcome === 'hung') {
     timer.reset(0)

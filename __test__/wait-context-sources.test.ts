@@ -10,9 +10,9 @@ import test, { type ExecutionContext } from 'ava'
 import { Interest, Poll, SyncEvent, Timer, UnixStream, WaitContext, pipe, type TriggeredEvent } from '../index.ts'
 import { throwsSystemError, unchecked } from './helpers/expect.js'
 import { libkqueueGap, onLibkqueue } from './helpers/libkqueue.js'
-import { onEpoll, unixOnly } from './helpers/platform.js'
+import { hangBound, onEpoll, unixOnly } from './helpers/platform.js'
 
-const HANG_MS = 10_000
+const HANG_MS = hangBound(10_000)
 
 function newContext(t: ExecutionContext): WaitContext {
   const context = new WaitContext()

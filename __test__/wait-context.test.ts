@@ -9,11 +9,12 @@ import test, { type ExecutionContext } from 'ava'
 
 import { AtomicWaker, Events, Interest, Poll, SyncEvent, WaitContext, Waker } from '../index.ts'
 import { closed, invalidArgType, newPoll, outOfRange, pollTokens, throwsSystemError, unchecked } from './helpers/expect.js'
+import { hangBound } from './helpers/platform.js'
 import { Flags, currentTid } from './helpers/sync-threads.js'
 import { startSyncWorker, startWatchdog } from './helpers/sync-workers.js'
 
 /** Far above what any working wait needs; only turns a lost signal into a failure. */
-const HANG_MS = 10_000
+const HANG_MS = hangBound(10_000)
 const RESCUE = 999_999
 
 function newContext(t: ExecutionContext): WaitContext {

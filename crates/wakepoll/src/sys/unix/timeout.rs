@@ -83,13 +83,14 @@ const MAX_TIMESPEC_SECS: u64 = i32::MAX as u64;
 ))]
 pub(crate) fn to_timespec(timeout: Duration) -> libc::timespec {
     if timeout.as_secs() > MAX_TIMESPEC_SECS {
+        // `as _` (the field's time_t): libc deprecates the alias on musl, where it will widen.
         return libc::timespec {
-            tv_sec: MAX_TIMESPEC_SECS as libc::time_t,
+            tv_sec: MAX_TIMESPEC_SECS as _,
             tv_nsec: 0,
         };
     }
     libc::timespec {
-        tv_sec: timeout.as_secs() as libc::time_t,
+        tv_sec: timeout.as_secs() as _,
         // Below one billion, so it fits every platform's `c_long`.
         tv_nsec: timeout.subsec_nanos() as libc::c_long,
     }

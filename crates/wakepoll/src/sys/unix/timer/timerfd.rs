@@ -104,7 +104,8 @@ impl AsRawFd for Timer {
 /// A `timespec` of `d`, its seconds capped at `i32::MAX` (68 years: "never" in practice).
 fn timespec(d: Duration) -> libc::timespec {
     libc::timespec {
-        tv_sec: d.as_secs().min(i32::MAX as u64) as libc::time_t,
+        // `as _`: the field's type, time_t, whose alias libc deprecates on musl (it will widen).
+        tv_sec: d.as_secs().min(i32::MAX as u64) as _,
         tv_nsec: d.subsec_nanos() as libc::c_long,
     }
 }
