@@ -8,6 +8,8 @@
 // so once that PONG is back the first part has been read on its own.
 
 import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
+import { connect } from 'node:net'
 
 import test from 'ava'
 import { Redis } from 'ioredis'
@@ -36,6 +38,23 @@ test('a protocol error gets -ERR Protocol error: … and the connection is close
     const rest = await c.closedByServer()
     t.is(rest.toString('latin1'), `+PONG\r\n-ERR Protocol error: ${message}\r\n`, JSON.stringify(input.slice(0, 20)))
     t.is(text(await bystander.command('GET', 'before')), '1')
+  }
+})
+
+test('a client that resets right after a command: its reply goes nowhere, never to the next client', async (t) => {
+  const { port } = await startKv(t)
+  // The command and the RST reach the server together: it runs the SET, then the next read of
+  // that connection fails (ECONNRESET). The SET's reply, already in the worker's batch, must go
+  // with the connection, not stay in the batch in front of the next connection's replies.
+  for (let i = 0; i < 30; i++) {
+    const raw = connect(port, '127.0.0.1')
+    await once(raw, 'connect')
+    await new Promise<void>((resolve) => raw.write(encode(['SET', `reset-${i}`, 'v']), () => resolve()))
+    raw.resetAndDestroy()
+    await once(raw, 'close')
+    const next = await RawClient.connect(port)
+    t.is(text(await next.command('PING')), 'PONG', `round ${i}: the next client's first reply is its own`)
+    next.close()
   }
 })
 

@@ -145,7 +145,10 @@ export class KvWorker {
       if ((readable || readClosed) && !conn.paused && !conn.closing) this.read(conn, readClosed)
       if (conn.closing) this.closeIfDone(conn)
     } catch {
-      this.closeConn(conn) // ECONNRESET, EPIPE: the client went away
+      // ECONNRESET, EPIPE: the client went away. Replies it was owed may still be in the
+      // batch (a read failed after commands ran): they go with it, not to the next connection.
+      this.out.reset(1024 * 1024)
+      this.closeConn(conn)
     }
   }
 
