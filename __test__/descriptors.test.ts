@@ -29,7 +29,7 @@ import { closed, invalidArgType, newPoll, outOfRange, unchecked } from './helper
 import { fdsLinkedTo, openRegularFile, unopenedFd } from './helpers/fds.js'
 import { fdFlags, haveFdInfo, isCloseOnExec, isOpen } from './helpers/fd-flags.js'
 import { tcpPair, tempDir, tokensWithin, waitFor } from './helpers/net.js'
-import { onEpoll, onWindows, unixOnly } from './helpers/platform.js'
+import { onEmulator, onEpoll, onWindows, QEMU_SCM_LEAK, unixOnly } from './helpers/platform.js'
 
 const CLASSES = { TcpListener, TcpStream, UdpSocket, UnixListener, UnixStream, UnixDatagram } as const
 type ClassName = keyof typeof CLASSES
@@ -272,7 +272,7 @@ passing('a Timer crosses as its timerfd on Linux; elsewhere sending one is ENOTS
   t.pass()
 })
 
-passing('a truncated receive closes every descriptor that arrived, throws EMSGSIZE and leaks none', (t) => {
+passing(`a truncated receive closes every descriptor that arrived, throws EMSGSIZE and leaks none${onEmulator ? ` [leak count skipped: ${QEMU_SCM_LEAK}]` : ''}`, (t) => {
   const [a, b] = streams(t)
   const [tx, rx] = pipe()
   t.teardown(() => {
@@ -282,7 +282,7 @@ passing('a truncated receive closes every descriptor that arrived, throws EMSGSI
   // Linux names each fd's pipe in /proc/self/fd: count the fds of this pipe alone (another
   // test's fds come and go meanwhile). Elsewhere only the error is checked.
   const link = haveFdInfo ? fs.readlinkSync(`/proc/self/fd/${rx.fd}`) : ''
-  const count = () => (haveFdInfo ? fdsLinkedTo(link).size : 0)
+  const count = () => (haveFdInfo && !onEmulator ? fdsLinkedTo(link).size : 0)
   const before = count()
   a.sendWithFds(Buffer.from('xyz'), [rx, tx, rx])
   t.throws(() => b.recvWithFds(Buffer.alloc(8), 1), { code: 'EMSGSIZE', message: /truncated/ })

@@ -73,6 +73,14 @@ export const sanitizer: 'address' | 'thread' | undefined = ((name) =>
 export const onEmulator = process.env.WAKEPOLL_EMULATOR !== undefined && process.env.WAKEPOLL_EMULATOR !== ''
 
 /**
+ * Why a count of received descriptors means nothing under qemu-user: it gives the host kernel a
+ * control buffer twice the size the program gave (linux-user/syscall.c, do_sendrecvmsg_locked),
+ * so a truncated SCM_RIGHTS message installs descriptors in the process that qemu then drops
+ * while copying the message back, never closed and never seen by the program.
+ */
+export const QEMU_SCM_LEAK = "qemu-user doubles recvmsg's control buffer and leaks the descriptors it then cuts off"
+
+/**
  * Whether bounds meant to catch a hang must allow for a harness many times slower than the
  * machine: wine (node.exe children compile through esbuild.exe), libkqueue, an emulator, a
  * sanitizer.

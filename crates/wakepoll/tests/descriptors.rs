@@ -367,26 +367,48 @@ fn descriptors_cross_a_stream_and_arrive_close_on_exec() {
     assert_would_block(b.recv_with_fds(&mut buf, &mut fds));
 }
 
+/// Whether qemu-user runs this test (scripts/release/qemu-arm64.sh says so): it hands the host
+/// kernel a control buffer twice the size the program gave (linux-user/syscall.c,
+/// do_sendrecvmsg_locked), so a truncated SCM_RIGHTS message installs descriptors that qemu
+/// then cuts off while copying the message back and never closes: a count of them measures
+/// qemu, not wakepoll.
+#[cfg(target_os = "linux")]
+fn under_qemu_user() -> bool {
+    std::env::var_os("WAKEPOLL_EMULATOR").is_some_and(|v| !v.is_empty())
+}
+
 #[test]
 fn a_truncated_receive_closes_every_descriptor_that_came_and_fails() {
     let (a, b) = UnixStream::pair().unwrap();
     let (r, w) = pipe_fds();
     let sent = [r.as_raw_fd(), w.as_raw_fd(), r.as_raw_fd()];
     #[cfg(target_os = "linux")]
-    let before = fds_of_pipe(&r);
+    let count = || {
+        if under_qemu_user() {
+            0
+        } else {
+            fds_of_pipe(&r)
+        }
+    };
+    #[cfg(target_os = "linux")]
+    if under_qemu_user() {
+        eprintln!("leak count skipped: qemu-user leaks what it cuts off a truncated message");
+    }
+    #[cfg(target_os = "linux")]
+    let before = count();
     a.send_with_fds(b"three", &sent).unwrap();
     let mut buf = [0; 8];
     let mut fds = [-1; 1];
     let err = b.recv_with_fds(&mut buf, &mut fds).unwrap_err();
     assert_eq!(code(&err), "EMSGSIZE", "{err}");
     #[cfg(target_os = "linux")]
-    assert_eq!(fds_of_pipe(&r), before, "a descriptor leaked");
+    assert_eq!(count(), before, "a descriptor leaked");
     // None room at all: the same.
     a.send_with_fds(b"one", &sent[..1]).unwrap();
     let err = b.recv_with_fds(&mut buf, &mut []).unwrap_err();
     assert_eq!(code(&err), "EMSGSIZE");
     #[cfg(target_os = "linux")]
-    assert_eq!(fds_of_pipe(&r), before, "a descriptor leaked");
+    assert_eq!(count(), before, "a descriptor leaked");
 }
 
 #[test]
