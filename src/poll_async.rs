@@ -266,7 +266,7 @@ pub(crate) fn start(
         js_refs::reference(raw_env, tokens),
         js_refs::reference(raw_env, flags),
         js_refs::reference(raw_env, callback),
-        js_refs::async_context(env, "wakepoll.pollAsync"),
+        async_context_for_host(env),
     );
     let (tokens, flags, callback, context) = match refs {
         (Ok(t), Ok(f), Ok(c), Ok(x)) => (t, f, c, x),
@@ -458,6 +458,19 @@ unsafe fn set_up_notify(
     // SAFETY: `wait` is live and only this thread touches it.
     unsafe { (*wait.as_ptr()).notify = Notify::UvAsync(h) };
     Ok(())
+}
+
+/// The async context the callback is made in: Node's, for async_hooks and AsyncLocalStorage.
+/// Elsewhere none (null, which `napi_make_callback` accepts): Bun and Deno have no async
+/// hooks to feed, and Deno's `napi_async_destroy` makes a V8 handle, so that destroying the
+/// context from the threadsafe function's finalizer at a worker's teardown (outside any handle
+/// scope, which Deno's `napi_open_handle_scope` does not really open) aborts the process.
+fn async_context_for_host(env: &Env) -> napi::Result<sys::napi_async_context> {
+    if runtime::host(env).name == "node" {
+        js_refs::async_context(env, "wakepoll.pollAsync")
+    } else {
+        Ok(ptr::null_mut())
+    }
 }
 
 /// Frees a wait that never got a notifier: no callback, no handle refers to it.
