@@ -22,6 +22,7 @@ import {
   listenFds,
   type Poll,
 } from '../index.ts'
+import { HANG_MS, VARIABLES, type Report } from './helpers/activation-report.js'
 import { stdoutLines } from './helpers/child.js'
 import { invalidArgType, newPoll, unchecked } from './helpers/expect.js'
 import { openRegularFile } from './helpers/fds.js'
@@ -30,17 +31,6 @@ import { onWindows, unixOnly } from './helpers/platform.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const server = fileURLToPath(new URL('./helpers/activated-server.ts', import.meta.url))
-const VARIABLES = ['LISTEN_PID', 'LISTEN_PIDFDID', 'LISTEN_FDS', 'LISTEN_FDNAMES']
-const HANG_MS = 20_000
-
-interface Report {
-  pid: number
-  found: Array<{ name: string; fd: number; kind: string | null }>
-  left: string[]
-  mainLeft?: string[]
-  open?: number[]
-  error?: string
-}
 
 interface Running {
   nextLine(): Promise<string>

@@ -27,18 +27,8 @@ import {
   UnixStream,
   type ListenFd,
 } from '../../index.ts'
+import { HANG_MS, VARIABLES, type Report } from './activation-report.ts'
 import { isOpen } from './fd-flags.ts'
-
-const VARIABLES = ['LISTEN_PID', 'LISTEN_PIDFDID', 'LISTEN_FDS', 'LISTEN_FDNAMES']
-const HANG_MS = 20_000
-
-interface Report {
-  pid: number
-  found: Array<{ name: string; fd: number; kind: string | null }>
-  left: string[]
-  open?: number[]
-  error?: string
-}
 
 function describe(found: ListenFd[]): Report['found'] {
   return found.map(({ name, fd, socket }) => ({ name, fd, kind: socket === null ? null : socket.constructor.name }))
