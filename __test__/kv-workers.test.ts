@@ -8,6 +8,7 @@ import test from 'ava'
 import { Redis } from 'ioredis'
 
 import { encode, RawClient, startKv, text } from './helpers/kv.ts'
+import { testUnlessLibkqueueGap } from './helpers/libkqueue.js'
 
 /** Connections until there are `n` on each of the two workers: [on worker 0, on worker 1]. */
 async function onBothWorkers(port: number, n: number): Promise<[RawClient[], RawClient[]]> {
@@ -76,7 +77,9 @@ test('ioredis clients on both workers see one keyspace', async (t) => {
   t.is(await clients[0]!.dbsize(), 400)
 })
 
-test('expiry: lazy on access, and the Timer-driven sweep removes keys nobody reads (both workers)', async (t) => {
+// The sweep is a Timer in each worker's Poll: over libkqueue a Timer's fd is a kqueue's, which
+// libkqueue never makes readable (gap 1), so no sweep runs there.
+testUnlessLibkqueueGap(1)('expiry: lazy on access, and the Timer-driven sweep removes keys nobody reads (both workers)', async (t) => {
   const { port } = await startKv(t, { workers: 2 })
   const c = await RawClient.connect(port)
   t.teardown(() => c.close())
