@@ -451,7 +451,9 @@ export class TcpListener extends Socket {
   /**
    * `[stream, peerAddress]` of a pending connection, or `null` when none is pending. The
    * address is the one the kernel gave with the connection, so a connection the peer reset
-   * while it waited in the backlog is still returned (its first read reports the reset).
+   * while it waited in the backlog is still returned (its first read reports the reset) where
+   * the kernel hands it out (Linux). Where accept fails for it instead (Windows:
+   * WSAECONNRESET; ECONNABORTED), it is passed over and the next connection returned.
    */
   accept(): [TcpStream, InetAddress] | null {
     const accepted = native.socketAccept(this[kKey])

@@ -400,14 +400,41 @@ pub fn socket_close(key: f64) {
 
 /// The key of a new stream, or `null` when none is pending. The peer's address:
 /// `socketPeerAddress`.
+/// How many connections that ended in the backlog one accept passes over before it reports
+/// the error after all: each failure takes one connection off the backlog, so this is only a
+/// bound on a listener whose every accept fails.
+const GONE_BEFORE_ACCEPT_LIMIT: u32 = 1024;
+
+/// `accept`, passing over connections that ended while they waited in the backlog: the
+/// listener is fine and the next connection is behind them. Windows' accept fails with
+/// WSAECONNRESET for one (wine's with WSAENOTCONN); BSDs and Linux may give ECONNABORTED.
+/// libuv passes over them too; a user could do nothing with the error but accept again.
+fn accept_live<T>(mut accept: impl FnMut() -> io::Result<T>) -> io::Result<T> {
+    let mut passed = 0;
+    loop {
+        match accept() {
+            Err(e) if gone_before_accept(&e) && passed < GONE_BEFORE_ACCEPT_LIMIT => passed += 1,
+            other => return other,
+        }
+    }
+}
+
+fn gone_before_accept(e: &io::Error) -> bool {
+    match e.kind() {
+        io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset => true,
+        io::ErrorKind::NotConnected => cfg!(windows),
+        _ => false,
+    }
+}
+
 #[napi]
 pub fn socket_accept(env: Env, key: f64) -> napi::Result<Option<Accepted>> {
     // The peer's address is the one accept4 wrote: asking getpeername afterwards fails with
     // ENOTCONN for a connection the peer reset while it waited in the backlog.
     let accepted = with(&env, key, |s| match s {
-        Sock::TcpListener(l) => Ok(sys(&env, nonblocking(|| l.accept()))?
+        Sock::TcpListener(l) => Ok(sys(&env, nonblocking(|| accept_live(|| l.accept())))?
             .map(|(s, addr)| (Sock::TcpStream(s), inet(addr)))),
-        Sock::UnixListener(l) => Ok(sys(&env, nonblocking(|| l.accept()))?
+        Sock::UnixListener(l) => Ok(sys(&env, nonblocking(|| accept_live(|| l.accept())))?
             .map(|(s, addr)| (Sock::UnixStream(s), unix(&addr)))),
         other => Err(unsupported(&env, other.kind(), "accept()")),
     })?;

@@ -23,6 +23,11 @@ if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
   console.error(`--workers must be an integer 1 … 64, got ${values.workers}`)
   process.exit(2)
 }
+if (workers > 1 && process.platform === 'win32') {
+  // Several workers share the port through SO_REUSEPORT, which Windows does not have.
+  console.error('--workers > 1 needs SO_REUSEPORT (Linux, macOS, FreeBSD); on Windows run one worker')
+  process.exit(2)
+}
 
 const server = await startKvServer({ port, workers, address: values.address! })
 process.stdout.write(`ready ${server.port}\n`)
