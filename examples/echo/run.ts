@@ -86,10 +86,14 @@ export async function echoRound(
     })
   })
 
+  // Listened for from here: a worker that ends with messages still queued has them delivered
+  // and its 'exit' emitted in one go, before `await finished` resumes — a listener added after
+  // it would wait for ever (it did, once, on a loaded machine).
+  const exited = once(client, 'exit')
   await new Promise((resolve) => setTimeout(resolve, load.durationS * 1000))
   clientStop.wake() // ends the client's Poll; it sends its last report and exits
   await finished
-  await once(client, 'exit')
+  await exited
   clientStop.close()
   await server.stop()
   return result
