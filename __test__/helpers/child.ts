@@ -71,7 +71,10 @@ export function stdoutLines(child: ChildProcess, more: () => string = () => ''):
     lines.push(...parts)
     wakeReader?.()
   })
-  const exited = once(child, 'exit').then(([code, signal]) => {
+  // 'close', not 'exit': 'exit' may come before the last of stdout has been read (Node says so,
+  // and under wine it did: a child's every line was missing when its 'exit' was handled).
+  // 'close' comes once the process has ended and its stdio streams are closed.
+  const exited = once(child, 'close').then(([code, signal]) => {
     ended = true
     wakeReader?.()
     return { code: code as number | null, signal: signal as NodeJS.Signals | null }
