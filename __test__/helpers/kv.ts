@@ -110,7 +110,9 @@ export async function redisCli(port: number, args: string[], input?: string | Bu
     let out = ''
     child.stdout!.on('data', (d: string) => (out += d))
     child.on('error', reject)
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`redis-cli ${args.join(' ')} exited ${code}: ${out}`))))
+    // 'close', not 'exit': 'exit' may come before the last of stdout has been read (it did: an
+    // empty reply once, on a loaded machine).
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`redis-cli ${args.join(' ')} exited ${code}: ${out}`))))
   })
   if (input !== undefined) child.stdin!.end(input)
   else child.stdin!.end()
