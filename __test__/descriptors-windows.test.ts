@@ -14,7 +14,7 @@ import test, { type ExecutionContext } from 'ava'
 import { Interest, TcpListener, TcpStream, UnixDatagram, UnixStream, listenFds } from '../index.ts'
 import { stdoutLines } from './helpers/child.js'
 import { newPoll } from './helpers/expect.js'
-import { tcpPair, waitFor } from './helpers/net.js'
+import { askUntilClosed, tcpPair, waitFor } from './helpers/net.js'
 import { onWindows } from './helpers/os.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -50,18 +50,7 @@ function child(t: ExecutionContext, args: string[]): Running {
 
 /** Sends `message` on `stream` and reads the answer until the other side closes. */
 function ask(t: ExecutionContext, stream: TcpStream, message: string): string {
-  const poll = newPoll(t)
-  poll.registry.register(stream, 1, Interest.READABLE | Interest.WRITABLE)
-  waitFor(poll, 1, (e) => e.isWritable(), HANG_MS)
-  stream.write(Buffer.from(message))
-  const buf = Buffer.alloc(128)
-  let reply = ''
-  for (;;) {
-    const n = stream.read(buf)
-    if (n === 0) return reply
-    if (n === null) waitFor(poll, 1, (e) => e.isReadable() || e.isReadClosed(), HANG_MS)
-    else reply += buf.toString('utf8', 0, n)
-  }
+  return askUntilClosed(newPoll(t), stream, 1, message, HANG_MS)
 }
 
 windowsTest('a listener duplicated for a child node.exe is accepted on there, after this process closed its copy', async (t) => {

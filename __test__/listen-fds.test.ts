@@ -26,7 +26,7 @@ import { HANG_MS, VARIABLES, type Report } from './helpers/activation-report.js'
 import { stdoutLines } from './helpers/child.js'
 import { invalidArgType, newPoll, unchecked } from './helpers/expect.js'
 import { openRegularFile } from './helpers/fds.js'
-import { tcpPair, tempDir, waitFor } from './helpers/net.js'
+import { askUntilClosed, tcpPair, tempDir, waitFor } from './helpers/net.js'
 import { onWindows, unixOnly } from './helpers/platform.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -248,20 +248,9 @@ async function activate(
   }
 }
 
-/** Sends `message` on a new connection made by `connect` and returns what comes back. */
+/** Sends `message` on `stream`, reads the answer until the server closes, closes the stream. */
 function ask(poll: Poll, stream: TcpStream | UnixStream, message: string): string {
-  poll.registry.register(stream, 50, Interest.READABLE | Interest.WRITABLE)
-  waitFor(poll, 50, (e) => e.isWritable(), HANG_MS)
-  stream.write(Buffer.from(message))
-  const buf = Buffer.alloc(256)
-  let reply = ''
-  for (;;) {
-    const n = stream.read(buf)
-    if (n === 0) break
-    if (n === null) waitFor(poll, 50, (e) => e.isReadable(), HANG_MS)
-    else reply += buf.toString('utf8', 0, n)
-  }
-  poll.registry.deregister(stream)
+  const reply = askUntilClosed(poll, stream, 50, message, HANG_MS)
   stream.close()
   return reply
 }

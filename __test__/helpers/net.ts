@@ -6,7 +6,7 @@ import path from 'node:path'
 
 import type { ExecutionContext } from 'ava'
 
-import { Events, Interest, Poll, TcpListener, TcpStream, type Event } from '../../index.ts'
+import { Events, Interest, Poll, TcpListener, TcpStream, type Event, type UnixStream } from '../../index.ts'
 
 /**
  * Polls until an event for `token` satisfies `pred` (default: any event for it) and returns
@@ -71,4 +71,25 @@ export function drain(read: (buf: Uint8Array) => number | null): { data: Buffer;
     if (n === 0) return { data: Buffer.concat(chunks), eof: true }
     chunks.push(Buffer.from(buf.subarray(0, n)))
   }
+}
+
+/**
+ * Writes `message` on `stream` and reads until the other side closes; returns what came back.
+ * The stream is registered with `poll` under `token` for the exchange and deregistered after;
+ * closing it stays the caller's. Fails after `ms` ms of waiting for an event.
+ */
+export function askUntilClosed(poll: Poll, stream: TcpStream | UnixStream, token: number, message: string, ms: number): string {
+  poll.registry.register(stream, token, Interest.READABLE | Interest.WRITABLE)
+  waitFor(poll, token, (e) => e.isWritable(), ms)
+  stream.write(Buffer.from(message))
+  const buf = Buffer.alloc(256)
+  let reply = ''
+  for (;;) {
+    const n = stream.read(buf)
+    if (n === 0) break
+    if (n === null) waitFor(poll, token, (e) => e.isReadable() || e.isReadClosed(), ms)
+    else reply += buf.toString('utf8', 0, n)
+  }
+  poll.registry.deregister(stream)
+  return reply
 }
