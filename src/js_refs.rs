@@ -36,7 +36,7 @@ pub(crate) fn reference(env: sys::napi_env, value: sys::napi_value) -> napi::Res
 /// `env` is still whole: inside a call, a callback of its loop, or a cleanup hook (an async one
 /// before it returns) — not after its teardown has run past the addon's hooks.
 pub(crate) unsafe fn delete_reference(env: sys::napi_env, reference: &mut sys::napi_ref) {
-    let taken = std::mem::replace(reference, ptr::null_mut());
+    let taken = std::mem::take(reference);
     if taken.is_null() {
         return;
     }
@@ -68,7 +68,7 @@ pub(crate) unsafe fn destroy_async_context(
     env: sys::napi_env,
     context: &mut sys::napi_async_context,
 ) {
-    let taken = std::mem::replace(context, ptr::null_mut());
+    let taken = std::mem::take(context);
     if taken.is_null() {
         return;
     }

@@ -420,11 +420,11 @@ fn accept_live<T>(mut accept: impl FnMut() -> io::Result<T>) -> io::Result<T> {
 }
 
 fn gone_before_accept(e: &io::Error) -> bool {
-    match e.kind() {
-        io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset => true,
-        io::ErrorKind::NotConnected => cfg!(windows),
-        _ => false,
-    }
+    let kind = e.kind();
+    matches!(
+        kind,
+        io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset
+    ) || (cfg!(windows) && kind == io::ErrorKind::NotConnected)
 }
 
 #[napi]

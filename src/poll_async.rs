@@ -639,8 +639,8 @@ unsafe fn finish(wait: NonNull<AsyncWait>, result: napi::Result<u32>) {
     let raw_env = w.env;
     // Taken out of the wait: closing its notifier may free it (at once under the Poll's
     // handle, in a threadsafe function's finalizer) before the callback has run.
-    let mut callback = std::mem::replace(&mut w.callback, ptr::null_mut());
-    let mut context = std::mem::replace(&mut w.context, ptr::null_mut());
+    let mut callback = std::mem::take(&mut w.callback);
+    let mut context = std::mem::take(&mut w.context);
     // SAFETY: forwarded. Not used after this.
     unsafe { close_handle(wait) };
     // SAFETY: `raw_env` is the live env of this thread; the values are created in its scope.
