@@ -21,6 +21,7 @@ export const KINDS = [
   'poll-waker-create-close',
   'syncevent-unixpair-create-close',
   'sendwithfds-recvwithfds',
+  'register-reregister-deregister',
 ] as const
 
 /** The kinds that need Unix domain sockets (Windows has none). */
@@ -86,6 +87,21 @@ function cycleOf(kind: Kind): () => void {
         const got = b.recvWithFds(buf, 1)
         if (got === null || got.fds.length !== 1) throw new Error('recvWithFds: nothing came')
         SyncEvent.fromFd(got.fds[0]!).close()
+      }
+    }
+    case 'register-reregister-deregister': {
+      // Registration churn on one Poll (bench row 5's "registrations", as a bound): each cycle
+      // registers one of 1000 SyncEvents, moves it to another token, and takes it
+      // off again; the registration record must go with the deregister, not with a finalizer.
+      const poll = new Poll()
+      const sources = Array.from({ length: 1000 }, () => new SyncEvent())
+      let next = 0
+      return () => {
+        const source = sources[next]!
+        next = (next + 1) % sources.length
+        poll.registry.register(source, next, Interest.READABLE)
+        poll.registry.reregister(source, next + 1000, Interest.READABLE)
+        poll.registry.deregister(source)
       }
     }
     case 'syncevent-unixpair-create-close':
