@@ -62,7 +62,13 @@ function startServer(args: string[]) {
     for (const line of lines) reports.push(JSON.parse(line) as Report)
     wake()
   })
-  const exited = once(proc, 'exit')
+  // 'close', not 'exit': 'exit' may be handled before the last of stdout is read, and the old
+  // server prints "handed-over" just before it exits. Once 'close' came, every report is in.
+  let closed = false
+  const exited = once(proc, 'close').then((result) => {
+    closed = true
+    return result
+  })
   return {
     proc,
     exited,
@@ -70,7 +76,7 @@ function startServer(args: string[]) {
       for (;;) {
         const found = reports.find((r) => r.kind === kind)
         if (found) return found as Extract<Report, { kind: K }>
-        if (proc.exitCode !== null) throw new Error(`the server exited before "${kind}"`)
+        if (closed) throw new Error(`the server exited before "${kind}"`)
         await Promise.race([new Promise<void>((resolve) => (wake = resolve)), exited])
       }
     },
